@@ -1,0 +1,1 @@
+export * from './gen/gateway/configpush/v1/configpush.js';

@@ -1,0 +1,1 @@
+export * from './gen/gateway/health/v1/health.js';

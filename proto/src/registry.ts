@@ -1,0 +1,1 @@
+export * from './gen/gateway/registry/v1/registry.js';

@@ -1,0 +1,23 @@
+import { FieldViolation } from '@gateway/shared';
+
+type PagePosition = { readonly after: string; readonly group: string };
+
+/** Opaque page token: the last id of the previous page and the filter it was for. */
+export function encodePageToken(position: PagePosition): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
+
+export function decodePageToken(token: string, group: string): string | undefined {
+  if (token === '') return undefined;
+  if (token.length > 1024) throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
+  let position: Partial<PagePosition>;
+  try {
+    position = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<PagePosition>;
+  } catch {
+    throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
+  }
+  if (typeof position.after !== 'string' || position.group !== group) {
+    throw new FieldViolation('page_token', 'does not belong to this query (was the group filter changed?)');
+  }
+  return position.after;
+}

@@ -1,0 +1,111 @@
+import type { Redis } from 'ioredis';
+import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
+import type { RegistryServiceDefinition } from '@gateway/proto/registry';
+import {
+  FieldViolation,
+  GROUP_PATTERN,
+  parseInstanceId,
+  readInstanceSnapshot,
+  requireMaxLength,
+  type Logger,
+  type RegistryChangeFeed,
+} from '@gateway/shared';
+import { readSelfPreservation } from '../eviction/self-preservation-state.js';
+import type { RegistryStore } from '../store/registry-store.js';
+import { watchInstances } from '../watch/watch-instances.js';
+import { decodePageToken, encodePageToken } from './page-token.js';
+import { registerRequestToSpec } from './request-mapping.js';
+import { durationFromMs, instanceToProto, selfPreservationToProto } from './response-mapping.js';
+
+export type RegistrySettings = {
+  readonly lease: { defaultMs: number; minMs: number; maxMs: number };
+  readonly selfPreservationShare: number;
+  readonly watchQueueLimit: number;
+};
+
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+
+/** The RegistryService RPCs. Every request is validated before anything touches Redis. */
+export function RegistryServiceImpl(deps: {
+  redis: Redis;
+  store: RegistryStore;
+  feed: RegistryChangeFeed;
+  settings: RegistrySettings;
+  shutdownSignal: AbortSignal;
+  logger: Logger;
+}): ServiceImplementation<RegistryServiceDefinition> {
+  const { redis, store, settings, logger } = deps;
+  return {
+    async register(request) {
+      const { spec, leaseMs } = registerRequestToSpec(request, settings.lease);
+      const result = await store.register(spec, leaseMs);
+      if (result.outcome !== 'unchanged') {
+        logger.info({ id: result.instance.id, outcome: result.outcome, revision: result.revision }, 'instance registered');
+      }
+      return { instance: instanceToProto(result.instance), created: result.outcome === 'registered', revision: result.revision };
+    },
+
+    async heartbeat(request) {
+      const id = parseInstanceId('instance_id', request.instanceId);
+      const result = await store.heartbeat(id);
+      if (!result.found) {
+        throw new ServerError(
+          Status.NOT_FOUND,
+          result.reason === 'expired' ? `instance ${id}: lease expired, register again` : `instance ${id} is not registered, register again`,
+        );
+      }
+      return { leaseExpireTime: new Date(result.leaseExpireTime), leaseDuration: durationFromMs(result.leaseMs) };
+    },
+
+    async deregister(request) {
+      const id = parseInstanceId('instance_id', request.instanceId);
+      const revision = await store.deregister(id);
+      if (revision === undefined) throw new ServerError(Status.NOT_FOUND, `instance ${id} is not registered`);
+      logger.info({ id, revision }, 'instance deregistered');
+      return { revision };
+    },
+
+    async listInstances(request) {
+      const group = checkGroupFilter(request.group);
+      if (!Number.isInteger(request.pageSize) || request.pageSize < 0 || request.pageSize > MAX_PAGE_SIZE) {
+        throw new FieldViolation('page_size', `must be between 0 and ${MAX_PAGE_SIZE} (got ${request.pageSize})`);
+      }
+      const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
+      const after = decodePageToken(request.pageToken, group);
+      const [snapshot, preservation] = await Promise.all([readInstanceSnapshot(redis), readSelfPreservation(redis)]);
+      if (snapshot.invalid.length > 0) logger.error({ invalid: snapshot.invalid }, 'instances in Redis fail validation: hidden');
+      const matching = snapshot.instances.filter(
+        (instance) => (group === '' || instance.spec.group === group) && (after === undefined || instance.id > after),
+      );
+      const page = matching.slice(0, pageSize);
+      const more = matching.length > pageSize;
+      return {
+        instances: page.map(instanceToProto),
+        nextPageToken: more ? encodePageToken({ after: page[page.length - 1]!.id, group }) : '',
+        revision: snapshot.revision,
+        selfPreservation: selfPreservationToProto(preservation, settings.selfPreservationShare),
+      };
+    },
+
+    async *watchInstances(request, context) {
+      const group = checkGroupFilter(request.group);
+      yield* watchInstances({
+        redis,
+        feed: deps.feed,
+        group,
+        queueLimit: settings.watchQueueLimit,
+        signal: AbortSignal.any([context.signal, deps.shutdownSignal]),
+        logger,
+      });
+    },
+  };
+}
+
+function checkGroupFilter(group: string): string {
+  requireMaxLength('group', group, 63);
+  if (group !== '' && !GROUP_PATTERN.test(group)) {
+    throw new FieldViolation('group', 'must be empty or 1-63 lower-case letters, digits, "-" or "_"');
+  }
+  return group;
+}

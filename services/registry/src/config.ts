@@ -1,0 +1,36 @@
+import {
+  commonConfigShape,
+  ConfigError,
+  durationMs,
+  fraction,
+  integer,
+  loadConfig,
+  type Environment,
+} from '@gateway/shared';
+
+/** Every variable the registry reads; documented in the README's configuration table. */
+export const registryConfigShape = {
+  ...commonConfigShape('127.0.0.1:50051'),
+  REGISTRY_LEASE_DEFAULT: durationMs({ min: 1_000, max: 3_600_000, default: 15_000 }),
+  REGISTRY_LEASE_MIN: durationMs({ min: 1_000, max: 3_600_000, default: 1_000 }),
+  REGISTRY_LEASE_MAX: durationMs({ min: 1_000, max: 86_400_000, default: 300_000 }),
+  REGISTRY_EVICTION_INTERVAL: durationMs({ min: 100, max: 60_000, default: 1_000 }),
+  REGISTRY_EVICTION_BATCH: integer({ min: 1, max: 10_000, default: 500 }),
+  REGISTRY_SELF_PRESERVATION_SHARE: fraction({ min: 0, max: 1, default: 0.5 }),
+  REGISTRY_SELF_PRESERVATION_MIN_EXPIRED: integer({ min: 1, max: 1_000_000, default: 3 }),
+  REGISTRY_REVISION_POLL_INTERVAL: durationMs({ min: 100, max: 60_000, default: 2_000 }),
+  REGISTRY_WATCH_QUEUE_LIMIT: integer({ min: 100, max: 1_000_000, default: 10_000 }),
+};
+
+export type RegistryConfig = ReturnType<typeof loadRegistryConfig>;
+
+export function loadRegistryConfig(env: Environment) {
+  const config = loadConfig(registryConfigShape, env);
+  if (config.REGISTRY_LEASE_MIN > config.REGISTRY_LEASE_MAX) {
+    throw new ConfigError('REGISTRY_LEASE_MIN', 'must not exceed REGISTRY_LEASE_MAX');
+  }
+  if (config.REGISTRY_LEASE_DEFAULT < config.REGISTRY_LEASE_MIN || config.REGISTRY_LEASE_DEFAULT > config.REGISTRY_LEASE_MAX) {
+    throw new ConfigError('REGISTRY_LEASE_DEFAULT', 'must lie between REGISTRY_LEASE_MIN and REGISTRY_LEASE_MAX');
+  }
+  return config;
+}

@@ -1,0 +1,17 @@
+import type { Redis } from 'ioredis';
+import { RedisKeys } from '@gateway/shared';
+
+export type SelfPreservationState = {
+  readonly expiredCount: number;
+  readonly totalCount: number;
+  /** Epoch ms (Redis server time) of the eviction run that held back. */
+  readonly decideTime: number;
+};
+
+/** The last eviction run's self-preservation decision, if it is holding back now. */
+export async function readSelfPreservation(redis: Redis): Promise<SelfPreservationState | undefined> {
+  const json = await redis.get(RedisKeys.instancesSelfPreservation);
+  if (!json) return undefined;
+  const parsed = JSON.parse(json) as SelfPreservationState;
+  return { expiredCount: parsed.expiredCount, totalCount: parsed.totalCount, decideTime: parsed.decideTime };
+}

@@ -1,0 +1,86 @@
+import { RegistryServiceDefinition } from '@gateway/proto/registry';
+import {
+  bindService,
+  closeRedis,
+  createRedisClient,
+  RegistryChangeFeed,
+  startGrpcServer,
+  type Logger,
+  type RunningService,
+  type TokenTable,
+} from '@gateway/shared';
+import { RegistryServiceImpl } from './api/registry-service.js';
+import type { RegistryConfig } from './config.js';
+import { Evictor } from './eviction/evictor.js';
+import { RegistryStore } from './store/registry-store.js';
+
+export type RunningRegistry = RunningService & { readonly port: number };
+
+/**
+ * Wires the registry: two Redis connections (commands, change subscription), the
+ * evictor loop, and the gRPC server. Health turns SERVING once Redis is ready and
+ * back to NOT_SERVING while it is not.
+ */
+export async function startRegistry(config: RegistryConfig, logger: Logger, tokens: TokenTable | undefined): Promise<RunningRegistry> {
+  const redis = createRedisClient(config, 'registry', logger);
+  const subscriber = createRedisClient(config, 'registry-subscriber', logger);
+  const feed = RegistryChangeFeed({ subscriber, redis, pollIntervalMs: config.REGISTRY_REVISION_POLL_INTERVAL, logger });
+
+  const shutdownController = new AbortController();
+  const binding = bindService(
+    RegistryServiceDefinition,
+    RegistryServiceImpl({
+      redis,
+      store: RegistryStore(redis),
+      feed,
+      settings: {
+        lease: { defaultMs: config.REGISTRY_LEASE_DEFAULT, minMs: config.REGISTRY_LEASE_MIN, maxMs: config.REGISTRY_LEASE_MAX },
+        selfPreservationShare: config.REGISTRY_SELF_PRESERVATION_SHARE,
+        watchQueueLimit: config.REGISTRY_WATCH_QUEUE_LIMIT,
+      },
+      shutdownSignal: shutdownController.signal,
+      logger,
+    }),
+    {
+      Register: ['core'],
+      Heartbeat: ['core'],
+      Deregister: ['core'],
+      ListInstances: [],
+      WatchInstances: [],
+    },
+  );
+  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
+  server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
+
+  const evictor = Evictor({
+    redis,
+    logger,
+    policy: {
+      intervalMs: config.REGISTRY_EVICTION_INTERVAL,
+      batchSize: config.REGISTRY_EVICTION_BATCH,
+      maxShare: config.REGISTRY_SELF_PRESERVATION_SHARE,
+      guardMinimum: config.REGISTRY_SELF_PRESERVATION_MIN_EXPIRED,
+    },
+  });
+
+  let subscribed = false;
+  const updateServing = () => server.setServing(subscribed && redis.status === 'ready' && subscriber.status === 'ready');
+  for (const connection of [redis, subscriber]) {
+    connection.on('ready', updateServing);
+    connection.on('close', updateServing);
+  }
+  feed.subscribed.then(() => {
+    subscribed = true;
+    updateServing();
+  }, () => undefined);
+
+  return {
+    port: server.port,
+    async stop() {
+      await server.shutdown(config.SHUTDOWN_TIMEOUT);
+      await evictor.stop();
+      await feed.close();
+      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+export { EventQueue, OVERFLOW, throwIfAborted } from './async/event-queue.js';
+export { isRole, ROLES, type Role } from './auth/roles.js';
+export { parseTokenList, TokenTable, tokenTableFromConfig } from './auth/token-table.js';
+export { commonConfigShape, type CommonConfig } from './config/common-config.js';
+export { CONFIG_ERROR_EXIT_CODE, ConfigError } from './config/config-error.js';
+export { durationMs, flag, fraction, integer, listenAddress, parseHostPort } from './config/env-types.js';
+export { loadConfig, type Environment } from './config/load-config.js';
+export { authMiddleware } from './grpc/auth-middleware.js';
+export { errorMiddleware } from './grpc/error-middleware.js';
+export { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
+export { bindService, type AccessRules, type ServiceBinding } from './grpc/service-binding.js';
+export { createLogger, type Logger } from './logging/logger.js';
+export { BackgroundLoop } from './process/background-loop.js';
+export { runService, type RunningService, type ServiceContext } from './process/run-service.js';
+export { RedisChannels, RedisKeys } from './redis/keys.js';
+export { LuaScript } from './redis/lua-script.js';
+export { closeRedis, createRedisClient, isRedisUnavailable, type RedisConnectionConfig } from './redis/redis-client.js';
+export { deregisterInstanceScript } from './redis/scripts/deregister-instance.js';
+export { evictExpiredInstancesScript } from './redis/scripts/evict-expired-instances.js';
+export { heartbeatInstanceScript } from './redis/scripts/heartbeat-instance.js';
+export { registerInstanceScript } from './redis/scripts/register-instance.js';
+export { decodeStoredInstance } from './registry/decode-stored-instance.js';
+export { CHANGE_TYPES, type ChangeTypeName, type InstanceChange } from './registry/instance-change.js';
+export { instanceId, parseInstanceId } from './registry/instance-id.js';
+export {
+  canonicalSpecJson,
+  checkInstanceSpec,
+  DEFAULT_WEIGHT,
+  GROUP_PATTERN,
+  specFingerprint,
+  type InstanceSpecInput,
+} from './registry/instance-spec-rules.js';
+export type { AdminStateName, InstanceSpecData, LeasedInstance, StoredInstance } from './registry/instance.js';
+export { readInstanceSnapshot, type InstanceSnapshot } from './registry/read-instance-snapshot.js';
+export { RegistryChangeFeed, type FeedEvent } from './registry/registry-change-feed.js';
+export { FieldViolation } from './validation/field-violation.js';
+export { hostForAddress, normalizeHost } from './validation/host.js';
+export {
+  requireIntegerInRange,
+  requireKnownEnum,
+  requireMaxLength,
+  requireNonEmpty,
+  requirePrintable,
+} from './validation/text-rules.js';

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * A Lua script sent to Redis once: later calls use EVALSHA, and EVAL only when
+ * the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ */
+export type LuaScript = {
+  readonly name: string;
+  readonly sha1: string;
+  run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
+};
+
+export function LuaScript(name: string, source: string): LuaScript {
+  const sha1 = createHash('sha1').update(source).digest('hex');
+  return {
+    name,
+    sha1,
+    async run(redis, keys, args) {
+      try {
+        return await redis.evalsha(sha1, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return await redis.eval(source, keys.length, ...keys, ...args);
+      }
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import type { CommonConfig } from '../config/common-config.js';
+
+export type RedisConnectionConfig = Pick<
+  CommonConfig,
+  'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_MASTER' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_TLS_CA_FILE' | 'REDIS_COMMAND_TIMEOUT'
+>;
+
+/**
+ * Opens a Redis connection from the operator contract: `REDIS_URL` (redis:// or
+ * rediss:// with password and db), or Redis Sentinel when `REDIS_SENTINELS` is set
+ * (the URL then gives password, db and TLS; its host is ignored). Commands time out
+ * after `REDIS_COMMAND_TIMEOUT`; reconnection backs off up to 2 s, forever.
+ * `purpose` names the connection in CLIENT LIST and in logs.
+ */
+export function createRedisClient(config: RedisConnectionConfig, purpose: string, logger: Logger): Redis {
+  const url = new URL(config.REDIS_URL);
+  const subscriber = purpose.endsWith('subscriber');
+  const tls =
+    url.protocol === 'rediss:'
+      ? { ...(config.REDIS_TLS_CA_FILE ? { ca: readFileSync(config.REDIS_TLS_CA_FILE) } : {}), servername: url.hostname }
+      : undefined;
+  const common: RedisOptions = {
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    connectionName: purpose,
+    // A subscriber's commands (SUBSCRIBE) wait for the connection however long it
+    // takes; ordinary commands fail fast so callers can answer UNAVAILABLE.
+    commandTimeout: subscriber ? undefined : config.REDIS_COMMAND_TIMEOUT,
+    maxRetriesPerRequest: subscriber ? null : 2,
+    connectTimeout: 5_000,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
+    ...(tls ? { tls } : {}),
+  };
+  const redis = config.REDIS_SENTINELS
+    ? new Redis({
+        ...common,
+        sentinels: config.REDIS_SENTINELS.split(',').map((entry) => {
+          const separator = entry.trim().lastIndexOf(':');
+          return { host: entry.trim().slice(0, separator), port: Number(entry.trim().slice(separator + 1)) };
+        }),
+        name: config.REDIS_SENTINEL_MASTER,
+        sentinelPassword: config.REDIS_SENTINEL_PASSWORD,
+        enableTLSForSentinelMode: tls !== undefined,
+        sentinelRetryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
+      })
+    : new Redis({ ...common, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) });
+  logConnectionState(redis, purpose, logger);
+  return redis;
+}
+
+function logConnectionState(redis: Redis, purpose: string, logger: Logger): void {
+  let lastError = '';
+  redis.on('error', (error: Error) => {
+    // A down Redis repeats the same error at every retry: log each new one once.
+    if (error.message !== lastError) logger.warn({ err: error, redis: purpose }, 'redis connection error');
+    lastError = error.message;
+  });
+  redis.on('ready', () => {
+    if (lastError !== '') logger.info({ redis: purpose }, 'redis connection ready again');
+    lastError = '';
+  });
+}
+
+/** True for errors that mean Redis is unreachable right now (worth UNAVAILABLE, not INTERNAL). */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|LOADING|READONLY|MASTERDOWN/.test(error.message)
+  );
+}
+
+/** Closes a connection: QUIT when it is up (bounded), else disconnect. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  }
+  redis.disconnect();
+}

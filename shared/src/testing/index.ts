@@ -1,0 +1,8 @@
+export { onCleanup } from './cleanup.js';
+export { freePort } from './free-port.js';
+export { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
+export { startRedisSentinel, type RedisSentinelHandle } from './redis-sentinel.js';
+export { startRedisServer, type RedisServerHandle } from './redis-server.js';
+export { startServiceProcess, type ServiceProcess } from './service-process.js';
+export { tempDir } from './temp-dir.js';
+export { waitFor } from './wait-for.js';

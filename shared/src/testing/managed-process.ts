@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { onCleanup } from './cleanup.js';
+
+export type ManagedProcess = {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** The last 64 KiB of stdout and stderr, for failure messages. */
+  output(): string;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (default SIGTERM), waits up to `timeoutMs`, then SIGKILL. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+const OUTPUT_LIMIT = 64 * 1024;
+
+/** Starts a program that is killed when the test process exits, whatever happens. */
+export function startProcess(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): ManagedProcess {
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  const removeCleanup = onCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      removeCleanup();
+      resolve({ code, signal });
+    });
+    child.once('error', (error) => {
+      append(Buffer.from(`\n[spawn error] ${error.message}\n`));
+      removeCleanup();
+      resolve({ code: -1, signal: null });
+    });
+  });
+  return {
+    name,
+    child,
+    pid: child.pid ?? -1,
+    output: () => output,
+    exited,
+    async stop(signal = 'SIGTERM', timeoutMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return await exited;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+/** True while the process runs. */
+export function isRunning(process: ManagedProcess): boolean {
+  return process.child.exitCode === null && process.child.signalCode === null;
+}

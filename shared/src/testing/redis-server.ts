@@ -1,0 +1,68 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
+import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
+import { tempDir } from './temp-dir.js';
+import { waitFor } from './wait-for.js';
+
+export type RedisServerHandle = {
+  readonly port: number;
+  /** redis://[:password@]127.0.0.1:port */
+  readonly url: string;
+  readonly process: ManagedProcess;
+  /** A client for assertions, closed by stop(). */
+  readonly client: Redis;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts a real `redis-server` on 127.0.0.1 and a free port, with no persistence,
+ * and waits until it answers PING.
+ */
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServerHandle> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const dir = tempDir('redis');
+    const conf = join(dir, 'redis.conf');
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        'protected-mode no',
+        'save ""',
+        'appendonly no',
+        `dir ${dir}`,
+        'loglevel warning',
+        ...(options.password ? [`requirepass ${options.password}`] : []),
+      ].join('\n') + '\n',
+    );
+    const server = startProcess(`redis-server:${port}`, 'redis-server', [conf]);
+    const client = new Redis({ host: '127.0.0.1', port, password: options.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
+    try {
+      await waitFor(`redis-server on port ${port}`, async () => {
+        if (!isRunning(server)) throw new Error(`redis-server exited: ${server.output()}`);
+        if (client.status === 'wait') await client.connect();
+        return (await client.ping()) === 'PONG';
+      }, { timeoutMs: 10_000 });
+    } catch (error) {
+      client.disconnect();
+      await server.stop('SIGKILL');
+      if (attempt < 3) continue;
+      throw error;
+    }
+    const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+    return {
+      port,
+      url: `redis://${auth}127.0.0.1:${port}`,
+      process: server,
+      client,
+      async stop() {
+        client.disconnect();
+        await server.stop('SIGTERM', 3_000);
+      },
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { createChannel, createClient } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
+import { freePort } from './free-port.js';
+import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
+import { waitFor } from './wait-for.js';
+
+export type ServiceProcess = {
+  /** host:port of its gRPC server. */
+  readonly address: string;
+  readonly process: ManagedProcess;
+  /** SIGTERM, then SIGKILL after `timeoutMs`. */
+  stop(timeoutMs?: number): ReturnType<ManagedProcess['stop']>;
+};
+
+const SERVING = 1;
+
+/**
+ * Starts a compiled service entry (`dist/src/main.js`) as its own node process on a
+ * free port and waits until its grpc.health.v1 status is SERVING.
+ */
+export async function startServiceProcess(options: {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const child = startProcess(options.name, process.execPath, [options.entry], {
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...options.env, GRPC_LISTEN: address },
+  });
+  const channel = createChannel(address);
+  const health = createClient(HealthDefinition, channel);
+  try {
+    await waitFor(`${options.name} to be SERVING on ${address}`, async () => {
+      if (!isRunning(child)) throw new Error(`${options.name} exited: ${child.output().slice(-2000)}`);
+      const response = await health.check({ service: '' }, { signal: AbortSignal.timeout(1_000) });
+      return response.status === SERVING;
+    }, { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50 });
+  } catch (error) {
+    await child.stop('SIGKILL');
+    throw error;
+  } finally {
+    channel.close();
+  }
+  return {
+    address,
+    process: child,
+    stop: (timeoutMs = 5_000) => child.stop('SIGTERM', timeoutMs),
+  };
+}
