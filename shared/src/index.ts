@@ -33,6 +33,9 @@ export {
 export type { AdminStateName, InstanceSpecData, LeasedInstance, StoredInstance } from './registry/instance.js';
 export { readInstanceSnapshot, type InstanceSnapshot } from './registry/read-instance-snapshot.js';
 export { RegistryChangeFeed, type FeedEvent } from './registry/registry-change-feed.js';
+export { HEALTH_STATUSES, type HealthStatusName, type NodeSpecData, type SshEndpointData } from './nodes/node.js';
+export { checkNodeSpec, normalizeNodeIp, type NodeSpecInput } from './nodes/node-spec-rules.js';
+export { readNodesWithStatus, type NodeWithStatus } from './nodes/read-nodes.js';
 export { FieldViolation } from './validation/field-violation.js';
 export { hostForAddress, normalizeHost } from './validation/host.js';
 export {

@@ -13,6 +13,8 @@ export const RedisKeys = {
   /** String with TTL: the self-preservation decision of the last eviction run. */
   instancesSelfPreservation: 'nginx:gateway:instances:self_preservation',
 
+  /** Hash: node ip → node spec JSON (the Nginx node inventory, shared by health and config-push). */
+  nodes: 'nginx:gateway:nodes',
   /** String: "UP" or "DOWN" for one Nginx node, exactly as the design says. */
   healthStatus: (ip: string) => `nginx:gateway:health_status:${ip}`,
 } as const;
@@ -21,4 +23,8 @@ export const RedisKeys = {
 export const RedisChannels = {
   /** Registry changes: `{"revision":n,"type":"REGISTERED|UPDATED|DEREGISTERED|EXPIRED","id":…}`. */
   instanceChanges: 'nginx:gateway:instances:changes',
+  /** Node inventory changes: `{"type":"ADDED|UPDATED|REMOVED","ip":…}`. */
+  nodeChanges: 'nginx:gateway:nodes:changes',
+  /** Health status transitions: `{"ip":…,"status":"UP|DOWN","previous":…,"time":ms,"reason":…}`. */
+  healthChanges: 'nginx:gateway:health:changes',
 } as const;
