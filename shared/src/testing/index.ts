@@ -6,3 +6,4 @@ export { startRedisServer, type RedisServerHandle } from './redis-server.js';
 export { startServiceProcess, type ServiceProcess } from './service-process.js';
 export { tempDir } from './temp-dir.js';
 export { waitFor } from './wait-for.js';
+export { startNginx, type NginxAccessEntry, type NginxHandle, type NginxOptions } from './nginx.js';
