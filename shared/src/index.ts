@@ -19,6 +19,12 @@ export { deregisterInstanceScript } from './redis/scripts/deregister-instance.js
 export { evictExpiredInstancesScript } from './redis/scripts/evict-expired-instances.js';
 export { heartbeatInstanceScript } from './redis/scripts/heartbeat-instance.js';
 export { registerInstanceScript } from './redis/scripts/register-instance.js';
+export { addNodeScript } from './redis/scripts/add-node.js';
+export { admitSuspectReportScript } from './redis/scripts/admit-suspect-report.js';
+export { applyProbeResultScript } from './redis/scripts/apply-probe-result.js';
+export { claimPollRoundScript } from './redis/scripts/claim-poll-round.js';
+export { removeNodeScript } from './redis/scripts/remove-node.js';
+export { updateNodeScript } from './redis/scripts/update-node.js';
 export { decodeStoredInstance } from './registry/decode-stored-instance.js';
 export { CHANGE_TYPES, type ChangeTypeName, type InstanceChange } from './registry/instance-change.js';
 export { instanceId, parseInstanceId } from './registry/instance-id.js';
@@ -36,6 +42,9 @@ export { RegistryChangeFeed, type FeedEvent } from './registry/registry-change-f
 export { HEALTH_STATUSES, type HealthStatusName, type NodeSpecData, type SshEndpointData } from './nodes/node.js';
 export { checkNodeSpec, normalizeNodeIp, type NodeSpecInput } from './nodes/node-spec-rules.js';
 export { readNodesWithStatus, type NodeWithStatus } from './nodes/read-nodes.js';
+export { parseHealthChange, type HealthChange } from './nodes/health-change.js';
+export { parseNodeChange, type NodeChange } from './nodes/node-change.js';
+export { nodeSpecJson } from './nodes/node-spec-json.js';
 export { FieldViolation } from './validation/field-violation.js';
 export { hostForAddress, normalizeHost } from './validation/host.js';
 export {

@@ -17,14 +17,35 @@ export const RedisKeys = {
   nodes: 'nginx:gateway:nodes',
   /** String: "UP" or "DOWN" for one Nginx node, exactly as the design says. */
   healthStatus: (ip: string) => `nginx:gateway:health_status:${ip}`,
+  /** Counter: the node inventory revision, bumped with every add, update or removal. */
+  nodesRevision: 'nginx:gateway:nodes:revision',
+  /**
+   * Hash: the companion detail of a node's status (`last_probe_time`, `last_probe_latency_ms`,
+   * `last_change_time`, `reason`, `consecutive_failures`, `consecutive_successes`,
+   * `last_reporter`, `last_trigger`, `prober`); times in epoch ms of the Redis clock.
+   */
+  healthDetail: (ip: string) => `nginx:gateway:health_detail:${ip}`,
+  /** Counter: bumped with every UP/DOWN transition (lets watchers notice a lost message). */
+  healthRevision: 'nginx:gateway:health:revision',
+  /** String with TTL: "<redis ms> <replica>" of the last periodic probe round claimed. */
+  healthPollClaim: 'nginx:gateway:health:poll_claim',
+  /** String with TTL = coalescing window: set by whoever starts a probe round of all nodes. */
+  healthProbeWindow: 'nginx:gateway:health:probe_window',
+  /** Counter with TTL: suspect reports of one reporter in the current rate-limit window. */
+  healthReporterRate: (reporter: string) => `nginx:gateway:health:reporter_rate:${reporter}`,
+  /** Hash: alert delivery counters (`<sink>:delivered`, `<sink>:failed`). */
+  healthAlertStats: 'nginx:gateway:health:alert_stats',
 } as const;
 
 /** Pub/Sub channels. Every message carries the revision it produced. */
 export const RedisChannels = {
   /** Registry changes: `{"revision":n,"type":"REGISTERED|UPDATED|DEREGISTERED|EXPIRED","id":…}`. */
   instanceChanges: 'nginx:gateway:instances:changes',
-  /** Node inventory changes: `{"type":"ADDED|UPDATED|REMOVED","ip":…}`. */
+  /** Node inventory changes: `{"type":"ADDED|UPDATED|REMOVED","ip":…,"revision":n}`. */
   nodeChanges: 'nginx:gateway:nodes:changes',
-  /** Health status transitions: `{"ip":…,"status":"UP|DOWN","previous":…,"time":ms,"reason":…}`. */
+  /**
+   * Health status transitions: `{"ip":…,"status":"UP|DOWN","previous":"UP|DOWN|","time":ms,"reason":…,"revision":n}`
+   * (`previous` is "" for a node's first status). Published by the one replica whose write flipped it.
+   */
   healthChanges: 'nginx:gateway:health:changes',
 } as const;
