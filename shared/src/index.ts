@@ -15,10 +15,14 @@ export { runService, type RunningService, type ServiceContext } from './process/
 export { RedisChannels, RedisKeys } from './redis/keys.js';
 export { LuaScript } from './redis/lua-script.js';
 export { closeRedis, createRedisClient, isRedisUnavailable, type RedisConnectionConfig } from './redis/redis-client.js';
+export { acquirePushLeaseScript } from './redis/scripts/acquire-push-lease.js';
 export { deregisterInstanceScript } from './redis/scripts/deregister-instance.js';
 export { evictExpiredInstancesScript } from './redis/scripts/evict-expired-instances.js';
 export { heartbeatInstanceScript } from './redis/scripts/heartbeat-instance.js';
+export { recordNodePushScript } from './redis/scripts/record-node-push.js';
 export { registerInstanceScript } from './redis/scripts/register-instance.js';
+export { releasePushLeaseScript } from './redis/scripts/release-push-lease.js';
+export { setDesiredConfigScript } from './redis/scripts/set-desired-config.js';
 export { addNodeScript } from './redis/scripts/add-node.js';
 export { admitSuspectReportScript } from './redis/scripts/admit-suspect-report.js';
 export { applyProbeResultScript } from './redis/scripts/apply-probe-result.js';
@@ -45,6 +49,7 @@ export { readNodesWithStatus, type NodeWithStatus } from './nodes/read-nodes.js'
 export { parseHealthChange, type HealthChange } from './nodes/health-change.js';
 export { parseNodeChange, type NodeChange } from './nodes/node-change.js';
 export { nodeSpecJson } from './nodes/node-spec-json.js';
+export { decodeStoredNode } from './nodes/decode-stored-node.js';
 export { FieldViolation } from './validation/field-violation.js';
 export { hostForAddress, normalizeHost } from './validation/host.js';
 export {

@@ -35,6 +35,17 @@ export const RedisKeys = {
   healthReporterRate: (reporter: string) => `nginx:gateway:health:reporter_rate:${reporter}`,
   /** Hash: alert delivery counters (`<sink>:delivered`, `<sink>:failed`). */
   healthAlertStats: 'nginx:gateway:health:alert_stats',
+
+  /** String with TTL: "<replica id>|<fence>" of the config-push replica that holds the push lease. */
+  pushLeader: 'nginx:gateway:push:leader',
+  /** Counter: the fencing token, bumped each time a config-push replica takes the push lease. */
+  pushFence: 'nginx:gateway:push:fence',
+  /** String: JSON of the last accepted render (revision, hash, content, server count): what every node should run. */
+  pushDesired: 'nginx:gateway:push:desired',
+  /** Hash: node ip → JSON of what the node really runs (revision, hash, time, fence); never moves back. */
+  pushApplied: 'nginx:gateway:push:applied',
+  /** Hash: node ip → JSON of the last push attempt on the node (outcome, revision, hash, error, time). */
+  pushLastResult: 'nginx:gateway:push:last_result',
 } as const;
 
 /** Pub/Sub channels. Every message carries the revision it produced. */
@@ -48,4 +59,6 @@ export const RedisChannels = {
    * (`previous` is "" for a node's first status). Published by the one replica whose write flipped it.
    */
   healthChanges: 'nginx:gateway:health:changes',
+  /** Config-push results, one per node and attempt: the JSON stored in `pushLastResult` plus `"ip"`. */
+  pushResults: 'nginx:gateway:push:results',
 } as const;

@@ -7,3 +7,4 @@ export { startServiceProcess, type ServiceProcess } from './service-process.js';
 export { tempDir } from './temp-dir.js';
 export { waitFor } from './wait-for.js';
 export { startNginx, type NginxAccessEntry, type NginxHandle, type NginxOptions } from './nginx.js';
+export { generateSshKey, startSshd, type SshdHandle, type SshdOptions } from './sshd.js';

@@ -1,0 +1,25 @@
+import { LuaScript } from '../lua-script.js';
+
+/**
+ * Takes or renews the config-push lease. KEYS: leader key, fence counter.
+ * ARGV: replica id (no "|"), ttl ms. The lease value is "<replica id>|<fence>".
+ * Returns the fence when this replica holds the lease (a fresh INCR when it just took
+ * it, its current fence when it renewed), 0 when another replica holds it.
+ */
+export const acquirePushLeaseScript = LuaScript(
+  'acquire-push-lease',
+  `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local separator = string.find(current, '|', 1, true)
+  if separator and string.sub(current, 1, separator - 1) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return tonumber(string.sub(current, separator + 1))
+  end
+  return 0
+end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
+return fence
+`,
+);
