@@ -49,7 +49,6 @@ export { readNodesWithStatus, type NodeWithStatus } from './nodes/read-nodes.js'
 export { parseHealthChange, type HealthChange } from './nodes/health-change.js';
 export { parseNodeChange, type NodeChange } from './nodes/node-change.js';
 export { nodeSpecJson } from './nodes/node-spec-json.js';
-export { decodeStoredNode } from './nodes/decode-stored-node.js';
 export { FieldViolation } from './validation/field-violation.js';
 export { hostForAddress, normalizeHost } from './validation/host.js';
 export {
