@@ -27,6 +27,7 @@ export { addNodeScript } from './redis/scripts/add-node.js';
 export { admitSuspectReportScript } from './redis/scripts/admit-suspect-report.js';
 export { applyProbeResultScript } from './redis/scripts/apply-probe-result.js';
 export { claimPollRoundScript } from './redis/scripts/claim-poll-round.js';
+export { claimTrailingRoundScript } from './redis/scripts/claim-trailing-round.js';
 export { removeNodeScript } from './redis/scripts/remove-node.js';
 export { updateNodeScript } from './redis/scripts/update-node.js';
 export { decodeStoredInstance } from './registry/decode-stored-instance.js';
@@ -49,6 +50,7 @@ export { readNodesWithStatus, type NodeWithStatus } from './nodes/read-nodes.js'
 export { parseHealthChange, type HealthChange } from './nodes/health-change.js';
 export { parseNodeChange, type NodeChange } from './nodes/node-change.js';
 export { nodeSpecJson } from './nodes/node-spec-json.js';
+export { decodeStoredNode } from './nodes/decode-stored-node.js';
 export { FieldViolation } from './validation/field-violation.js';
 export { hostForAddress, normalizeHost } from './validation/host.js';
 export {

@@ -29,8 +29,10 @@ export const RedisKeys = {
   healthRevision: 'nginx:gateway:health:revision',
   /** String with TTL: "<redis ms> <replica>" of the last periodic probe round claimed. */
   healthPollClaim: 'nginx:gateway:health:poll_claim',
-  /** String with TTL = coalescing window: set by whoever starts a probe round of all nodes. */
+  /** String with TTL = coalescing window: the id of the suspect-triggered probe round of all nodes now open. */
   healthProbeWindow: 'nginx:gateway:health:probe_window',
+  /** String with TTL: the window id that reports joined, owed one trailing round when it closes. */
+  healthProbeTrailing: 'nginx:gateway:health:probe_trailing',
   /** Counter with TTL: suspect reports of one reporter in the current rate-limit window. */
   healthReporterRate: (reporter: string) => `nginx:gateway:health:reporter_rate:${reporter}`,
   /** Hash: alert delivery counters (`<sink>:delivered`, `<sink>:failed`). */

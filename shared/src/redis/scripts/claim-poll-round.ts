@@ -7,11 +7,12 @@ import { SERVER_TIME_LUA } from './server-time.js';
  * clock (no drift, whatever each replica's clock says); after a gap (every replica
  * down) the grid restarts at now. The claim key expires after three intervals, so a
  * dead replica holds nothing: another one claims the next round when it falls due.
- * A round of all nodes started less than a coalescing window ago (by a suspect
- * report) counts as this round's probes.
+ * A suspect-triggered round of all nodes started less than a coalescing window ago
+ * counts as this round's probes (the poll only reads the window, never opens one, so
+ * it never delays a suspect report's probe).
  *
  * KEYS: poll claim key, probe window key.
- * ARGV: interval ms, replica id, coalescing window ms.
+ * ARGV: interval ms, replica id.
  * Returns {0, ms until the next round is due} when not due (or claimed by another),
  * {1, scheduled ms} when claimed and the caller must probe, {2, scheduled ms} when
  * claimed but a round of all nodes has just run (nothing to probe).
@@ -31,7 +32,7 @@ if value then
   end
 end
 redis.call('SET', KEYS[1], scheduled .. ' ' .. ARGV[2], 'PX', interval * 3)
-if redis.call('SET', KEYS[2], 'poll ' .. ARGV[2], 'NX', 'PX', tonumber(ARGV[3])) then return {1, scheduled} end
-return {2, scheduled}
+if redis.call('EXISTS', KEYS[2]) == 1 then return {2, scheduled} end
+return {1, scheduled}
 `,
 );

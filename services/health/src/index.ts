@@ -1,0 +1,3 @@
+export { loadHealthConfig, healthConfigShape, type HealthConfig } from './config.js';
+export { startHealth, type RunningHealth } from './server.js';
+export { dingTalkSign, signedDingTalkUrl } from './alerts/dingtalk-signature.js';

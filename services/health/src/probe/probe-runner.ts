@@ -1,0 +1,157 @@
+import type { Redis } from 'ioredis';
+import {
+  applyProbeResultScript,
+  RedisChannels,
+  RedisKeys,
+  readNodesWithStatus,
+  type HealthStatusName,
+  type Logger,
+  type NodeSpecData,
+} from '@gateway/shared';
+import type { AlertDispatcher } from '../alerts/alert-dispatcher.js';
+import type { HttpProber, ProbeOutcome } from './http-prober.js';
+
+/** Why a round runs: the periodic poll, a suspect report, an admin's ProbeNow, a node just added. */
+export type ProbeTrigger = 'poll' | 'suspect' | 'manual' | 'added';
+
+export type RoundRequest = {
+  readonly trigger: ProbeTrigger;
+  /** The reporter whose suspect report started the round. */
+  readonly reporter?: string;
+  /** Only these nodes (default: every node of the inventory). */
+  readonly ips?: readonly string[];
+};
+
+export type NodeProbeResult = ProbeOutcome & {
+  readonly ip: string;
+  /** The status after applying the result (undefined: not decided yet, or the node was removed meanwhile). */
+  readonly status: HealthStatusName | undefined;
+  readonly changed: boolean;
+};
+
+export type ProbeRunner = {
+  /** Probes the nodes in parallel; resolves with every result once all are applied. */
+  runRound(request: RoundRequest, signal?: AbortSignal): Promise<NodeProbeResult[]>;
+  /** Same, in the background (tracked: stop() waits for it). */
+  startRound(request: RoundRequest): void;
+  /** Cancels probes in flight and waits for the rounds to end. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Runs probe rounds: every node in parallel, each result applied (Lua, atomic) as soon
+ * as its own probe ends, so a hanging node never delays the others. A node already
+ * being probed by this replica is not probed twice: the round joins that probe. The
+ * replica whose write flipped a status is the one that raises the alert.
+ */
+export function ProbeRunner(deps: {
+  redis: Redis;
+  prober: HttpProber;
+  alerts: AlertDispatcher;
+  damping: { rise: number; fall: number };
+  replicaId: string;
+  logger: Logger;
+}): ProbeRunner {
+  const { redis, prober, logger } = deps;
+  const stopController = new AbortController();
+  const inFlight = new Map<string, Promise<NodeProbeResult>>();
+  const rounds = new Set<Promise<unknown>>();
+
+  const probeAndApply = async (spec: NodeSpecData, probeTime: number, request: RoundRequest): Promise<NodeProbeResult> => {
+    const outcome = await prober.probe(spec.healthUrl, stopController.signal);
+    if (stopController.signal.aborted) return { ip: spec.ip, ...outcome, status: undefined, changed: false };
+    const reply = (await applyProbeResultScript.run(
+      redis,
+      [RedisKeys.nodes, RedisKeys.healthStatus(spec.ip), RedisKeys.healthDetail(spec.ip), RedisKeys.healthRevision],
+      [
+        spec.ip,
+        outcome.healthy ? 1 : 0,
+        probeTime,
+        outcome.latencyMs,
+        outcome.detail,
+        deps.damping.rise,
+        deps.damping.fall,
+        request.trigger,
+        request.reporter ?? '',
+        deps.replicaId,
+        RedisChannels.healthChanges,
+      ],
+    )) as Array<number | string>;
+    if (reply[0] === -1) return { ip: spec.ip, ...outcome, status: undefined, changed: false };
+    if (reply[0] === -2) {
+      logger.debug({ ip: spec.ip }, 'probe result older than the last applied: dropped');
+      return { ip: spec.ip, ...outcome, status: (await redis.get(RedisKeys.healthStatus(spec.ip))) as HealthStatusName | undefined, changed: false };
+    }
+    const status = (reply[1] || undefined) as HealthStatusName | undefined;
+    const previous = (reply[2] || undefined) as HealthStatusName | undefined;
+    const changed = reply[0] === 1;
+    if (changed && status) {
+      const reason = outcome.healthy ? `${previous ? 'recovered' : 'first probe'}: ${outcome.detail}` : outcome.detail;
+      logger.warn({ ip: spec.ip, status, previous, reason, trigger: request.trigger, reporter: request.reporter }, `node ${spec.ip} is ${status}`);
+      // A node's first UP is no news; every DOWN and every recovery is.
+      if (status === 'DOWN' || previous === 'DOWN') {
+        deps.alerts.notify({
+          ip: spec.ip,
+          label: spec.label,
+          healthUrl: spec.healthUrl,
+          status,
+          previous,
+          time: Date.now(),
+          reason,
+          trigger: request.trigger,
+          reporter: request.reporter ?? '',
+          consecutiveFailures: Number(reply[3]),
+          replica: deps.replicaId,
+        });
+      }
+    }
+    return { ip: spec.ip, ...outcome, status, changed };
+  };
+
+  const probeNode = (spec: NodeSpecData, probeTime: number, request: RoundRequest): Promise<NodeProbeResult> => {
+    const running = inFlight.get(spec.ip);
+    if (running) return running;
+    const task = probeAndApply(spec, probeTime, request).finally(() => inFlight.delete(spec.ip));
+    inFlight.set(spec.ip, task);
+    return task;
+  };
+
+  const runRound = async (request: RoundRequest, signal?: AbortSignal): Promise<NodeProbeResult[]> => {
+    if (stopController.signal.aborted) return [];
+    const [{ nodes, invalid }, time] = await Promise.all([readNodesWithStatus(redis), redis.time()]);
+    if (invalid.length > 0) logger.error({ invalid }, 'nodes in Redis fail validation: not probed');
+    const probeTime = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+    const selected = request.ips ? nodes.filter((node) => request.ips!.includes(node.spec.ip)) : nodes;
+    const tasks = selected.map((node) => probeNode(node.spec, probeTime, request));
+    const all = Promise.all(tasks);
+    if (!signal) return await all;
+    // The caller may stop waiting (client gone); the probes still finish and apply.
+    return await Promise.race([
+      all,
+      new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    ]);
+  };
+
+  return {
+    runRound,
+    startRound(request) {
+      if (stopController.signal.aborted) return;
+      const round = runRound(request).then(
+        (results) => {
+          const down = results.filter((result) => !result.healthy).map((result) => `${result.ip} (${result.detail})`);
+          logger.debug({ trigger: request.trigger, nodes: results.length, failed: down }, 'probe round done');
+        },
+        (error: unknown) => logger.warn({ err: error, trigger: request.trigger }, 'probe round failed'),
+      );
+      rounds.add(round);
+      void round.finally(() => rounds.delete(round));
+    },
+    async stop() {
+      stopController.abort();
+      await Promise.allSettled([...rounds, ...inFlight.values()]);
+    },
+  };
+}

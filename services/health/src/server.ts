@@ -1,0 +1,168 @@
+import { NodeHealthServiceDefinition } from '@gateway/proto/health';
+import { Agent } from 'undici';
+import {
+  bindService,
+  closeRedis,
+  createRedisClient,
+  startGrpcServer,
+  type Logger,
+  type RunningService,
+  type TokenTable,
+} from '@gateway/shared';
+import { AlertDispatcher } from './alerts/alert-dispatcher.js';
+import type { AlertSink } from './alerts/alert.js';
+import { DingTalkSink } from './alerts/dingtalk-sink.js';
+import { WebhookSink } from './alerts/webhook-sink.js';
+import { NodeHealthServiceImpl } from './api/node-health-service.js';
+import type { HealthConfig } from './config.js';
+import { NodeStore } from './inventory/node-store.js';
+import { HttpProber } from './probe/http-prober.js';
+import { ProbeRunner } from './probe/probe-runner.js';
+import { PeriodicPoll } from './schedule/periodic-poll.js';
+import { HealthReader } from './state/health-reader.js';
+import { SuspectIntake } from './suspect/suspect-intake.js';
+import { HealthFeed } from './watch/health-feed.js';
+
+export type RunningHealth = RunningService & {
+  readonly port: number;
+  /** Alert delivery counters of this process. */
+  alertCounters(): { delivered: number; failed: number; retried: number; dropped: number };
+};
+
+/**
+ * Wires the health service: two Redis connections (commands, change subscription),
+ * the prober, the periodic poll, alerts and the gRPC server. Nodes of the start-up
+ * list are added when absent. Health turns SERVING once Redis is ready.
+ */
+export async function startHealth(config: HealthConfig, logger: Logger, tokens: TokenTable | undefined): Promise<RunningHealth> {
+  const redis = createRedisClient(config, 'health', logger);
+  const subscriber = createRedisClient(config, 'health-subscriber', logger);
+  const feed = HealthFeed({ subscriber, redis, pollIntervalMs: config.HEALTH_WATCH_REVISION_POLL, logger });
+
+  const alertDispatcher = new Agent({ connect: { timeout: config.HEALTH_ALERT_TIMEOUT }, keepAliveTimeout: 4_000 });
+  const sinks: AlertSink[] = config.HEALTH_ALERT_WEBHOOK_URLS.map((url, index) => WebhookSink(url, alertDispatcher, index + 1));
+  if (config.HEALTH_ALERT_DINGTALK_URL) {
+    sinks.push(
+      DingTalkSink({
+        url: config.HEALTH_ALERT_DINGTALK_URL,
+        secret: config.HEALTH_ALERT_DINGTALK_SECRET,
+        msgtype: config.HEALTH_ALERT_DINGTALK_MSGTYPE,
+        dispatcher: alertDispatcher,
+      }),
+    );
+  }
+  const alerts = AlertDispatcher({
+    sinks,
+    timeoutMs: config.HEALTH_ALERT_TIMEOUT,
+    retries: config.HEALTH_ALERT_RETRIES,
+    backoffMs: config.HEALTH_ALERT_RETRY_BACKOFF,
+    redis,
+    logger,
+  });
+  const prober = HttpProber({
+    connectTimeoutMs: config.HEALTH_PROBE_CONNECT_TIMEOUT,
+    timeoutMs: config.HEALTH_PROBE_TIMEOUT,
+    userAgent: 'gateway-health',
+  });
+  const runner = ProbeRunner({
+    redis,
+    prober,
+    alerts,
+    damping: { rise: config.HEALTH_RISE, fall: config.HEALTH_FALL },
+    replicaId: config.HEALTH_REPLICA_ID,
+    logger,
+  });
+  const store = NodeStore(redis);
+  const reader = HealthReader(redis, config.HEALTH_STALE_AFTER, logger);
+  const intake = SuspectIntake({
+    redis,
+    runner,
+    settings: {
+      rateLimit: config.HEALTH_REPORT_RATE_LIMIT,
+      rateWindowMs: config.HEALTH_REPORT_RATE_WINDOW,
+      coalesceWindowMs: config.HEALTH_COALESCE_WINDOW,
+    },
+    replicaId: config.HEALTH_REPLICA_ID,
+    logger,
+  });
+
+  const shutdownController = new AbortController();
+  const binding = bindService(
+    NodeHealthServiceDefinition,
+    NodeHealthServiceImpl({ redis, store, reader, runner, intake, feed, shutdownSignal: shutdownController.signal, logger }),
+    {
+      AddNode: [],
+      UpdateNode: [],
+      RemoveNode: [],
+      ListNodes: [],
+      GetNode: [],
+      WatchNodes: [],
+      ReportSuspect: ['sdk'],
+      ProbeNow: [],
+    },
+  );
+
+  await seedNodes(config, store, logger);
+  const seeded = config.seedNodes.map((node) => node.ip);
+  if (seeded.length > 0) runner.startRound({ trigger: 'added', ips: seeded });
+
+  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
+  server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
+  const poll = PeriodicPoll({
+    redis,
+    runner,
+    intervalMs: config.HEALTH_POLL_INTERVAL,
+    replicaId: config.HEALTH_REPLICA_ID,
+    logger,
+  });
+
+  let subscribed = false;
+  const updateServing = () => server.setServing(subscribed && redis.status === 'ready' && subscriber.status === 'ready');
+  for (const connection of [redis, subscriber]) {
+    connection.on('ready', updateServing);
+    connection.on('close', updateServing);
+  }
+  feed.subscribed.then(() => {
+    subscribed = true;
+    updateServing();
+  }, () => undefined);
+  logger.info(
+    {
+      replica: config.HEALTH_REPLICA_ID,
+      pollIntervalMs: config.HEALTH_POLL_INTERVAL,
+      rise: config.HEALTH_RISE,
+      fall: config.HEALTH_FALL,
+      coalesceWindowMs: config.HEALTH_COALESCE_WINDOW,
+      alertSinks: sinks.map((sink) => sink.name),
+    },
+    'health service started',
+  );
+
+  return {
+    port: server.port,
+    alertCounters: () => alerts.counters(),
+    async stop() {
+      await server.shutdown(config.SHUTDOWN_TIMEOUT);
+      await poll.stop();
+      intake.stop();
+      await runner.stop();
+      await alerts.stop(Math.min(2_000, config.SHUTDOWN_TIMEOUT));
+      await feed.close();
+      await Promise.allSettled([prober.close(), alertDispatcher.close()]);
+      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+    },
+  };
+}
+
+/**
+ * Adds the start-up nodes that are not in the inventory yet. Redis stays the source
+ * of truth: a node already there is left as it is (change it with UpdateNode). Redis
+ * not answering yet is retried until it does (bounded by the start-up of the process).
+ */
+async function seedNodes(config: HealthConfig, store: NodeStore, logger: Logger): Promise<void> {
+  for (const spec of config.seedNodes) {
+    const outcome = await store.add(spec);
+    if (outcome === 'added') logger.info({ ip: spec.ip, healthUrl: spec.healthUrl }, 'node seeded from the start-up list');
+    else logger.debug({ ip: spec.ip }, 'start-up node already in the inventory: kept as stored');
+  }
+}

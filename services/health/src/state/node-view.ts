@@ -1,0 +1,21 @@
+import type { HealthStatusName, NodeSpecData } from '@gateway/shared';
+
+/** A node's health as stored: the status key plus its companion detail hash. */
+export type NodeHealthView = {
+  /** undefined until the node's first probe decided it. */
+  readonly status: HealthStatusName | undefined;
+  /** True when never probed, or not probed for longer than the stale threshold. */
+  readonly stale: boolean;
+  readonly lastProbeTime: number | undefined;
+  readonly lastProbeLatencyMs: number | undefined;
+  readonly lastChangeTime: number | undefined;
+  readonly reason: string;
+  readonly consecutiveFailures: number;
+  readonly consecutiveSuccesses: number;
+  readonly lastReporter: string;
+};
+
+export type NodeView = {
+  readonly spec: NodeSpecData;
+  readonly health: NodeHealthView;
+};

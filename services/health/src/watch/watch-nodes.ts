@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import type { WatchNodesResponse } from '@gateway/proto/health';
+import { EventQueue, OVERFLOW, RedisKeys, type Logger } from '@gateway/shared';
+import { nodeToProto } from '../api/response-mapping.js';
+import type { HealthReader } from '../state/health-reader.js';
+import type { HealthFeed, HealthFeedEvent } from './health-feed.js';
+
+/**
+ * One WatchNodes stream: the whole inventory with health (`snapshot` true), then each
+ * node whose status changed. An inventory change (add, update, remove), a gap in the
+ * health revisions, a revision poll that stays ahead of us, or a queue overflow (a
+ * slow client) sends a fresh snapshot, which replaces everything the client holds.
+ * Ends when `signal` aborts (client gone or server shutting down).
+ */
+export async function* watchNodes(options: {
+  redis: Redis;
+  reader: HealthReader;
+  feed: HealthFeed;
+  queueLimit: number;
+  signal: AbortSignal;
+  logger: Logger;
+}): AsyncGenerator<WatchNodesResponse, void, undefined> {
+  const { reader, signal } = options;
+  const queue = EventQueue<HealthFeedEvent>(options.queueLimit);
+  const unlisten = options.feed.listen((event) => queue.push(event));
+  try {
+    let healthRevision = 0;
+    let nodesRevision = 0;
+    let behind = false;
+    const snapshot = async (): Promise<WatchNodesResponse> => {
+      const [health, nodes] = await options.redis.mget(RedisKeys.healthRevision, RedisKeys.nodesRevision);
+      healthRevision = Number(health ?? 0);
+      nodesRevision = Number(nodes ?? 0);
+      behind = false;
+      const views = await reader.list();
+      return { nodes: views.map(nodeToProto), snapshot: true };
+    };
+
+    yield await snapshot();
+    for await (const event of queue.drain(signal)) {
+      if (event === OVERFLOW) {
+        options.logger.warn('node watcher fell behind: sending a fresh snapshot');
+        yield await snapshot();
+        continue;
+      }
+      if (event.kind === 'revisions') {
+        const ahead = event.health > healthRevision || event.nodes > nodesRevision;
+        // Ahead at two polls in a row: a message was lost, resynchronize.
+        if (ahead && behind) yield await snapshot();
+        else behind = ahead;
+        continue;
+      }
+      if (event.kind === 'nodes') {
+        if (event.change.revision > nodesRevision) yield await snapshot();
+        continue;
+      }
+      const { change } = event;
+      if (change.revision <= healthRevision) continue;
+      if (change.revision !== healthRevision + 1) {
+        yield await snapshot();
+        continue;
+      }
+      healthRevision = change.revision;
+      const view = await reader.get(change.ip);
+      if (view) yield { nodes: [nodeToProto(view)], snapshot: false };
+    }
+  } finally {
+    unlisten();
+  }
+}

@@ -1,0 +1,60 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type ReceivedRequest = {
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+  /** Date.now() when it arrived. */
+  readonly time: number;
+};
+
+/** How the receiver answers the n-th request (0-based): a status and body, or 'hang'. */
+export type Responder = (index: number, request: IncomingMessage) => { status: number; body: string } | 'hang';
+
+export type AlertReceiver = {
+  readonly url: string;
+  readonly received: ReceivedRequest[];
+  close(): Promise<void>;
+};
+
+/** A local HTTP server on 127.0.0.1 that records every request (alerts in tests). */
+export async function startAlertReceiver(
+  responder: Responder = () => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }),
+): Promise<AlertReceiver> {
+  const received: ReceivedRequest[] = [];
+  const hanging = new Set<ServerResponse>();
+  let count = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const url = new URL(request.url ?? '/', 'http://receiver');
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = Buffer.concat(chunks).toString('utf8');
+      }
+      received.push({ path: url.pathname, query: url.searchParams, body, time: Date.now() });
+      const answer = responder(count++, request);
+      if (answer === 'hang') {
+        hanging.add(response);
+        return;
+      }
+      response.writeHead(answer.status, { 'content-type': 'application/json' });
+      response.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    async close() {
+      for (const response of hanging) response.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
