@@ -8,3 +8,23 @@ export { tempDir } from './temp-dir.js';
 export { waitFor } from './wait-for.js';
 export { startNginx, type NginxAccessEntry, type NginxHandle, type NginxOptions } from './nginx.js';
 export { generateSshKey, startSshd, type SshdHandle, type SshdOptions } from './sshd.js';
+export { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
+export {
+  keepalivedConfigTest,
+  keepalivedVersion,
+  prepareKeepalivedFiles,
+  startKeepalived,
+  type KeepalivedFiles,
+  type KeepalivedHandle,
+  type KeepalivedOptions,
+  type KeepalivedRole,
+  type VrrpState,
+} from './keepalived.js';
+export { createTestNetwork, TEST_NETWORK, type Namespace, type TestNetwork } from './netns.js';
+export {
+  nodeNginxConfigTest,
+  prepareNodeNginxFiles,
+  startNodeNginx,
+  type NodeNginxFiles,
+  type NodeNginxHandle,
+} from './node-nginx.js';
