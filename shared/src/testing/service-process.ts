@@ -23,9 +23,12 @@ export async function startServiceProcess(options: {
   entry: string;
   env: Record<string, string>;
   timeoutMs?: number;
+  /** Address to listen on (default 127.0.0.1); e.g. a test network's root address, to be reachable from namespaces. */
+  host?: string;
 }): Promise<ServiceProcess> {
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
+  const host = options.host ?? '127.0.0.1';
+  const port = await freePort(host);
+  const address = `${host}:${port}`;
   const child = startProcess(options.name, process.execPath, [options.entry], {
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...options.env, GRPC_LISTEN: address },
   });
