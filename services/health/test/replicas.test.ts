@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ProbeDecision, Status } from '@gateway/proto/health';
+import { RedisKeys } from '@gateway/shared';
+import { isRunning, startNginx, startRedisServer, waitFor, type NginxHandle, type RedisServerHandle, type ServiceProcess } from '@gateway/shared/testing';
+import { healthClients, nodeSpec, type HealthClient } from './support/health-fixture.js';
+import { startReplicas } from './support/replicas.js';
+
+const WINDOW_MS = 1_000;
+/** How much later than its claim a probe may reach nginx on a loaded machine (event loop, connect). */
+const PROBE_JITTER_MS = 200;
+
+function probeTimes(nginx: NginxHandle, since = 0): number[] {
+  return nginx
+    .accessLog()
+    .filter((entry) => entry.uri === '/healthz' && entry.time * 1000 >= since)
+    .map((entry) => entry.time * 1000)
+    .sort((a, b) => a - b);
+}
+
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((time, index) => time - times[index]!);
+}
+
+async function closeAll(clients: Array<{ channel: { close(): void } }>, replicas: ServiceProcess[]) {
+  for (const client of clients) client.channel.close();
+  await Promise.all(replicas.map((replica) => replica.stop()));
+}
+
+describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptance 3)', () => {
+  let redis: RedisServerHandle;
+  let nodes: NginxHandle[];
+  let replicas: ServiceProcess[];
+  let clients: Array<ReturnType<typeof healthClients>>;
+
+  before(async () => {
+    redis = await startRedisServer();
+    nodes = await Promise.all([startNginx({ host: '127.0.0.8' }), startNginx({ host: '127.0.0.9' })]);
+    replicas = await startReplicas(redis.url, 2, { HEALTH_COALESCE_WINDOW: `${WINDOW_MS}ms` });
+    clients = replicas.map((replica) => healthClients(replica.address));
+  });
+  after(async () => {
+    await closeAll(clients ?? [], replicas ?? []);
+    await Promise.all((nodes ?? []).map((node) => node.stop()));
+    await redis?.stop();
+  });
+
+  it('answers every call, probes each node at most once per coalescing window, and no replica falls over', async () => {
+    const admin: HealthClient = clients[0]!.admin;
+    for (const node of nodes) await admin.addNode({ node: nodeSpec(node.host, node.port) });
+    await waitFor('both nodes UP', async () => (await admin.listNodes({})).nodes.every((node) => node.health?.status === Status.STATUS_UP));
+
+    const stormStart = Date.now();
+    const decisions = new Map<number, number>();
+    const errors: string[] = [];
+    const latencies: number[] = [];
+    const TOTAL = 5_000;
+    const BATCH = 100;
+    const calls: Array<Promise<void>> = [];
+    for (let sent = 0; sent < TOTAL; sent += BATCH) {
+      // 1,000 clients reporting 5 times each, spread over both replicas; one noisy client too.
+      for (let i = sent; i < sent + BATCH; i++) {
+        const sdk = clients[i % 2]!.sdk;
+        const reporter = i % 50 === 0 ? 'noisy-client' : `client-${i % 1000}`;
+        const t0 = performance.now();
+        calls.push(
+          sdk.reportSuspect({ reporter, target: 'http://192.168.1.200/', failureKind: 2, consecutiveFailures: 3 }, { signal: AbortSignal.timeout(30_000) }).then(
+            (answer) => {
+              latencies.push(performance.now() - t0);
+              decisions.set(answer.decision, (decisions.get(answer.decision) ?? 0) + 1);
+            },
+            (error: unknown) => {
+              errors.push(String(error));
+            },
+          ),
+        );
+      }
+      // 100 calls every 100 ms: 5,000 in 5 s.
+      const next = stormStart + ((sent + BATCH) / TOTAL) * 5_000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+    }
+    await Promise.all(calls);
+    const stormMs = Date.now() - stormStart;
+    // Let the last trailing round run, then read the logs.
+    await waitFor('the trailing round after the storm', async () => (await redis.client.exists(RedisKeys.healthProbeTrailing, RedisKeys.healthProbeWindow)) === 0, { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    latencies.sort((a, b) => a - b);
+    const started = decisions.get(ProbeDecision.PROBE_DECISION_STARTED) ?? 0;
+    const joined = decisions.get(ProbeDecision.PROBE_DECISION_JOINED) ?? 0;
+    const limited = decisions.get(ProbeDecision.PROBE_DECISION_RATE_LIMITED) ?? 0;
+    console.log(
+      `# FIGURE storm: ${TOTAL} calls in ${stormMs} ms over 2 replicas; answered ${latencies.length}, errors ${errors.length}; ` +
+        `STARTED ${started}, JOINED ${joined}, RATE_LIMITED ${limited}; latency p50 ${latencies[Math.floor(latencies.length / 2)]?.toFixed(1)} ms, ` +
+        `p99 ${latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms`,
+    );
+    assert.deepEqual(errors, [], 'every call answered');
+    assert.equal(latencies.length, TOTAL);
+    assert.equal(limited, 100 - 10, 'the noisy client: 10 reports admitted per minute, the other 90 rate-limited');
+
+    for (const node of nodes) {
+      const times = probeTimes(node, stormStart);
+      const spanMs = times.length > 0 ? times[times.length - 1]! - times[0]! : 0;
+      const minGap = Math.min(...gaps(times));
+      console.log(`# FIGURE storm: node ${node.host}: ${times.length} probes over ${spanMs.toFixed(0)} ms, gaps ${gaps(times).map((gap) => gap.toFixed(0)).join(', ')} ms`);
+      assert.ok(times.length >= 2, 'the storm did cause probes');
+      assert.ok(minGap >= WINDOW_MS - PROBE_JITTER_MS, `at most one probe per ${WINDOW_MS} ms window (smallest gap ${minGap.toFixed(0)} ms)`);
+      assert.ok(times.length <= Math.floor(spanMs / WINDOW_MS) + 1, `${times.length} probes in ${spanMs.toFixed(0)} ms`);
+    }
+    assert.ok(started <= Math.ceil(stormMs / WINDOW_MS) + 1, `${started} rounds started in ${stormMs} ms`);
+    for (const replica of replicas) assert.ok(isRunning(replica.process), `${replica.process.name} is still running`);
+    const after = await clients[1]!.admin.listNodes({});
+    assert.ok(after.nodes.every((node) => node.health?.status === Status.STATUS_UP));
+  });
+});
+
+describe('health: 2 replicas, one periodic round per interval, takeover when its runner dies (acceptance 5)', () => {
+  const INTERVAL_MS = 2_000;
+  let redis: RedisServerHandle;
+  let nginx: NginxHandle;
+  let replicas: ServiceProcess[];
+  let clients: Array<ReturnType<typeof healthClients>>;
+
+  before(async () => {
+    redis = await startRedisServer();
+    nginx = await startNginx({ host: '127.0.0.10' });
+    replicas = await startReplicas(redis.url, 2, { HEALTH_POLL_INTERVAL: `${INTERVAL_MS}ms`, HEALTH_PROBE_TIMEOUT: '1s' });
+    clients = replicas.map((replica) => healthClients(replica.address));
+  });
+  after(async () => {
+    await closeAll(clients ?? [], replicas ?? []);
+    await nginx?.stop();
+    await redis?.stop();
+  });
+
+  it('runs one round per interval in total, and the other replica runs the next round in time after the runner is killed', async () => {
+    await clients[0]!.admin.addNode({ node: nodeSpec(nginx.host, nginx.port) });
+    const since = Date.now();
+    await waitFor('four periodic probes', () => probeTimes(nginx, since).length >= 5, { timeoutMs: 8 * INTERVAL_MS });
+    const steady = gaps(probeTimes(nginx, since).slice(1));
+    console.log(`# FIGURE poll with 2 replicas: gaps between probes ${steady.map((gap) => gap.toFixed(0)).join(', ')} ms (interval ${INTERVAL_MS} ms)`);
+    for (const gap of steady) assert.ok(gap >= INTERVAL_MS - PROBE_JITTER_MS, `one round per interval in total, not one per replica (gap ${gap.toFixed(0)} ms)`);
+
+    // Wait for a fresh claim, see its probe land, and kill the replica that made it.
+    const claimOf = async () => (await redis.client.get(RedisKeys.healthPollClaim)) ?? '';
+    const current = await claimOf();
+    const fresh = await waitFor('a new periodic claim', async () => {
+      const claim = await claimOf();
+      return claim !== current ? claim : undefined;
+    }, { timeoutMs: 3 * INTERVAL_MS, intervalMs: 10 });
+    const runner = fresh.split(' ')[1]!;
+    const runnerIndex = runner === 'replica-a' ? 0 : 1;
+    const claimedAt = Number(fresh.split(' ')[0]);
+    await waitFor('its probe in the access log', () => probeTimes(nginx).some((time) => time >= claimedAt - 50), { timeoutMs: 5_000, intervalMs: 10 });
+    const lastProbe = probeTimes(nginx).at(-1)!;
+    await replicas[runnerIndex]!.process.stop('SIGKILL');
+    const survivor = replicas[1 - runnerIndex]!;
+
+    const nextProbe = await waitFor('the next periodic probe', () => probeTimes(nginx).find((time) => time > lastProbe), { timeoutMs: 3 * INTERVAL_MS, intervalMs: 10 });
+    const takeoverGap = nextProbe - lastProbe;
+    const claim = await claimOf();
+    console.log(`# FIGURE takeover: ${runner} killed; next round by ${claim.split(' ')[1]} ${takeoverGap.toFixed(0)} ms after the previous one (interval ${INTERVAL_MS} ms)`);
+    assert.notEqual(claim.split(' ')[1], runner, 'the survivor claimed the round');
+    assert.ok(takeoverGap <= INTERVAL_MS + 500, `the next round ran in time (${takeoverGap.toFixed(0)} ms after the previous)`);
+    assert.ok(isRunning(survivor.process));
+    await waitFor('the survivor keeps polling', () => probeTimes(nginx).filter((time) => time > lastProbe).length >= 2, { timeoutMs: 3 * INTERVAL_MS });
+    const admin = clients[1 - runnerIndex]!.admin;
+    const { nodes } = await admin.listNodes({});
+    assert.equal(nodes[0]?.health?.status, Status.STATUS_UP);
+    assert.equal(nodes[0]?.health?.stale, false);
+  });
+});
