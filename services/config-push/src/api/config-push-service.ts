@@ -1,0 +1,108 @@
+import type { Redis } from 'ioredis';
+import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
+import { PushOutcome, type ConfigPushServiceDefinition, type NodePushStatus } from '@gateway/proto/configpush';
+import { normalizeNodeIp, readInstanceSnapshot, readNodesWithStatus, RedisKeys, type Logger } from '@gateway/shared';
+import { LostLeaseError, type CycleResult } from '../reconcile/push-cycle.js';
+import type { Pusher } from '../reconcile/pusher.js';
+import { checkRender } from '../render/render-guard.js';
+import { renderUpstreams } from '../render/render-upstreams.js';
+import { readDesiredConfig } from '../state/desired-config.js';
+import { readAppliedRecords, readAttemptRecords } from '../state/node-records.js';
+import type { PushResultsHub } from './push-results-hub.js';
+import { attemptToProto } from './response-mapping.js';
+
+export type GuardSettings = { readonly dropGuardShare: number; readonly dropGuardMinRemoved: number };
+
+/** The ConfigPushService RPCs (admin only). */
+export function ConfigPushServiceImpl(deps: {
+  redis: Redis;
+  pusher: () => Pusher | undefined;
+  hub: PushResultsHub;
+  guard: GuardSettings;
+  shutdownSignal: AbortSignal;
+  logger: Logger;
+}): ServiceImplementation<ConfigPushServiceDefinition> {
+  const { redis, guard } = deps;
+  return {
+    async renderConfig() {
+      const [snapshot, desired] = await Promise.all([readInstanceSnapshot(redis), readDesiredConfig(redis)]);
+      const render = renderUpstreams(snapshot.instances);
+      const refusal = checkRender({ servers: render.servers, previousServers: desired?.servers, force: false, minShare: guard.dropGuardShare, minRemoved: guard.dropGuardMinRemoved });
+      const refusals = [
+        ...(refusal ? [refusal.message] : []),
+        ...render.skipped.map((entry) => `instance ${entry.id} left out: ${entry.reason}`),
+        ...snapshot.invalid.map((entry) => `instance ${entry.id} fails validation, left out: ${entry.error}`),
+      ];
+      return { content: render.content, revision: snapshot.revision, contentHash: render.hash, refusals };
+    },
+
+    async pushNow(request) {
+      const onlyNode = request.nodeIp === '' ? undefined : normalizeNodeIp('node_ip', request.nodeIp);
+      if (onlyNode !== undefined && (await redis.hexists(RedisKeys.nodes, onlyNode)) === 0) {
+        throw new ServerError(Status.NOT_FOUND, `node ${onlyNode} is not in the inventory`);
+      }
+      const pusher = deps.pusher();
+      if (!pusher) {
+        const leader = (await redis.get(RedisKeys.pushLeader)) ?? '';
+        throw new ServerError(Status.FAILED_PRECONDITION, leader === '' ? 'no replica holds the push lease yet: retry in a moment' : `this replica does not push: call the lease holder ${leader.split('|')[0]}`);
+      }
+      let result: CycleResult;
+      try {
+        result = await pusher.pushNow({ force: request.force, onlyNode });
+      } catch (error) {
+        if (error instanceof LostLeaseError) throw new ServerError(Status.UNAVAILABLE, 'this replica lost the push lease during the push: retry');
+        throw error;
+      }
+      const results = result.results.map(attemptToProto);
+      if (result.refusal) {
+        // Nothing of this revision was pushed; the nodes were only reconciled to the last accepted config.
+        const kept = result.desired ? ` (nodes keep revision ${result.desired.revision})` : '';
+        return {
+          revision: result.registryRevision,
+          contentHash: '',
+          results: results.map((entry) => ({ ...entry, outcome: PushOutcome.PUSH_OUTCOME_REFUSED, error: `${result.refusal!.message}${kept}` })),
+        };
+      }
+      return { revision: result.desired?.revision ?? 0, contentHash: result.desired?.hash ?? '', results };
+    },
+
+    async getPushStatus() {
+      const [{ nodes }, applied, attempts, desired, leader, registryRevision, snapshot] = await Promise.all([
+        readNodesWithStatus(redis),
+        readAppliedRecords(redis),
+        readAttemptRecords(redis),
+        readDesiredConfig(redis),
+        redis.get(RedisKeys.pushLeader),
+        redis.get(RedisKeys.instancesRevision),
+        readInstanceSnapshot(redis),
+      ]);
+      const render = renderUpstreams(snapshot.instances);
+      const refusal = checkRender({ servers: render.servers, previousServers: desired?.servers, force: false, minShare: guard.dropGuardShare, minRemoved: guard.dropGuardMinRemoved });
+      const statuses: NodePushStatus[] = nodes.map((node) => {
+        const runs = applied.get(node.spec.ip);
+        const last = attempts.get(node.spec.ip);
+        return {
+          nodeIp: node.spec.ip,
+          appliedRevision: runs?.revision ?? 0,
+          appliedContentHash: runs?.hash ?? '',
+          appliedTime: runs ? new Date(runs.time) : undefined,
+          lastResult: last ? attemptToProto(last) : undefined,
+        };
+      });
+      return {
+        desiredRevision: desired?.revision ?? 0,
+        desiredContentHash: desired?.hash ?? '',
+        nodes: statuses,
+        leader: leader ?? '',
+        refusals: refusal && render.hash !== desired?.hash ? [refusal.message] : [],
+        registryRevision: Number(registryRevision ?? 0),
+      };
+    },
+
+    async *watchPushes(_request, context) {
+      for await (const attempt of deps.hub.subscribe(AbortSignal.any([context.signal, deps.shutdownSignal]))) {
+        yield { result: attemptToProto(attempt) };
+      }
+    },
+  };
+}

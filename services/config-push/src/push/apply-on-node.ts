@@ -1,0 +1,46 @@
+import type { NodeSpecData } from '@gateway/shared';
+import { PushError } from './push-error.js';
+import type { SshPool } from './ssh-pool.js';
+
+/** What the node's apply script did. */
+export type NodeApplyOutcome = { readonly outcome: 'APPLIED' | 'UNCHANGED'; readonly revision: number; readonly hash: string };
+
+/** The config a node is asked to run. */
+export type ConfigToApply = { readonly revision: number; readonly hash: string; readonly content: string };
+
+/**
+ * Runs the node-side apply script (deploy/config-push/gateway-nginx-apply) over SSH with
+ * the file on stdin: it stages the file beside the live one, refuses a revision older
+ * than the node's, tests with `nginx -t` in place, reloads, confirms, and restores the
+ * previous file on any failure. Its exit code says what happened.
+ */
+export async function applyOnNode(options: {
+  pool: SshPool;
+  node: NodeSpecData;
+  remoteCommand: string;
+  config: ConfigToApply;
+  signal: AbortSignal;
+}): Promise<NodeApplyOutcome> {
+  const { node, config } = options;
+  // configPath is validated (absolute, [A-Za-z0-9._-] segments); revision and hash are
+  // numbers and hex. Quoted anyway.
+  const command = `${options.remoteCommand} apply '${node.configPath}' ${config.revision} ${config.hash}`;
+  const result = await options.pool.exec(node.ssh, command, config.content, options.signal);
+  const stderr = result.stderr.trim().replace(/\s+/g, ' ').slice(0, 2_000);
+  const stdout = result.stdout.trim();
+  switch (result.code) {
+    case 0: {
+      const match = /^(APPLIED|UNCHANGED) (\d+) ([0-9a-f]{64})$/m.exec(stdout);
+      if (!match || match[3] !== config.hash) throw new PushError('remote', `unexpected answer from the apply script: ${stdout.slice(0, 200)}`);
+      return { outcome: match[1] as 'APPLIED' | 'UNCHANGED', revision: Number(match[2]), hash: match[3] };
+    }
+    case 3:
+      throw new PushError('stale', `the node refused revision ${config.revision}: ${stderr}`);
+    case 4:
+      throw new PushError('config_test', stderr || 'nginx -t failed');
+    case 5:
+      throw new PushError('reload', stderr || 'reload not confirmed');
+    default:
+      throw new PushError('remote', `apply script exited ${result.code}: ${stderr || stdout.slice(0, 500) || '(no output)'}`);
+  }
+}

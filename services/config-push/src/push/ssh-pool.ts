@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+import type { Client as SshClient, ClientChannel } from 'ssh2';
+import type { Logger, SshEndpointData } from '@gateway/shared';
+import { checkPresentedKey, hostKeyPolicy } from './host-verifier.js';
+import { PushError } from './push-error.js';
+
+const { Client } = ssh2;
+const OUTPUT_LIMIT = 64 * 1024;
+
+export type ExecResult = { readonly code: number; readonly stdout: string; readonly stderr: string };
+
+export type SshPool = {
+  /**
+   * Runs `command` on the node with `stdin`, over a pooled connection (opened with key
+   * authentication and a verified host key when needed). Rejects with a PushError.
+   * When `signal` aborts, the connection is dropped (it may be hung).
+   */
+  exec(endpoint: SshEndpointData, command: string, stdin: string, signal: AbortSignal): Promise<ExecResult>;
+  /** Closes every connection. */
+  close(): void;
+};
+
+type Pooled = { client: SshClient; ready: Promise<void>; idleTimer: NodeJS.Timeout | undefined; busy: number };
+
+/**
+ * SSH connections to the nodes, reused across pushes and closed after `idleTimeoutMs`
+ * unused (0: never kept). Key authentication only; the host key must match the node's
+ * pinned key or the known_hosts file, else nothing is sent. Connecting is bounded by
+ * `connectTimeoutMs`.
+ */
+export function SshPool(options: {
+  privateKeyFile: string;
+  passphrase: string | undefined;
+  knownHostsFile: string;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  logger: Logger;
+}): SshPool {
+  const { logger } = options;
+  const privateKey = readFileSync(options.privateKeyFile);
+  const pool = new Map<string, Pooled>();
+
+  const discard = (key: string, entry: Pooled) => {
+    if (pool.get(key) === entry) pool.delete(key);
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.client.destroy();
+  };
+
+  const open = (key: string, endpoint: SshEndpointData): Pooled => {
+    const client = new Client();
+    const entry: Pooled = { client, ready: Promise.resolve(), idleTimer: undefined, busy: 0 };
+    entry.ready = (async () => {
+      const policy = await hostKeyPolicy(endpoint, options.knownHostsFile);
+      if (!policy.ok) throw new PushError('host_key', `${policy.reason}: push refused`);
+      let hostKeyProblem: string | undefined;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new PushError('timeout', `ssh to ${target(endpoint)}: no handshake within ${options.connectTimeoutMs} ms`));
+          client.destroy();
+        }, options.connectTimeoutMs + 500);
+        client.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        client.once('error', (error: Error & { level?: string }) => {
+          clearTimeout(timer);
+          reject(describeConnectError(endpoint, error, hostKeyProblem, policy.algorithms));
+        });
+        client.once('close', () => {
+          clearTimeout(timer);
+          reject(new PushError('connect', `ssh to ${target(endpoint)}: connection closed during the handshake`));
+        });
+        client.connect({
+          host: endpoint.host,
+          port: endpoint.port,
+          username: endpoint.user,
+          privateKey,
+          ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+          authHandler: ['publickey'],
+          tryKeyboard: false,
+          readyTimeout: options.connectTimeoutMs,
+          keepaliveInterval: 10_000,
+          keepaliveCountMax: 3,
+          algorithms: { serverHostKey: policy.algorithms as never },
+          hostVerifier: (presented: Buffer) => {
+            hostKeyProblem = checkPresentedKey(policy, presented);
+            return hostKeyProblem === undefined;
+          },
+        });
+      });
+    })();
+    // Awaited by exec; a rejection nobody awaits any more (the push gave up) is not a crash.
+    entry.ready.catch(() => undefined);
+    client.on('error', () => undefined);
+    client.on('close', () => {
+      if (pool.get(key) === entry) pool.delete(key);
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    });
+    return entry;
+  };
+
+  return {
+    async exec(endpoint, command, stdin, signal) {
+      const key = `${endpoint.user}@${endpoint.host}:${endpoint.port}#${endpoint.hostKey ?? ''}`;
+      let entry = pool.get(key);
+      if (!entry) {
+        entry = open(key, endpoint);
+        pool.set(key, entry);
+      }
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer = undefined;
+      entry.busy++;
+      const current = entry;
+      const onAbort = () => discard(key, current);
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        if (signal.aborted) throw new PushError('timeout', `push to ${target(endpoint)} aborted`);
+        const gaveUp = aborted(signal, endpoint);
+        gaveUp.catch(() => undefined);
+        await Promise.race([current.ready, gaveUp]);
+        return await runCommand(current.client, command, stdin, signal, endpoint);
+      } catch (error) {
+        discard(key, current);
+        throw error;
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        current.busy--;
+        if (current.busy === 0 && pool.get(key) === current) {
+          if (options.idleTimeoutMs === 0) discard(key, current);
+          else current.idleTimer = setTimeout(() => discard(key, current), options.idleTimeoutMs).unref();
+        }
+        logger.trace({ node: target(endpoint) }, 'ssh exec finished');
+      }
+    },
+    close() {
+      for (const [key, entry] of pool) discard(key, entry);
+    },
+  };
+}
+
+function runCommand(client: SshClient, command: string, stdin: string, signal: AbortSignal, endpoint: SshEndpointData): Promise<ExecResult> {
+  return new Promise<ExecResult>((resolve, reject) => {
+    const onAbort = () => reject(new PushError('timeout', `command on ${target(endpoint)} did not finish in time`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    client.exec(command, (error: Error | undefined, stream: ClientChannel) => {
+      if (error) {
+        signal.removeEventListener('abort', onAbort);
+        return reject(new PushError('connect', `ssh to ${target(endpoint)}: cannot start the command: ${error.message}`));
+      }
+      let stdout = '';
+      let stderr = '';
+      let code = -1;
+      stream.on('data', (data: Buffer) => (stdout = (stdout + data.toString('utf8')).slice(-OUTPUT_LIMIT)));
+      stream.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString('utf8')).slice(-OUTPUT_LIMIT)));
+      stream.on('exit', (exitCode: number | null) => (code = exitCode ?? -1));
+      stream.on('close', () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve({ code, stdout, stderr });
+      });
+      stream.end(stdin);
+    });
+  });
+}
+
+function aborted(signal: AbortSignal, endpoint: SshEndpointData): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(new PushError('timeout', `ssh to ${target(endpoint)}: no connection in time`));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+function describeConnectError(endpoint: SshEndpointData, error: Error & { level?: string }, hostKeyProblem: string | undefined, algorithms: string[]): PushError {
+  const where = target(endpoint);
+  if (hostKeyProblem) return new PushError('host_key', `ssh to ${where}: ${hostKeyProblem}: push refused`);
+  if (error.level === 'client-authentication') {
+    return new PushError('auth', `ssh to ${where}: key authentication for user "${endpoint.user}" was refused (the node must accept this service's key; password login is never used): push refused`);
+  }
+  if (/host key|hostkey/i.test(error.message)) {
+    return new PushError('host_key', `ssh to ${where}: the node offers no host key of the accepted types (${algorithms.join(', ')}): ${error.message}: push refused`);
+  }
+  if (/timed out/i.test(error.message)) return new PushError('timeout', `ssh to ${where}: ${error.message}`);
+  return new PushError('connect', `ssh to ${where}: ${error.message}`);
+}
+
+function target(endpoint: SshEndpointData): string {
+  return `${endpoint.user}@${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+}

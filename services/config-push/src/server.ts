@@ -1,0 +1,148 @@
+import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
+import {
+  bindService,
+  closeRedis,
+  createRedisClient,
+  parseHealthChange,
+  parseNodeChange,
+  RedisChannels,
+  RegistryChangeFeed,
+  startGrpcServer,
+  type Logger,
+  type RunningService,
+  type TokenTable,
+} from '@gateway/shared';
+import { AlertSink } from './alerts/alert-sink.js';
+import { ConfigPushServiceImpl } from './api/config-push-service.js';
+import { PushResultsHub } from './api/push-results-hub.js';
+import { parseAttempt } from './api/response-mapping.js';
+import type { ConfigPushConfig } from './config.js';
+import { PushLease } from './leader/push-lease.js';
+import { SshPool } from './push/ssh-pool.js';
+import { Pusher } from './reconcile/pusher.js';
+
+export type RunningConfigPush = RunningService & { readonly port: number; readonly replicaId: string };
+
+const WATCH_QUEUE_LIMIT = 10_000;
+
+/**
+ * Wires config-push: two Redis connections (commands; subscriptions to registry, node,
+ * health and push-result channels), the push lease, and — while this replica holds the
+ * lease — the push loop. Every replica serves the RPCs; only the holder pushes.
+ */
+export async function startConfigPush(config: ConfigPushConfig, logger: Logger, tokens: TokenTable | undefined): Promise<RunningConfigPush> {
+  const replicaId = config.CONFIG_PUSH_REPLICA_ID;
+  const redis = createRedisClient(config, 'config-push', logger);
+  const subscriber = createRedisClient(config, 'config-push-subscriber', logger);
+  const feed = RegistryChangeFeed({ subscriber, redis, pollIntervalMs: config.CONFIG_PUSH_REVISION_POLL_INTERVAL, logger });
+  const pool = SshPool({
+    privateKeyFile: config.CONFIG_PUSH_SSH_PRIVATE_KEY_FILE,
+    passphrase: config.CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE,
+    knownHostsFile: config.CONFIG_PUSH_KNOWN_HOSTS_FILE,
+    connectTimeoutMs: config.CONFIG_PUSH_SSH_CONNECT_TIMEOUT,
+    idleTimeoutMs: config.CONFIG_PUSH_SSH_IDLE_TIMEOUT,
+    logger,
+  });
+  const alerts = AlertSink({
+    webhookUrl: config.CONFIG_PUSH_ALERT_WEBHOOK_URL,
+    timeoutMs: config.CONFIG_PUSH_ALERT_TIMEOUT,
+    retries: config.CONFIG_PUSH_ALERT_RETRIES,
+    repeatMs: config.CONFIG_PUSH_ALERT_REPEAT,
+    replica: replicaId,
+    logger,
+  });
+  const hub = PushResultsHub(WATCH_QUEUE_LIMIT, logger);
+  const lease = PushLease({ redis, replicaId, ttlMs: config.CONFIG_PUSH_LEASE_TTL, logger });
+
+  let pusher: Pusher | undefined;
+  let stopping: Promise<void> = Promise.resolve();
+  lease.onChange((term) => {
+    const previous = pusher;
+    pusher = undefined;
+    stopping = stopping.then(() => previous?.stop());
+    if (!term) return;
+    pusher = Pusher({
+      redis,
+      pool,
+      alerts,
+      settings: {
+        remoteCommand: config.CONFIG_PUSH_REMOTE_COMMAND,
+        nodeTimeoutMs: config.CONFIG_PUSH_NODE_TIMEOUT,
+        dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
+        dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
+        replicaId,
+      },
+      timing: {
+        waitMinMs: config.CONFIG_PUSH_WAIT_MIN,
+        waitMaxMs: config.CONFIG_PUSH_WAIT_MAX,
+        driftCheckIntervalMs: config.CONFIG_PUSH_DRIFT_CHECK_INTERVAL,
+        retryMinMs: config.CONFIG_PUSH_RETRY_MIN,
+        retryMaxMs: config.CONFIG_PUSH_RETRY_MAX,
+      },
+      term: () => lease.current(),
+      startTerm: term,
+      logger: logger.child({ fence: term.fence }),
+    });
+  });
+
+  feed.listen((event) => pusher?.registryChanged(event.kind === 'change' ? event.change.revision : event.revision));
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === RedisChannels.pushResults) {
+      const attempt = parseAttempt(message);
+      if (attempt) hub.publish(attempt);
+    } else if (channel === RedisChannels.healthChanges) {
+      const change = parseHealthChange(message);
+      if (change?.status === 'UP') {
+        logger.info({ node: change.ip }, 'node is UP again: reconciling it');
+        pusher?.nodeNeedsCheck(change.ip);
+      }
+    } else if (channel === RedisChannels.nodeChanges) {
+      const change = parseNodeChange(message);
+      if (change && change.type !== 'REMOVED') pusher?.nodeNeedsCheck(change.ip);
+    }
+  });
+  const subscribed = Promise.all([feed.subscribed, subscriber.subscribe(RedisChannels.pushResults, RedisChannels.healthChanges, RedisChannels.nodeChanges)]);
+
+  const shutdownController = new AbortController();
+  const binding = bindService(
+    ConfigPushServiceDefinition,
+    ConfigPushServiceImpl({
+      redis,
+      pusher: () => pusher,
+      hub,
+      guard: { dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE, dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED },
+      shutdownSignal: shutdownController.signal,
+      logger,
+    }),
+    { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [] },
+  );
+  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
+  server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
+
+  let ready = false;
+  const updateServing = () => server.setServing(ready && redis.status === 'ready' && subscriber.status === 'ready');
+  for (const connection of [redis, subscriber]) {
+    connection.on('ready', updateServing);
+    connection.on('close', updateServing);
+  }
+  subscribed.then(() => {
+    ready = true;
+    updateServing();
+  }, (error: unknown) => logger.error({ err: error }, 'cannot subscribe'));
+  logger.info({ replica: replicaId }, 'config-push started: waiting for the push lease');
+
+  return {
+    port: server.port,
+    replicaId,
+    async stop() {
+      await server.shutdown(config.SHUTDOWN_TIMEOUT);
+      await lease.stop();
+      await stopping;
+      await feed.close();
+      pool.close();
+      await alerts.close(1_000);
+      await subscriber.unsubscribe().catch(() => undefined);
+      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { RedisChannels, RedisKeys, type NodeSpecData } from '@gateway/shared';
+import { startNginx, startSshd, tempDir, type NginxHandle, type SshdHandle } from '@gateway/shared/testing';
+
+const DEPLOY = fileURLToPath(new URL('../../../../../deploy/config-push/', import.meta.url));
+/** The node-side apply script, run over SSH exactly as on a production node (here without sudo: see docs). */
+export const APPLY_SCRIPT = join(DEPLOY, 'gateway-nginx-apply');
+const PLACEHOLDER = join(DEPLOY, 'gateway-upstreams.placeholder.conf');
+
+/** One journal line of the node-side apply script. */
+export type JournalEntry = { time: number; revision: number; hash: string; outcome: string };
+
+/**
+ * A gateway node as in production, on its own loopback address: a real nginx whose
+ * http {} includes the rendered file (first the shipped placeholder) and routes every
+ * request through `$gateway_upstream`, and a real sshd with its own host key and
+ * key-only login, whose sessions find the node-side apply config.
+ */
+export type GatewayNode = {
+  readonly ip: string;
+  readonly nginx: NginxHandle;
+  readonly sshd: SshdHandle;
+  /** The rendered file nginx includes (the node's config_path). */
+  readonly livePath: string;
+  /** A directory nginx also includes: node-side files an operator added. */
+  readonly extraDir: string;
+  readonly stateDir: string;
+  spec(overrides?: { hostKey?: string | undefined; port?: number }): NodeSpecData;
+  journal(): JournalEntry[];
+  /** Revisions the node really applied or confirmed, in order (from the journal). */
+  appliedRevisions(): number[];
+  /** How many times nginx reloaded its config (from its error log). */
+  reloadCount(): number;
+  stop(): Promise<void>;
+};
+
+export async function startGatewayNode(ip: string, authorizedKey: string): Promise<GatewayNode> {
+  const dir = tempDir('gateway-node');
+  const confDir = join(dir, 'gateway');
+  const extraDir = join(dir, 'extra');
+  const stateDir = join(dir, 'state');
+  for (const path of [confDir, extraDir, stateDir]) mkdirSync(path, { recursive: true });
+  const livePath = join(confDir, 'gateway-upstreams.conf');
+  copyFileSync(PLACEHOLDER, livePath);
+  const nginx = await startNginx({
+    host: ip,
+    httpConfig: `include ${confDir}/*.conf;\ninclude ${extraDir}/*.conf;`,
+    serverConfig: 'location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}',
+  });
+  const applyConf = join(dir, 'apply.conf');
+  writeFileSync(
+    applyConf,
+    [
+      `LIVE_FILE=${livePath}`,
+      'NGINX=/usr/sbin/nginx',
+      `NGINX_ARGS=-p ${nginx.dir}/ -c ${nginx.confPath} -e ${nginx.errorLogPath}`,
+      `PID_FILE=${join(nginx.dir, 'nginx.pid')}`,
+      `STATE_DIR=${stateDir}`,
+      'CONFIRM_TIMEOUT=10',
+    ].join('\n') + '\n',
+    { mode: 0o644 },
+  );
+  const sshd = await startSshd({ host: ip, authorizedKeys: [authorizedKey], setEnv: { GATEWAY_APPLY_CONF: applyConf } });
+  const journal = (): JournalEntry[] => {
+    const path = join(stateDir, 'journal');
+    if (!existsSync(path)) return [];
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const [time, revision, hash, outcome] = line.split(' ');
+        return { time: Number(time), revision: Number(revision), hash: hash!, outcome: outcome! };
+      });
+  };
+  return {
+    ip,
+    nginx,
+    sshd,
+    livePath,
+    extraDir,
+    stateDir,
+    spec: (overrides = {}) => ({
+      ip,
+      healthUrl: `http://${ip}:${nginx.port}/healthz`,
+      ssh: {
+        host: ip,
+        port: overrides.port ?? sshd.port,
+        user: sshd.user,
+        ...('hostKey' in overrides ? (overrides.hostKey ? { hostKey: overrides.hostKey } : {}) : { hostKey: sshd.hostKey }),
+      },
+      configPath: livePath,
+      label: `test-${ip}`,
+    }),
+    journal,
+    appliedRevisions: () => journal().filter((entry) => entry.outcome === 'applied' || entry.outcome === 'unchanged').map((entry) => entry.revision),
+    reloadCount: () => (existsSync(nginx.errorLogPath) ? (readFileSync(nginx.errorLogPath, 'utf8').match(/reconfiguring/g) ?? []).length : 0),
+    async stop() {
+      await sshd.stop();
+      await nginx.stop();
+    },
+  };
+}
+
+/** Puts a node in the inventory (as the health service's AddNode does) and announces it. */
+export async function addNodeToInventory(redis: Redis, spec: NodeSpecData): Promise<void> {
+  await redis.hset(RedisKeys.nodes, spec.ip, JSON.stringify(spec));
+  await redis.publish(RedisChannels.nodeChanges, JSON.stringify({ type: 'ADDED', ip: spec.ip, revision: 0 }));
+}
+
+/** Sets a node's status and publishes the transition exactly as the health service does. */
+export async function setNodeStatus(redis: Redis, ip: string, status: 'UP' | 'DOWN', reason = 'test'): Promise<void> {
+  const previous = await redis.getset(RedisKeys.healthStatus(ip), status);
+  await redis.publish(RedisChannels.healthChanges, JSON.stringify({ ip, status, previous: previous ?? '', time: Date.now(), reason, revision: 0 }));
+}

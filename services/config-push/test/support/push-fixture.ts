@@ -1,0 +1,145 @@
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
+import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
+import { RegistryServiceDefinition } from '@gateway/proto/registry';
+import { createLogger, tokenTableFromConfig } from '@gateway/shared';
+import { freePort, generateSshKey, startRedisServer, startServiceProcess, tempDir, type RedisServerHandle, type ServiceProcess } from '@gateway/shared/testing';
+import { loadConfigPushConfig } from '../../src/config.js';
+import { startConfigPush, type RunningConfigPush } from '../../src/server.js';
+import { addNodeToInventory, APPLY_SCRIPT, setNodeStatus, startGatewayNode, type GatewayNode } from './gateway-node.js';
+
+export const ADMIN_TOKEN = 'admin-token-0123456789';
+export const CORE_TOKEN = 'core-token-0123456789';
+export const TOKENS_ENV = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN}`;
+
+/** Compiled entries, for tests that run services as their own processes. */
+export const CONFIG_PUSH_ENTRY = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+export const REGISTRY_ENTRY = fileURLToPath(new URL('../../../../registry/dist/src/main.js', import.meta.url));
+
+export type ConfigPushClient = Client<typeof ConfigPushServiceDefinition>;
+export type RegistryClient = Client<typeof RegistryServiceDefinition>;
+
+export function bearer(token: string): { metadata: Metadata } {
+  return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
+}
+
+/** The environment of a config-push replica in these tests (short timings, the repo's apply script). */
+export function configPushEnv(redisUrl: string, privateKeyPath: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    GATEWAY_TOKENS: TOKENS_ENV,
+    CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: privateKeyPath,
+    CONFIG_PUSH_KNOWN_HOSTS_FILE: join(tempDir('known-hosts'), 'known_hosts'),
+    CONFIG_PUSH_REMOTE_COMMAND: APPLY_SCRIPT,
+    CONFIG_PUSH_WAIT_MIN: '150ms',
+    CONFIG_PUSH_WAIT_MAX: '600ms',
+    CONFIG_PUSH_REVISION_POLL_INTERVAL: '500ms',
+    CONFIG_PUSH_SSH_CONNECT_TIMEOUT: '3s',
+    CONFIG_PUSH_NODE_TIMEOUT: '8s',
+    CONFIG_PUSH_RETRY_MIN: '500ms',
+    CONFIG_PUSH_RETRY_MAX: '2s',
+    CONFIG_PUSH_LEASE_TTL: '3s',
+    ...extra,
+  };
+}
+
+/** A config-push replica in this process. */
+export type InProcessConfigPush = { readonly running: RunningConfigPush; readonly channel: Channel; readonly client: ConfigPushClient; close(): Promise<void> };
+
+export async function startInProcessConfigPush(env: Record<string, string>): Promise<InProcessConfigPush> {
+  const config = loadConfigPushConfig({ GRPC_LISTEN: '127.0.0.1:0', ...env });
+  const logger = createLogger('config-push-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
+  const running = await startConfigPush(config, logger, tokenTableFromConfig(config));
+  const channel = createChannel(`127.0.0.1:${running.port}`);
+  const client = createClient(ConfigPushServiceDefinition, channel, { '*': bearer(ADMIN_TOKEN) });
+  return {
+    running,
+    channel,
+    client,
+    async close() {
+      channel.close();
+      await running.stop();
+    },
+  };
+}
+
+/** A small HTTP server standing for a gateway-core instance: answers its name. */
+export type Backend = { readonly port: number; readonly name: string; close(): Promise<void> };
+
+export async function startBackend(name: string): Promise<Backend> {
+  const port = await freePort();
+  const server: Server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    response.end(name);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { port, name, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The whole set-up of the acceptance tests: redis-server, the registry as its own
+ * process, two gateway nodes (nginx + sshd on 127.0.0.2 and 127.0.0.3) in the inventory
+ * and UP, and the SSH key config-push logs in with.
+ */
+export type PushWorld = {
+  readonly redis: RedisServerHandle;
+  readonly registryProcess: ServiceProcess;
+  readonly registryChannel: Channel;
+  readonly registry: RegistryClient;
+  readonly nodes: readonly GatewayNode[];
+  readonly privateKeyPath: string;
+  register(group: string, port: number, extra?: Record<string, unknown>): Promise<number>;
+  deregister(group: string, port: number): Promise<number>;
+  close(): Promise<void>;
+};
+
+export async function startPushWorld(options: { ips?: string[] } = {}): Promise<PushWorld> {
+  const key = generateSshKey();
+  const redis = await startRedisServer();
+  const registryProcess = await startServiceProcess({
+    name: 'registry',
+    entry: REGISTRY_ENTRY,
+    env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV, LOG_LEVEL: 'warn', REGISTRY_LEASE_MAX: '1h', REGISTRY_REVISION_POLL_INTERVAL: '500ms' },
+  });
+  const registryChannel = createChannel(registryProcess.address);
+  const registry = createClient(RegistryServiceDefinition, registryChannel, { '*': bearer(ADMIN_TOKEN) });
+  const nodes: GatewayNode[] = [];
+  for (const ip of options.ips ?? ['127.0.0.2', '127.0.0.3']) {
+    const node = await startGatewayNode(ip, key.publicKey);
+    nodes.push(node);
+    await addNodeToInventory(redis.client, node.spec());
+    await setNodeStatus(redis.client, ip, 'UP');
+  }
+  return {
+    redis,
+    registryProcess,
+    registryChannel,
+    registry,
+    nodes,
+    privateKeyPath: key.privateKeyPath,
+    async register(group, port, extra = {}) {
+      const response = await registry.register({
+        instance: { group, host: '127.0.0.1', port, weight: 1, backup: false, adminState: 0, metadata: {}, ...extra },
+        leaseDuration: { seconds: 3600, nanos: 0 },
+      });
+      return response.revision;
+    },
+    async deregister(group, port) {
+      return (await registry.deregister({ instanceId: `${group}/127.0.0.1/${port}` })).revision;
+    },
+    async close() {
+      registryChannel.close();
+      for (const node of nodes) await node.stop();
+      await registryProcess.stop();
+      await redis.stop();
+    },
+  };
+}
+
+/** GET through a node's nginx on a fresh connection: status and body. */
+export async function getThrough(node: GatewayNode, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${node.nginx.url}/`, { headers: { connection: 'close', ...headers }, signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, body: await response.text() };
+}
