@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createChannel, createClient } from 'nice-grpc';
+import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
+import { startProcess, startRedisServer, startServiceProcess, waitFor, type RedisServerHandle } from '@gateway/shared/testing';
+import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
+import { collectStream } from './support/stream-collector.js';
+
+describe('registry process: signals and configuration', () => {
+  let redis: RedisServerHandle;
+  before(async () => {
+    redis = await startRedisServer();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  it('SIGTERM during a Watch: the stream ends cleanly and the process exits 0 within 5 s', async () => {
+    const registry = await startServiceProcess({ name: 'registry', entry: REGISTRY_ENTRY, env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV } });
+    const channel = createChannel(registry.address);
+    const client = createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.admin) });
+    const watch = collectStream<WatchInstancesResponse>((signal) => client.watchInstances({ group: '' }, { signal }));
+    await waitFor('the snapshot', () => watch.messages.length === 1);
+    await client.register({ instance: spec({ port: 1 }) });
+    await waitFor('the change', () => watch.messages.length === 2);
+
+    const started = Date.now();
+    registry.process.child.kill('SIGTERM');
+    const exit = await registry.process.exited;
+    const took = Date.now() - started;
+    console.log(`# exit after SIGTERM with an open Watch: ${took} ms`);
+    assert.equal(exit.code, 0, registry.process.output().slice(-2000));
+    assert.ok(took < 5_000, `exited in ${took} ms`);
+    assert.equal(await watch.ended, 'completed', 'the stream ended with OK, not an error');
+    assert.match(registry.process.output(), /"msg":"stopped"/);
+    channel.close();
+  });
+
+  it('a bad variable exits 78 naming the variable and why', async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ REDIS_URL: 'http://nope', GATEWAY_TOKENS: TOKENS_ENV }, /REDIS_URL: must be redis:\/\//],
+      [{ GRPC_LISTEN: 'nowhere', GATEWAY_TOKENS: TOKENS_ENV }, /GRPC_LISTEN: must be host:port/],
+      [{ REGISTRY_LEASE_DEFAULT: 'soon', GATEWAY_TOKENS: TOKENS_ENV }, /REGISTRY_LEASE_DEFAULT: "soon" is not a duration/],
+      [{ GATEWAY_TOKENS: 'root:0123456789abcdef' }, /GATEWAY_TOKENS: each entry must be role:token/],
+      [{ GATEWAY_TOKENS: 'core:short' }, /GATEWAY_TOKENS: the core token must be at least 16 characters/],
+      [{}, /GATEWAY_TOKENS: no tokens configured.*GATEWAY_AUTH=disabled/],
+    ];
+    for (const [env, expected] of cases) {
+      const child = startProcess('registry-bad-config', process.execPath, [REGISTRY_ENTRY], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+      const exit = await child.exited;
+      assert.equal(exit.code, 78, child.output());
+      assert.match(child.output(), expected);
+      assert.doesNotMatch(child.output(), /\n\s+at /, 'no stack trace for a configuration error');
+    }
+  });
+});
