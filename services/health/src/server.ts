@@ -1,4 +1,5 @@
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
+import { delay } from 'abort-controller-x';
 import { Agent } from 'undici';
 import {
   bindService,
@@ -32,7 +33,8 @@ export type RunningHealth = RunningService & {
 /**
  * Wires the health service: two Redis connections (commands, change subscription),
  * the prober, the periodic poll, alerts and the gRPC server. Nodes of the start-up
- * list are added when absent. Health turns SERVING once Redis is ready.
+ * list are added when absent. Health turns SERVING once Redis is ready, the change
+ * subscription is in place and the start-up nodes are in.
  */
 export async function startHealth(config: HealthConfig, logger: Logger, tokens: TokenTable | undefined): Promise<RunningHealth> {
   const redis = createRedisClient(config, 'health', logger);
@@ -102,10 +104,6 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
     },
   );
 
-  await seedNodes(config, store, logger);
-  const seeded = config.seedNodes.map((node) => node.ip);
-  if (seeded.length > 0) runner.startRound({ trigger: 'added', ips: seeded });
-
   const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
   server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
   const poll = PeriodicPoll({
@@ -116,8 +114,16 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
     logger,
   });
 
+  // Seeding waits for Redis however long it takes (the service reports NOT_SERVING meanwhile).
+  const seeding = seedNodes(config, store, runner, shutdownController.signal, logger);
+
   let subscribed = false;
-  const updateServing = () => server.setServing(subscribed && redis.status === 'ready' && subscriber.status === 'ready');
+  let seeded = false;
+  const updateServing = () => server.setServing(seeded && subscribed && redis.status === 'ready' && subscriber.status === 'ready');
+  void seeding.then(() => {
+    seeded = true;
+    updateServing();
+  });
   for (const connection of [redis, subscriber]) {
     connection.on('ready', updateServing);
     connection.on('close', updateServing);
@@ -146,7 +152,8 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
       await poll.stop();
       intake.stop();
       await runner.stop();
-      await alerts.stop(Math.min(2_000, config.SHUTDOWN_TIMEOUT));
+      await seeding;
+      await alerts.stop(Math.min(1_000, config.SHUTDOWN_TIMEOUT));
       await feed.close();
       await Promise.allSettled([prober.close(), alertDispatcher.close()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
@@ -155,14 +162,28 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
 }
 
 /**
- * Adds the start-up nodes that are not in the inventory yet. Redis stays the source
- * of truth: a node already there is left as it is (change it with UpdateNode). Redis
- * not answering yet is retried until it does (bounded by the start-up of the process).
+ * Adds the start-up nodes that are not in the inventory yet, then probes them. Redis
+ * stays the source of truth: a node already there is left as it is (change it with
+ * UpdateNode). While Redis does not answer, it retries every 2 s until shutdown.
  */
-async function seedNodes(config: HealthConfig, store: NodeStore, logger: Logger): Promise<void> {
-  for (const spec of config.seedNodes) {
-    const outcome = await store.add(spec);
-    if (outcome === 'added') logger.info({ ip: spec.ip, healthUrl: spec.healthUrl }, 'node seeded from the start-up list');
-    else logger.debug({ ip: spec.ip }, 'start-up node already in the inventory: kept as stored');
+async function seedNodes(config: HealthConfig, store: NodeStore, runner: ProbeRunner, signal: AbortSignal, logger: Logger): Promise<void> {
+  if (config.seedNodes.length === 0) return;
+  for (;;) {
+    try {
+      for (const spec of config.seedNodes) {
+        const outcome = await store.add(spec);
+        if (outcome === 'added') logger.info({ ip: spec.ip, healthUrl: spec.healthUrl }, 'node seeded from the start-up list');
+        else logger.debug({ ip: spec.ip }, 'start-up node already in the inventory: kept as stored');
+      }
+      runner.startRound({ trigger: 'added', ips: config.seedNodes.map((node) => node.ip) });
+      return;
+    } catch (error) {
+      logger.warn({ err: error }, 'cannot seed the start-up nodes yet: retrying in 2 s');
+      try {
+        await delay(signal, 2_000);
+      } catch {
+        return;
+      }
+    }
   }
 }
