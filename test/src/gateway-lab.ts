@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -7,14 +7,17 @@ import {
   prepareNodeNginxFiles,
   startKeepalived,
   startNodeNginx,
+  startSshd,
   tempDir,
   waitFor,
   type KeepalivedHandle,
   type ManagedProcess,
   type Namespace,
   type NodeNginxHandle,
+  type SshdHandle,
   type TestNetwork,
 } from '@gateway/shared/testing';
+import type { NodeSpecData } from '@gateway/shared';
 import type { TrafficClientConfig } from './traffic-log.js';
 
 /** One gateway Nginx node: its namespace, its nginx (deploy/nginx) and its keepalived (deploy/keepalived). */
@@ -23,7 +26,15 @@ export type GatewayNode = {
   readonly ns: Namespace;
   readonly nginx: NodeNginxHandle;
   readonly keepalived: KeepalivedHandle;
+  /** sshd on port 22 with key-only login; its sessions find the node-side apply config. */
+  readonly sshd: SshdHandle;
   holdsVip(): boolean;
+  /** The node as the inventory knows it (health and config-push). */
+  spec(): NodeSpecData;
+  /** The rendered upstream file the node runs now. */
+  upstreams(): string;
+  /** Revisions the node-side apply script applied or confirmed, in order (its journal). */
+  appliedRevisions(): number[];
 };
 
 /** The network of the HA story: two gateway nodes sharing a VIP, and a client namespace. */
@@ -48,7 +59,7 @@ const VIP_INDEX = 10;
  * and client (.4) on this run's bridge, nginx + keepalived on each node, and waits
  * until the master holds the VIP.
  */
-export async function startGatewayLab(): Promise<GatewayLab> {
+export async function startGatewayLab(options: { sshAuthorizedKey: string }): Promise<GatewayLab> {
   const network = createTestNetwork();
   const vip = network.address(VIP_INDEX);
   const nodes: GatewayNode[] = [];
@@ -60,7 +71,25 @@ export async function startGatewayLab(): Promise<GatewayLab> {
       ['master', masterNs, backupNs],
       ['backup', backupNs, masterNs],
     ] as const) {
-      const nginx = await startNodeNginx(ns, prepareNodeNginxFiles());
+      const nginxFiles = prepareNodeNginxFiles();
+      const nginx = await startNodeNginx(ns, nginxFiles);
+      const applyDir = tempDir(`apply-${role}`);
+      const stateDir = join(applyDir, 'state');
+      mkdirSync(stateDir, { mode: 0o755 });
+      const applyConf = join(applyDir, 'apply.conf');
+      writeFileSync(
+        applyConf,
+        [
+          `LIVE_FILE=${nginxFiles.upstreamsPath}`,
+          'NGINX=/usr/sbin/nginx',
+          `NGINX_ARGS=${[...nginxFiles.nginxArgs, '-e', nginxFiles.errorLogPath].join(' ')}`,
+          `PID_FILE=${nginxFiles.pidPath}`,
+          `STATE_DIR=${stateDir}`,
+          'CONFIRM_TIMEOUT=10',
+        ].join('\n') + '\n',
+        { mode: 0o644 },
+      );
+      const sshd = await startSshd({ netns: ns, authorizedKeys: [options.sshAuthorizedKey], setEnv: { GATEWAY_APPLY_CONF: applyConf } });
       const keepalived = await startKeepalived(
         ns,
         prepareKeepalivedFiles({
@@ -71,7 +100,31 @@ export async function startGatewayLab(): Promise<GatewayLab> {
           interface: ns.interface,
         }),
       );
-      nodes.push({ role, ns, nginx, keepalived, holdsVip: () => ns.hasAddress(vip) });
+      const journal = join(stateDir, 'journal');
+      nodes.push({
+        role,
+        ns,
+        nginx,
+        keepalived,
+        sshd,
+        holdsVip: () => ns.hasAddress(vip),
+        spec: () => ({
+          ip: ns.ip,
+          healthUrl: `http://${ns.ip}/healthz`,
+          ssh: { host: ns.ip, port: sshd.port, user: sshd.user, hostKey: sshd.hostKey },
+          configPath: nginxFiles.upstreamsPath,
+          label: role,
+        }),
+        upstreams: () => readFileSync(nginxFiles.upstreamsPath, 'utf8'),
+        appliedRevisions: () =>
+          existsSync(journal)
+            ? readFileSync(journal, 'utf8')
+                .split('\n')
+                .map((line) => line.split(' '))
+                .filter((fields) => fields[3] === 'applied' || fields[3] === 'unchanged')
+                .map((fields) => Number(fields[1]))
+            : [],
+      });
     }
     const [master, backup] = nodes as [GatewayNode, GatewayNode];
     const vipHolder = () => {
@@ -94,6 +147,7 @@ export async function startGatewayLab(): Promise<GatewayLab> {
       async close() {
         for (const node of nodes) await node.keepalived.stop().catch(() => undefined);
         for (const node of nodes) await node.nginx.kill().catch(() => undefined);
+        for (const node of nodes) await node.sshd.stop().catch(() => undefined);
         network.teardown();
       },
     };

@@ -1,77 +1,155 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { freePort, waitFor, type ManagedProcess } from '@gateway/shared/testing';
-import { startGatewayLab, startTrafficClient, type GatewayLab, type GatewayNode } from '../src/gateway-lab.js';
+import { PushOutcome } from '@gateway/proto/configpush';
+import { ProbeDecision, probeDecisionToJSON } from '@gateway/proto/health';
+import { RedisKeys } from '@gateway/shared';
+import { freePort, generateSshKey, waitFor, type ManagedProcess, type ServiceProcess } from '@gateway/shared/testing';
+import { SDK_TOKEN, startControlPlane, type ControlPlane } from '../src/control-plane.js';
+import { startGatewayLab, startTrafficClient, type GatewayLab } from '../src/gateway-lab.js';
 import { figuresBetween, readTrafficLog, successesAfter, type TrafficEvent } from '../src/traffic-log.js';
 
+const REPORTER = 'e2e-traffic-client';
 const figures: Record<string, string | number> = {};
 const note = (name: string, value: string | number) => {
   figures[name] = value;
   console.log(`# FIGURE ${name}: ${value}`);
 };
 
+type Core = { server: Server; port: number; id: string };
+
 describe('the HA story end to end, in network namespaces, on real programs', { timeout: 240_000 }, () => {
   let lab: GatewayLab;
+  let plane: ControlPlane;
   let client: { process: ManagedProcess; logPath: string };
-  const cores: Array<{ server: Server; port: number; id: string }> = [];
+  const cores: Core[] = [];
   const log = (): TrafficEvent[] => readTrafficLog(client.logPath);
+  // The replicas still alive after step 5 kills one of each.
+  let registry: ServiceProcess;
+  let health: ServiceProcess;
+  let pusher: ServiceProcess;
+
+  async function startCore(id: string): Promise<Core> {
+    const port = await freePort(lab.network.rootIp);
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ core: id }));
+    });
+    await new Promise<void>((resolve) => server.listen(port, lab.network.rootIp, resolve));
+    const core = { server, port, id };
+    cores.push(core);
+    return core;
+  }
+
+  async function register(core: Core): Promise<number> {
+    const response = await plane.registryClient(registry).register({
+      instance: { group: 'default', host: lab.network.rootIp, port: core.port, weight: 1, metadata: { core: core.id } },
+      leaseDuration: { seconds: 300, nanos: 0 },
+    });
+    return response.revision;
+  }
+
+  const routesTo = (text: string, core: Core) => text.includes(`${lab.network.rootIp}:${core.port}`);
+  const downStatus = async (ip: string) => await plane.redis.client.get(RedisKeys.healthStatus(ip));
 
   before(async () => {
-    lab = await startGatewayLab();
-    for (let i = 1; i <= 2; i++) {
-      const port = await freePort(lab.network.rootIp);
-      const id = `core-${i}`;
-      const server = createServer((_req, res) => {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ core: id }));
-      });
-      await new Promise<void>((resolve) => server.listen(port, lab.network.rootIp, resolve));
-      cores.push({ server, port, id });
-    }
+    const key = generateSshKey();
+    lab = await startGatewayLab({ sshAuthorizedKey: key.publicKey });
+    plane = await startControlPlane({
+      healthHost: lab.network.rootIp,
+      nodes: [lab.master.spec(), lab.backup.spec()],
+      privateKeyPath: key.privateKeyPath,
+    });
+    [registry, health, pusher] = [plane.registries[0]!, plane.healths[0]!, plane.pushers[0]!];
   });
 
   after(async () => {
     await client?.process.stop('SIGTERM', 5_000);
     for (const core of cores) core.server.close();
+    await plane?.close();
     await lab?.close();
     console.log(`# FIGURES ${JSON.stringify(figures)}`);
   });
 
-  it('1. both nodes route to the cores; requests through the VIP reach them', async () => {
-    const upstreams = [
-      'upstream gateway_backend {',
-      ...cores.map((core) => `    server ${lab.network.rootIp}:${core.port} max_fails=1 fail_timeout=10s;`),
-      '}',
-      'map $http_x_gateway_group $gateway_upstream {',
-      '    default gateway_backend;',
-      '}',
-      '',
-    ].join('\n');
-    for (const node of [lab.master, lab.backup]) {
-      writeFileSync(node.nginx.files.upstreamsPath, upstreams);
-      await node.nginx.reload();
-    }
-    client = startTrafficClient(lab, { intervalMs: 50, centers: [], token: '', reporter: 'e2e-client' });
-    await waitFor('both modes to get answers from both cores through the VIP', () => {
-      const served = new Set(successesAfter(log(), 'sdk', 0).map((r) => r.body).concat(successesAfter(log(), 'plain', 0).map((r) => r.body)));
-      return cores.every((core) => [...served].some((body) => body.includes(`"${core.id}"`)));
+  it('1. cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
+    for (const node of [lab.master, lab.backup]) assert.equal(await downStatus(node.ns.ip), 'UP', `${node.role} starts UP`);
+    const [one, two] = [await startCore('core-1'), await startCore('core-2')];
+    const registeredAt = Date.now();
+    await register(one);
+    await register(two);
+    await waitFor('both nodes to run a config routing to both cores, byte-identical', () => {
+      const [m, b] = [lab.master.upstreams(), lab.backup.upstreams()];
+      return m === b && routesTo(m, one) && routesTo(m, two);
+    }, { timeoutMs: 20_000, intervalMs: 50 });
+    note('registration_to_both_nodes_ms', Date.now() - registeredAt);
+
+    client = startTrafficClient(lab, {
+      intervalMs: 50,
+      centers: plane.healths.map((replica) => replica.address),
+      token: SDK_TOKEN,
+      reporter: REPORTER,
+    });
+    await waitFor('answers from both cores through the VIP, in both modes', () => {
+      const bodies = [...successesAfter(log(), 'sdk', 0), ...successesAfter(log(), 'plain', 0)].map((r) => r.body);
+      return [one, two].every((core) => bodies.some((body) => body.includes(`"${core.id}"`)));
     }, { timeoutMs: 20_000, intervalMs: 100 });
     assert.equal(lab.vipHolder(), lab.master);
   });
 
+  it('5. one replica of each service is killed (SIGKILL) before the failures: the rest of the story runs on the survivors', async () => {
+    const status = await plane.pushClient(plane.pushers[1]!).getPushStatus({});
+    const leaderIndex = plane.pushers.findIndex((_p, i) => status.leader.startsWith(`config-push-${i + 1}|`));
+    note('config_push_leader_killed', leaderIndex >= 0 ? `config-push-${leaderIndex + 1}` : 'none');
+    const pusherVictim = leaderIndex >= 0 ? leaderIndex : 0;
+    for (const victim of [plane.registries[0]!, plane.healths[0]!, plane.pushers[pusherVictim]!]) {
+      victim.process.child.kill('SIGKILL');
+      await victim.process.exited;
+    }
+    registry = plane.registries[1]!;
+    health = plane.healths[1]!;
+    pusher = plane.pushers[1 - pusherVictim]!;
+    // The survivors answer.
+    await plane.healthClient(health).listNodes({});
+    await plane.pushClient(pusher).getPushStatus({});
+  });
+
   let killedAt = 0;
-  let takeoverAt = 0;
-  it('2. kill the master nginx under steady traffic: the VIP moves to the backup; SDK retries keep calls succeeding', async () => {
+  it('2. kill the master nginx under steady traffic: VIP to the backup, SDK calls keep succeeding, suspect reported, master DOWN, alert sent', async () => {
     killedAt = Date.now();
+    // Watched from the moment of the kill, in parallel with the VIP takeover.
+    const downInRedis = waitFor('the master to be DOWN in Redis', async () =>
+      (await downStatus(lab.master.ns.ip)) === 'DOWN' ? Date.now() : undefined, { timeoutMs: 15_000, intervalMs: 20 });
     await lab.master.nginx.kill();
     await lab.waitForVipOn(lab.backup, 20_000);
-    takeoverAt = Date.now();
-    const backupMaster = lab.backup.keepalived.history().map((line) => line.split(' ')).find((f) => f[2] === 'MASTER' && Number(f[0]) >= killedAt);
-    assert.ok(backupMaster, `backup became MASTER: ${lab.backup.keepalived.history().join(' | ')}`);
-    note('vip_takeover_keepalived_ms', Number(backupMaster[0]) - killedAt);
+    const takeoverAt = Date.now();
+    // vrrp-notify.sh (notify_fifo) records the transition a moment after keepalived set the VIP.
+    const becameMaster = await waitFor("the backup's keepalived to notify MASTER", () =>
+      lab.backup.keepalived
+        .history()
+        .map((line) => line.split(' '))
+        .find((fields) => fields[2] === 'MASTER' && Number(fields[0]) >= killedAt), { timeoutMs: 5_000, intervalMs: 20 });
+    assert.equal(lab.backup.keepalived.state(), 'MASTER');
+    note('vip_takeover_keepalived_ms', Number(becameMaster[0]) - killedAt);
     note('vip_takeover_observed_ms', takeoverAt - killedAt);
+
+    note('nginx_death_to_down_in_redis_ms', (await downInRedis) - killedAt);
+    assert.equal(await downStatus(lab.backup.ns.ip), 'UP', 'the backup stays UP');
+
+    const reports = log().filter((e) => e.type === 'report' && e.at >= killedAt);
+    const accepted = reports.filter((e) => e.type === 'report' && (e.outcome as { result?: string }).result === 'sent');
+    assert.ok(accepted.length > 0, `the SDK reported the suspect and a health replica accepted it: ${JSON.stringify(reports)}`);
+    const decisions = accepted.map((e) => (e.type === 'report' ? (e.outcome as { decision: string }).decision : ''));
+    const allowed = [ProbeDecision.PROBE_DECISION_STARTED, ProbeDecision.PROBE_DECISION_JOINED].map(probeDecisionToJSON);
+    assert.ok(decisions.every((decision) => allowed.includes(decision)), decisions.join());
+    note('suspect_reports_sent', accepted.length);
+    const detail = await plane.healthClient(health).getNode({ ip: lab.master.ns.ip });
+    assert.equal(detail.node?.health?.lastReporter, REPORTER, 'the health service recorded our report against the master');
+
+    const downAlert = await waitFor('a DOWN alert for the master', () =>
+      plane.alerts.find((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN'), { timeoutMs: 15_000, intervalMs: 50 });
+    note('down_alert_trigger', String(downAlert.body['trigger']));
+    note('nginx_death_to_down_alert_ms', downAlert.at - killedAt);
+
     await waitForSteady(takeoverAt);
     const plain = figuresBetween(log(), 'plain', killedAt - 200, Date.now());
     const sdk = figuresBetween(log(), 'sdk', killedAt - 200, Date.now());
@@ -87,12 +165,44 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
     assert.ok(sdk.retried > 0, 'the SDK rode the outage out by retrying');
   });
 
-  it('4. restart the master nginx: it takes the VIP back (preemption) and the SDK loses nothing', async () => {
+  let core3: Core;
+  it('3. a core registered while the master is DOWN reaches the backup; the master is skipped', async () => {
+    const masterBefore = lab.master.upstreams();
+    core3 = await startCore('core-3');
+    const registeredAt = Date.now();
+    const revision = await register(core3);
+    await waitFor('the backup to route to core-3', () => routesTo(lab.backup.upstreams(), core3), { timeoutMs: 20_000, intervalMs: 50 });
+    note('registration_to_backup_while_master_down_ms', Date.now() - registeredAt);
+    const status = await waitFor('config-push to record the master as skipped (DOWN)', async () => {
+      const reply = await plane.pushClient(pusher).getPushStatus({});
+      const master = reply.nodes.find((n) => n.nodeIp === lab.master.ns.ip);
+      return master?.lastResult?.outcome === PushOutcome.PUSH_OUTCOME_SKIPPED_DOWN && reply.desiredRevision >= revision ? reply : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    const masterStatus = status.nodes.find((n) => n.nodeIp === lab.master.ns.ip)!;
+    assert.ok(masterStatus.appliedRevision < status.desiredRevision, 'the master does not run the latest revision');
+    assert.equal(lab.master.upstreams(), masterBefore, "the master's file was not touched");
+    assert.ok(!routesTo(lab.master.upstreams(), core3));
+    await waitFor('traffic through the VIP to reach core-3', () => successesAfter(log(), 'sdk', registeredAt).some((r) => r.body.includes('"core-3"')), { timeoutMs: 15_000, intervalMs: 50 });
+  });
+
+  it('4. restart the master nginx: UP again, reconciled to the latest revision with no new registration, VIP back, SDK loses nothing', async () => {
     const restartedAt = Date.now();
     await lab.master.nginx.start();
+    await waitFor('the master to be UP in Redis', async () => (await downStatus(lab.master.ns.ip)) === 'UP', { timeoutMs: 20_000, intervalMs: 20 });
+    note('recovery_to_up_in_redis_ms', Date.now() - restartedAt);
+    await waitFor('the master to run the latest config (same file as the backup, with core-3)', async () => {
+      const reply = await plane.pushClient(pusher).getPushStatus({});
+      const master = reply.nodes.find((n) => n.nodeIp === lab.master.ns.ip);
+      return master?.appliedRevision === reply.desiredRevision && lab.master.upstreams() === lab.backup.upstreams() && routesTo(lab.master.upstreams(), core3);
+    }, { timeoutMs: 20_000, intervalMs: 50 });
+    note('recovery_to_latest_revision_ms', Date.now() - restartedAt);
     await lab.waitForVipOn(lab.master, 20_000);
     const backAt = Date.now();
-    note('vip_back_to_master_ms', backAt - restartedAt);
+    note('recovery_to_vip_back_on_master_ms', backAt - restartedAt);
+    const upAlert = await waitFor('an UP alert for the master', () =>
+      plane.alerts.find((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'UP' && a.at >= restartedAt), { timeoutMs: 15_000, intervalMs: 50 });
+    assert.ok(upAlert);
+
     await waitForSteady(backAt);
     const plain = figuresBetween(log(), 'plain', restartedAt, Date.now());
     const sdk = figuresBetween(log(), 'sdk', restartedAt, Date.now());
@@ -101,6 +211,17 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
     note('failback_sdk_failed', sdk.failed);
     note('failback_sdk_longest_gap_ms', sdk.longestGapMs);
     assert.equal(sdk.failed, 0);
+    const applied = lab.master.appliedRevisions();
+    assert.deepEqual(applied, [...applied].sort((a, b) => a - b), 'the master never went back to an older revision');
+
+    // Alerts: exactly one per transition, however many health replicas ran.
+    const forMaster = (status: string) => plane.alerts.filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status).length;
+    assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
+    assert.equal(forMaster('UP'), 1, 'one UP alert');
+    const sdkTotal = figuresBetween(log(), 'sdk', 0, Date.now());
+    const plainTotal = figuresBetween(log(), 'plain', 0, Date.now());
+    note('story_sdk_requests_failed', `${sdkTotal.failed}/${sdkTotal.requests}`);
+    note('story_plain_requests_failed', `${plainTotal.failed}/${plainTotal.requests}`);
   });
 
   /** Waits until both modes have had 10 successes after `since`. */
@@ -111,5 +232,3 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
     }, { timeoutMs: 30_000, intervalMs: 100 });
   }
 });
-
-export type { GatewayNode };

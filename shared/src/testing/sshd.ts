@@ -21,6 +21,11 @@ export type SshdOptions = {
   setEnv?: Readonly<Record<string, string>>;
   /** Path of sshd; default /usr/sbin/sshd. */
   binary?: string;
+  /**
+   * Run sshd inside this network namespace (`ip netns exec`); `host` then defaults to
+   * the namespace's address (which need not be loopback) and `port` to 22.
+   */
+  netns?: { readonly name: string; readonly ip: string };
 };
 
 export type SshdHandle = {
@@ -59,9 +64,9 @@ export function generateSshKey(dir = tempDir('ssh-key'), name = 'id_ed25519'): {
  * process exits, whatever happens.
  */
 export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> {
-  const host = options.host ?? '127.0.0.1';
-  if (!host.startsWith('127.')) throw new Error(`startSshd: ${host} is not a loopback address (127.0.0.0/8)`);
-  const port = options.port ?? (await freePort(host));
+  const host = options.host ?? options.netns?.ip ?? '127.0.0.1';
+  if (!options.netns && !host.startsWith('127.')) throw new Error(`startSshd: ${host} is not a loopback address (127.0.0.0/8)`);
+  const port = options.port ?? (options.netns ? 22 : await freePort(host));
   const binary = options.binary ?? '/usr/sbin/sshd';
   const user = userInfo().username;
   const dir = tempDir('sshd');
@@ -104,7 +109,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
 
   const start = async () => {
     if (daemon && isRunning(daemon)) throw new Error(`sshd on ${host}:${port} is already running`);
-    const child = startProcess(`sshd:${host}:${port}`, binary, ['-D', '-e', '-f', configPath]);
+    const child = options.netns
+      ? startProcess(`sshd:${host}:${port}@${options.netns.name}`, 'ip', ['netns', 'exec', options.netns.name, binary, '-D', '-e', '-f', configPath])
+      : startProcess(`sshd:${host}:${port}`, binary, ['-D', '-e', '-f', configPath]);
     daemon = child;
     try {
       await waitFor(`sshd on ${host}:${port} to send its banner`, async () => {
