@@ -18,6 +18,7 @@ export const registryConfigShape = {
   REGISTRY_EVICTION_BATCH: integer({ min: 1, max: 10_000, default: 500 }),
   REGISTRY_SELF_PRESERVATION_SHARE: fraction({ min: 0, max: 1, default: 0.5 }),
   REGISTRY_SELF_PRESERVATION_MIN_EXPIRED: integer({ min: 1, max: 1_000_000, default: 3 }),
+  REGISTRY_SELF_PRESERVATION_WINDOW: durationMs({ min: 1_000, max: 3_600_000, default: 60_000 }),
   REGISTRY_REVISION_POLL_INTERVAL: durationMs({ min: 100, max: 60_000, default: 2_000 }),
   REGISTRY_WATCH_QUEUE_LIMIT: integer({ min: 100, max: 1_000_000, default: 10_000 }),
 };

@@ -36,6 +36,7 @@ export async function startRegistry(config: RegistryConfig, logger: Logger, toke
       settings: {
         lease: { defaultMs: config.REGISTRY_LEASE_DEFAULT, minMs: config.REGISTRY_LEASE_MIN, maxMs: config.REGISTRY_LEASE_MAX },
         selfPreservationShare: config.REGISTRY_SELF_PRESERVATION_SHARE,
+        selfPreservationWindowMs: config.REGISTRY_SELF_PRESERVATION_WINDOW,
         watchQueueLimit: config.REGISTRY_WATCH_QUEUE_LIMIT,
       },
       shutdownSignal: shutdownController.signal,
@@ -60,6 +61,7 @@ export async function startRegistry(config: RegistryConfig, logger: Logger, toke
       batchSize: config.REGISTRY_EVICTION_BATCH,
       maxShare: config.REGISTRY_SELF_PRESERVATION_SHARE,
       guardMinimum: config.REGISTRY_SELF_PRESERVATION_MIN_EXPIRED,
+      windowMs: config.REGISTRY_SELF_PRESERVATION_WINDOW,
     },
   });
 

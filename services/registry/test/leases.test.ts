@@ -101,7 +101,7 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
       );
       const keeper = await client.register({ instance: spec({ group: 'keep', host: '10.6.0.2', port: 1 }), leaseDuration: lease(60) });
       // Both replicas' evictors race on the same expired set, plus direct concurrent runs.
-      const policy = { intervalMs: 50, batchSize: 37, maxShare: 1, guardMinimum: 1_000_000 };
+      const policy = { intervalMs: 50, batchSize: 37, maxShare: 1, guardMinimum: 1_000_000, windowMs: 60_000 };
       await waitFor('every short lease to be evicted', async () => {
         await Promise.all([evictExpired(env.redis.client, policy), evictExpired(env.redis.client, policy), evictExpired(env.redis.client, policy)]);
         return (await env.redis.client.hlen(RedisKeys.instances)) === 1;

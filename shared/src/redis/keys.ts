@@ -10,6 +10,8 @@ export const RedisKeys = {
   instanceLeases: 'nginx:gateway:instances:leases',
   /** Counter: the registry revision, bumped with every change to the hash. */
   instancesRevision: 'nginx:gateway:instances:revision',
+  /** Sorted set: recent evictions ("<id>@<revision>" → epoch ms), trimmed to the self-preservation window. */
+  instanceEvictions: 'nginx:gateway:instances:evictions',
   /** String with TTL: the self-preservation decision of the last eviction run. */
   instancesSelfPreservation: 'nginx:gateway:instances:self_preservation',
 

@@ -20,6 +20,7 @@ import { durationFromMs, instanceToProto, selfPreservationToProto } from './resp
 export type RegistrySettings = {
   readonly lease: { defaultMs: number; minMs: number; maxMs: number };
   readonly selfPreservationShare: number;
+  readonly selfPreservationWindowMs: number;
   readonly watchQueueLimit: number;
 };
 
@@ -84,7 +85,7 @@ export function RegistryServiceImpl(deps: {
         instances: page.map(instanceToProto),
         nextPageToken: more ? encodePageToken({ after: page[page.length - 1]!.id, group }) : '',
         revision: snapshot.revision,
-        selfPreservation: selfPreservationToProto(preservation, settings.selfPreservationShare),
+        selfPreservation: selfPreservationToProto(preservation, settings.selfPreservationShare, settings.selfPreservationWindowMs),
       };
     },
 

@@ -29,13 +29,15 @@ export function instanceToProto(instance: StoredInstance | LeasedInstance): Inst
   };
 }
 
-export function selfPreservationToProto(state: SelfPreservationState | undefined, maxShare: number): SelfPreservation {
+export function selfPreservationToProto(state: SelfPreservationState | undefined, maxShare: number, windowMs: number): SelfPreservation {
   if (!state) return { active: false, expiredCount: 0, totalCount: 0, decideTime: undefined, reason: '' };
   return {
     active: true,
     expiredCount: state.expiredCount,
     totalCount: state.totalCount,
     decideTime: new Date(state.decideTime),
-    reason: `${state.expiredCount} of ${state.totalCount} leases expired at once (more than ${Math.round(maxShare * 100)}%): evicting nothing until heartbeats return`,
+    reason:
+      `${state.expiredCount} of ${state.totalCount} leases expired and ${state.recentlyEvicted} instances were evicted ` +
+      `in the last ${windowMs / 1000} s: more than ${Math.round(maxShare * 100)}% at once, evicting nothing until heartbeats return`,
   };
 }

@@ -4,16 +4,18 @@ import { BackgroundLoop, evictExpiredInstancesScript, RedisChannels, RedisKeys, 
 export type EvictionPolicy = {
   readonly intervalMs: number;
   readonly batchSize: number;
-  /** Hold back when more than this share of all instances expired at once... */
+  /** Hold back when expired + evicted within `windowMs` exceed this share of all instances... */
   readonly maxShare: number;
-  /** ...and at least this many did (so one lone instance can still expire). */
+  /** ...and are at least this many (so one lone instance can still expire). */
   readonly guardMinimum: number;
+  readonly windowMs: number;
 };
 
 export type EvictionRound = {
   readonly preserving: boolean;
   readonly expiredCount: number;
   readonly totalCount: number;
+  readonly recentlyEvicted: number;
   readonly evicted: ReadonlyArray<{ id: string; revision: number }>;
 };
 
@@ -24,12 +26,24 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
   const stateTtlMs = Math.max(3 * policy.intervalMs, 5_000);
   const reply = (await evictExpiredInstancesScript.run(
     redis,
-    [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision, RedisKeys.instancesSelfPreservation],
-    [RedisChannels.instanceChanges, policy.maxShare, policy.guardMinimum, policy.batchSize, stateTtlMs],
+    [
+      RedisKeys.instances,
+      RedisKeys.instanceLeases,
+      RedisKeys.instancesRevision,
+      RedisKeys.instancesSelfPreservation,
+      RedisKeys.instanceEvictions,
+    ],
+    [RedisChannels.instanceChanges, policy.maxShare, policy.guardMinimum, policy.batchSize, stateTtlMs, policy.windowMs],
   )) as Array<number | string>;
   const evicted: Array<{ id: string; revision: number }> = [];
-  for (let i = 3; i < reply.length; i += 2) evicted.push({ id: String(reply[i]), revision: Number(reply[i + 1]) });
-  return { preserving: reply[0] === 1, expiredCount: Number(reply[1]), totalCount: Number(reply[2]), evicted };
+  for (let i = 4; i < reply.length; i += 2) evicted.push({ id: String(reply[i]), revision: Number(reply[i + 1]) });
+  return {
+    preserving: reply[0] === 1,
+    expiredCount: Number(reply[1]),
+    totalCount: Number(reply[2]),
+    recentlyEvicted: Number(reply[3]),
+    evicted,
+  };
 }
 
 /**
@@ -51,7 +65,7 @@ export function Evictor(options: { redis: Redis; policy: EvictionPolicy; logger:
         const now = Date.now();
         if (preservingSince === undefined || now - lastLoud >= LOUD_REPEAT_MS) {
           logger.error(
-            { expiredCount: round.expiredCount, totalCount: round.totalCount, maxShare: policy.maxShare },
+            { expiredCount: round.expiredCount, recentlyEvicted: round.recentlyEvicted, totalCount: round.totalCount, maxShare: policy.maxShare },
             'SELF-PRESERVATION: too many leases expired at once (Redis or network pause?); evicting nothing until heartbeats return',
           );
           lastLoud = now;

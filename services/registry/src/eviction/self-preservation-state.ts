@@ -3,6 +3,8 @@ import { RedisKeys } from '@gateway/shared';
 
 export type SelfPreservationState = {
   readonly expiredCount: number;
+  /** Instances evicted within the window before this decision. */
+  readonly recentlyEvicted: number;
   readonly totalCount: number;
   /** Epoch ms (Redis server time) of the eviction run that held back. */
   readonly decideTime: number;
@@ -13,5 +15,10 @@ export async function readSelfPreservation(redis: Redis): Promise<SelfPreservati
   const json = await redis.get(RedisKeys.instancesSelfPreservation);
   if (!json) return undefined;
   const parsed = JSON.parse(json) as SelfPreservationState;
-  return { expiredCount: parsed.expiredCount, totalCount: parsed.totalCount, decideTime: parsed.decideTime };
+  return {
+    expiredCount: parsed.expiredCount,
+    recentlyEvicted: parsed.recentlyEvicted,
+    totalCount: parsed.totalCount,
+    decideTime: parsed.decideTime,
+  };
 }

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RedisKeys } from '@gateway/shared';
+import { startRedisSentinel, startRedisServer, type RedisSentinelHandle, type RedisServerHandle } from '@gateway/shared/testing';
+import { spec, startRegistryFixture, type RegistryFixture } from './support/registry-fixture.js';
+
+const PASSWORD = 'redis-secret-for-tests';
+
+describe('registry: Redis with a password, through Redis Sentinel', () => {
+  let redis: RedisServerHandle;
+  let sentinel: RedisSentinelHandle;
+  let fixture: RegistryFixture;
+  before(async () => {
+    redis = await startRedisServer({ password: PASSWORD });
+    sentinel = await startRedisSentinel({ masterPort: redis.port, masterPassword: PASSWORD });
+    fixture = await startRegistryFixture(`redis://:${PASSWORD}@sentinel-resolves-this:6379`, {
+      REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`,
+      REDIS_SENTINEL_MASTER: sentinel.masterName,
+    });
+  });
+  after(async () => {
+    await fixture?.close();
+    await sentinel?.stop();
+    await redis?.stop();
+  });
+
+  it('registers through the master that Sentinel names', async () => {
+    const response = await fixture.client.register({ instance: spec({ host: '10.7.0.1', port: 1 }) });
+    assert.equal(response.revision, 1);
+    assert.equal(await redis.client.hexists(RedisKeys.instances, 'default/10.7.0.1/1'), 1);
+  });
+});
