@@ -74,9 +74,6 @@ export function loadHealthConfig(env: Environment): HealthConfig {
   if (parsed.HEALTH_PROBE_CONNECT_TIMEOUT > parsed.HEALTH_PROBE_TIMEOUT) {
     throw new ConfigError('HEALTH_PROBE_CONNECT_TIMEOUT', 'must not exceed HEALTH_PROBE_TIMEOUT');
   }
-  if (parsed.HEALTH_PROBE_TIMEOUT >= parsed.HEALTH_POLL_INTERVAL) {
-    throw new ConfigError('HEALTH_PROBE_TIMEOUT', 'must be shorter than HEALTH_POLL_INTERVAL');
-  }
   if (parsed.HEALTH_ALERT_DINGTALK_SECRET && !parsed.HEALTH_ALERT_DINGTALK_URL) {
     throw new ConfigError('HEALTH_ALERT_DINGTALK_SECRET', 'is set but HEALTH_ALERT_DINGTALK_URL is not');
   }

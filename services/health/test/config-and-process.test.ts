@@ -45,7 +45,7 @@ describe('health: configuration', () => {
     assert.equal(configError({ HEALTH_POLL_INTERVAL: '500ms' }).variable, 'HEALTH_POLL_INTERVAL');
     assert.equal(configError({ HEALTH_POLL_INTERVAL: 'soon' }).variable, 'HEALTH_POLL_INTERVAL');
     assert.equal(configError({ HEALTH_FALL: '0' }).variable, 'HEALTH_FALL');
-    assert.equal(configError({ HEALTH_PROBE_TIMEOUT: '90s' }).variable, 'HEALTH_PROBE_TIMEOUT');
+    assert.equal(configError({ HEALTH_PROBE_TIMEOUT: '3m' }).variable, 'HEALTH_PROBE_TIMEOUT');
     assert.equal(configError({ HEALTH_PROBE_CONNECT_TIMEOUT: '5s', HEALTH_PROBE_TIMEOUT: '2s' }).variable, 'HEALTH_PROBE_CONNECT_TIMEOUT');
     assert.equal(configError({ HEALTH_ALERT_WEBHOOK_URLS: 'http://ok.example/a,ftp://no.example/' }).variable, 'HEALTH_ALERT_WEBHOOK_URLS');
     assert.equal(configError({ HEALTH_ALERT_DINGTALK_SECRET: 'SECabc' }).variable, 'HEALTH_ALERT_DINGTALK_SECRET');
