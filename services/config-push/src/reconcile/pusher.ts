@@ -3,6 +3,7 @@ import type { Logger } from '@gateway/shared';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { LeaseTerm } from '../leader/push-lease.js';
 import type { SshPool } from '../push/ssh-pool.js';
+import type { AttemptRecord } from '../state/node-records.js';
 import { LostLeaseError, runPushCycle, type CycleRequest, type CycleResult, type CycleSettings } from './push-cycle.js';
 import { Quiescence } from './quiescence.js';
 import { RetryBackoff } from './retry-backoff.js';
@@ -21,7 +22,7 @@ export type Pusher = {
   registryChanged(revision: number): void;
   /** A node came UP, or was added or updated: reconcile it now. */
   nodeNeedsCheck(ip: string): void;
-  /** PushNow: a cycle now that contacts every chosen node; resolves with its result. */
+  /** PushNow: a cycle now that contacts every UP node (or the one named); resolves with the results. */
   pushNow(options: { force: boolean; onlyNode: string | undefined }): Promise<CycleResult>;
   /** Stops (waits for the cycle in flight, which aborts its pushes). */
   stop(): Promise<void>;
@@ -33,8 +34,11 @@ type Waiter = { force: boolean; onlyNode: string | undefined; resolve: (result: 
  * The watch → render → apply loop of the lease holder. Registry changes wait for
  * quiescence (min/max); nodes that came UP, PushNow and due retries run at once; every
  * `driftCheckIntervalMs` a cycle contacts every UP node (the node compares the live
- * file's hash and rewrites it only if it drifted). One cycle at a time: triggers that
- * arrive meanwhile are merged into the next one. The first cycle of a term checks every
+ * file's hash and rewrites it only if it drifted). One cycle at a time (triggers that
+ * arrive meanwhile are merged into the next one), but a cycle only starts the pushes:
+ * each node has at most one push running, and a node that hangs holds up nobody. When a
+ * node's push ends, the node is looked at again (it may have missed a newer revision),
+ * without cutting a burst's quiescence short. The first cycle of a term checks every
  * node (a new leader trusts nothing).
  */
 export function Pusher(deps: {
@@ -58,6 +62,8 @@ export function Pusher(deps: {
   let verifyAll = true;
   let nextDrift = Date.now() + timing.driftCheckIntervalMs;
   let renderedRevision = -1;
+  let recheck = false;
+  const inFlight = new Map<string, Promise<AttemptRecord>>();
   let wake: (() => void) | undefined;
   const poke = () => wake?.();
   /** Sleeps until `ms` pass (forever when undefined), poke() is called, or the loop stops. */
@@ -76,7 +82,7 @@ export function Pusher(deps: {
   };
 
   const nextDue = (now: number): number | undefined => {
-    if (verifyAll || verifyNodes.size > 0 || waiters.length > 0) return now;
+    if (verifyAll || recheck || verifyNodes.size > 0 || waiters.length > 0) return now;
     const candidates = [quiescence.dueAt(), backoff.nextDue(), nextDrift].filter((value): value is number => value !== undefined);
     return candidates.length === 0 ? undefined : Math.min(...candidates);
   };
@@ -86,18 +92,19 @@ export function Pusher(deps: {
     waiters = [];
     const driftDue = now >= nextDrift;
     if (driftDue) nextDrift = now + timing.driftCheckIntervalMs;
-    const onlyAll = taken.length === 0 || taken.some((waiter) => waiter.onlyNode === undefined);
+    const burstDue = quiescence.dueAt();
+    // Rechecks, node events and drift checks do not cut a burst's quiescence short.
+    const render = taken.length > 0 || burstDue === undefined || burstDue <= now;
     const request: CycleRequest = {
+      render,
       force: taken.some((waiter) => waiter.force),
-      verifyAll: verifyAll || driftDue || (taken.length > 0 && onlyAll),
+      verifyAll: verifyAll || driftDue || taken.some((waiter) => waiter.onlyNode === undefined),
       verifyNodes: new Set([...verifyNodes, ...taken.flatMap((waiter) => (waiter.onlyNode ? [waiter.onlyNode] : []))]),
-      onlyNodes: taken.length > 0 && !onlyAll && !verifyAll && verifyNodes.size === 0 && !driftDue && quiescence.dueAt() === undefined
-        ? new Set(taken.map((waiter) => waiter.onlyNode!))
-        : undefined,
     };
     verifyAll = false;
+    recheck = false;
     verifyNodes.clear();
-    quiescence.clear();
+    if (render) quiescence.clear();
     return { request, taken };
   };
 
@@ -112,13 +119,36 @@ export function Pusher(deps: {
       const { request, taken } = takeRequest(now);
       const started = performance.now();
       try {
-        const result = await runPushCycle({ ...deps, backoff, signal }, request);
-        renderedRevision = Math.max(renderedRevision, result.registryRevision);
-        const counts: Record<string, number> = {};
-        for (const entry of result.results) counts[entry.outcome] = (counts[entry.outcome] ?? 0) + 1;
-        logger.debug({ revision: result.desired?.revision, registryRevision: result.registryRevision, counts, ms: Math.round(performance.now() - started) }, 'push cycle done');
-        deps.onCycle?.(result);
-        for (const waiter of taken) waiter.resolve(result);
+        const dispatched = await runPushCycle(
+          {
+            ...deps,
+            backoff,
+            signal,
+            inFlight,
+            onNodeSettled: () => {
+              // The node may have missed a newer revision while busy: look again (cheap when up to date).
+              recheck = true;
+              poke();
+            },
+          },
+          request,
+        );
+        if (request.render) renderedRevision = Math.max(renderedRevision, dispatched.registryRevision);
+        void dispatched.results.then(
+          (results) => {
+            const result: CycleResult = { ...dispatched, results };
+            const counts: Record<string, number> = {};
+            for (const entry of results) counts[entry.outcome] = (counts[entry.outcome] ?? 0) + 1;
+            logger.debug({ revision: result.desired?.revision, registryRevision: result.registryRevision, counts, ms: Math.round(performance.now() - started) }, 'push cycle done');
+            deps.onCycle?.(result);
+            for (const waiter of taken) {
+              waiter.resolve(waiter.onlyNode === undefined ? result : { ...result, results: results.filter((entry) => entry.ip === waiter.onlyNode) });
+            }
+          },
+          (error: unknown) => {
+            for (const waiter of taken) waiter.reject(error);
+          },
+        );
       } catch (error) {
         for (const waiter of taken) waiter.reject(error);
         if (error instanceof LostLeaseError) {
@@ -157,6 +187,7 @@ export function Pusher(deps: {
       controller.abort();
       poke();
       await loop;
+      await Promise.allSettled([...inFlight.values()]);
     },
   };
 }

@@ -1,0 +1,60 @@
+import { readInstanceSnapshot } from '@gateway/shared';
+import { checkRender, type Refusal } from '../render/render-guard.js';
+import { renderUpstreams } from '../render/render-upstreams.js';
+import { readDesiredConfig, writeDesiredConfig, type DesiredConfig } from '../state/desired-config.js';
+import { LostLeaseError, stillHolding, type CycleDeps } from './cycle-types.js';
+
+/**
+ * Renders the registry, guards the render (no instance at all, sudden drop) and, when it
+ * passes and differs from the desired config, records it as the new desired config,
+ * fenced by the lease term. A refused render leaves the desired config as it was (the
+ * nodes keep being reconciled to it) and raises an alert.
+ */
+export async function acceptRender(
+  deps: CycleDeps,
+  force: boolean,
+): Promise<{ registryRevision: number; desired: DesiredConfig | undefined; refusal: Refusal | undefined }> {
+  const { redis, alerts, settings, logger, startTerm } = deps;
+  const snapshot = await readInstanceSnapshot(redis);
+  if (snapshot.invalid.length > 0) {
+    alerts.raise({
+      kind: 'invalid_instances',
+      message: `${snapshot.invalid.length} instance(s) in Redis fail validation and are not rendered: ${snapshot.invalid.map((entry) => entry.id).slice(0, 5).join(', ')}`,
+      revision: snapshot.revision,
+    });
+  }
+  const render = renderUpstreams(snapshot.instances);
+  if (render.skipped.length > 0) logger.error({ skipped: render.skipped }, 'instances left out of the render');
+  const desired = await readDesiredConfig(redis);
+  const refusal = checkRender({
+    servers: render.servers,
+    previousServers: desired?.servers,
+    force,
+    minShare: settings.dropGuardShare,
+    minRemoved: settings.dropGuardMinRemoved,
+  });
+  if (refusal) {
+    alerts.raise({ kind: refusal.kind, message: `revision ${snapshot.revision}: ${refusal.message}`, revision: snapshot.revision });
+    return { registryRevision: snapshot.revision, desired, refusal };
+  }
+  if (desired && desired.hash === render.hash && desired.revision >= snapshot.revision) {
+    return { registryRevision: snapshot.revision, desired, refusal };
+  }
+  const candidate: DesiredConfig = {
+    revision: snapshot.revision,
+    hash: render.hash,
+    content: render.content,
+    servers: render.servers,
+    groups: render.groups,
+    time: Date.now(),
+    fence: startTerm.fence,
+  };
+  if (!stillHolding(deps)) throw new LostLeaseError('lost the push lease before recording the render');
+  const written = await writeDesiredConfig(redis, startTerm.value, candidate);
+  if (written === 'fenced') throw new LostLeaseError('another replica holds the push lease');
+  if (written === 'older') return { registryRevision: snapshot.revision, desired: await readDesiredConfig(redis), refusal };
+  if (desired?.hash !== render.hash) {
+    logger.info({ revision: candidate.revision, hash: candidate.hash, servers: candidate.servers, groups: candidate.groups }, 'new desired config');
+  }
+  return { registryRevision: snapshot.revision, desired: candidate, refusal };
+}
