@@ -1,1 +1,2 @@
 export * from './send/index.js';
+export * from './registrar/index.js';

@@ -1,0 +1,2 @@
+export { Registrar } from './registrar.js';
+export type { RegistrarEvent, RegistrarInstance, RegistrarOptions, RegistrarState } from './registrar-options.js';
