@@ -142,8 +142,11 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
     const allowed = [ProbeDecision.PROBE_DECISION_STARTED, ProbeDecision.PROBE_DECISION_JOINED].map(probeDecisionToJSON);
     assert.ok(decisions.every((decision) => allowed.includes(decision)), decisions.join());
     note('suspect_reports_sent', accepted.length);
-    const detail = await plane.healthClient(health).getNode({ ip: lab.master.ns.ip });
-    assert.equal(detail.node?.health?.lastReporter, REPORTER, 'the health service recorded our report against the master');
+    // A report that JOINED a round already running gets its own trailing round a moment later.
+    await waitFor('the health service to record our report against the master', async () => {
+      const detail = await plane.healthClient(health).getNode({ ip: lab.master.ns.ip });
+      return detail.node?.health?.lastReporter === REPORTER;
+    }, { timeoutMs: 5_000, intervalMs: 50 });
 
     const downAlert = await waitFor('a DOWN alert for the master', () =>
       plane.alerts.find((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN'), { timeoutMs: 15_000, intervalMs: 50 });
