@@ -79,6 +79,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
       const next = stormStart + ((sent + BATCH) / TOTAL) * 5_000;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
     }
+    const issuedMs = Date.now() - stormStart;
     await Promise.all(calls);
     const stormMs = Date.now() - stormStart;
     // Let the last trailing round run, then read the logs.
@@ -90,7 +91,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
     const joined = decisions.get(ProbeDecision.PROBE_DECISION_JOINED) ?? 0;
     const limited = decisions.get(ProbeDecision.PROBE_DECISION_RATE_LIMITED) ?? 0;
     console.log(
-      `# FIGURE storm: ${TOTAL} calls in ${stormMs} ms over 2 replicas; answered ${latencies.length}, errors ${errors.length}; ` +
+      `# FIGURE storm: ${TOTAL} calls issued in ${issuedMs} ms, all answered after ${stormMs} ms, over 2 replicas; answered ${latencies.length}, errors ${errors.length}; ` +
         `STARTED ${started}, JOINED ${joined}, RATE_LIMITED ${limited}; latency p50 ${latencies[Math.floor(latencies.length / 2)]?.toFixed(1)} ms, ` +
         `p99 ${latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms`,
     );
@@ -106,6 +107,9 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
       assert.ok(times.length >= 2, 'the storm did cause probes');
       assert.ok(minGap >= WINDOW_MS - PROBE_JITTER_MS, `at most one probe per ${WINDOW_MS} ms window (smallest gap ${minGap.toFixed(0)} ms)`);
       assert.ok(times.length <= Math.floor(spanMs / WINDOW_MS) + 1, `${times.length} probes in ${spanMs.toFixed(0)} ms`);
+      // Windows of WINDOW_MS laid end to end from the first probe: one probe in each at most.
+      const buckets = times.map((time) => Math.floor((time - times[0]!) / WINDOW_MS));
+      console.log(`# FIGURE storm: node ${node.host}: probes per consecutive ${WINDOW_MS} ms window ${JSON.stringify(buckets)}`);
     }
     assert.ok(started <= Math.ceil(stormMs / WINDOW_MS) + 1, `${started} rounds started in ${stormMs} ms`);
     for (const replica of replicas) assert.ok(isRunning(replica.process), `${replica.process.name} is still running`);
