@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { PushOutcome } from '@gateway/proto/configpush';
 import { ProbeDecision, probeDecisionToJSON } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
-import { freePort, generateSshKey, waitFor, type ManagedProcess, type ServiceProcess } from '@gateway/shared/testing';
-import { SDK_TOKEN, startControlPlane, type ControlPlane } from '../src/control-plane.js';
+import { generateSshKey, isRunning, waitFor, type ManagedProcess, type ServiceProcess } from '@gateway/shared/testing';
+import { CORE_TOKEN, SDK_TOKEN, startControlPlane, type ControlPlane } from '../src/control-plane.js';
+import { startGatewayCoreProcess, type GatewayCoreProcess } from '../src/gateway-core-process.js';
 import { startGatewayLab, startTrafficClient, type GatewayLab } from '../src/gateway-lab.js';
 import { figuresBetween, readTrafficLog, successesAfter, type TrafficEvent } from '../src/traffic-log.js';
 
@@ -16,7 +16,9 @@ const note = (name: string, value: string | number) => {
   console.log(`# FIGURE ${name}: ${value}`);
 };
 
-type Core = { server: Server; port: number; id: string };
+type Core = GatewayCoreProcess;
+/** Short leases: a core whose registrar failed to heartbeat (to the surviving registry) would drop out mid-story. */
+const CORE_LEASE_SECONDS = 6;
 
 describe('the HA story end to end, in network namespaces, on real programs', { timeout: 240_000 }, () => {
   let lab: GatewayLab;
@@ -25,28 +27,20 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
   const cores: Core[] = [];
   const log = (): TrafficEvent[] => readTrafficLog(client.logPath);
   // The replicas still alive after step 5 kills one of each.
-  let registry: ServiceProcess;
   let health: ServiceProcess;
   let pusher: ServiceProcess;
 
+  /** Starts an example gateway-core process; its registrar registers it with the registry replicas still alive. */
   async function startCore(id: string): Promise<Core> {
-    const port = await freePort(lab.network.rootIp);
-    const server = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ core: id }));
+    const core = await startGatewayCoreProcess({
+      id,
+      host: lab.network.rootIp,
+      registries: plane.registries.filter((replica) => isRunning(replica.process)).map((replica) => replica.address),
+      token: CORE_TOKEN,
+      leaseSeconds: CORE_LEASE_SECONDS,
     });
-    await new Promise<void>((resolve) => server.listen(port, lab.network.rootIp, resolve));
-    const core = { server, port, id };
     cores.push(core);
     return core;
-  }
-
-  async function register(core: Core): Promise<number> {
-    const response = await plane.registryClient(registry).register({
-      instance: { group: 'default', host: lab.network.rootIp, port: core.port, weight: 1, metadata: { core: core.id } },
-      leaseDuration: { seconds: 300, nanos: 0 },
-    });
-    return response.revision;
   }
 
   const routesTo = (text: string, core: Core) => text.includes(`${lab.network.rootIp}:${core.port}`);
@@ -60,12 +54,12 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
       nodes: [lab.master.spec(), lab.backup.spec()],
       privateKeyPath: key.privateKeyPath,
     });
-    [registry, health, pusher] = [plane.registries[0]!, plane.healths[0]!, plane.pushers[0]!];
+    [health, pusher] = [plane.healths[0]!, plane.pushers[0]!];
   });
 
   after(async () => {
     await client?.process.stop('SIGTERM', 5_000);
-    for (const core of cores) core.server.close();
+    for (const core of cores) await core.stop();
     await plane?.close();
     await lab?.close();
     console.log(`# FIGURES ${JSON.stringify(figures)}`);
@@ -73,10 +67,8 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
 
   it('1. cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
     for (const node of [lab.master, lab.backup]) assert.equal(await downStatus(node.ns.ip), 'UP', `${node.role} starts UP`);
-    const [one, two] = [await startCore('core-1'), await startCore('core-2')];
     const registeredAt = Date.now();
-    await register(one);
-    await register(two);
+    const [one, two] = await Promise.all([startCore('core-1'), startCore('core-2')]);
     await waitFor('both nodes to run a config routing to both cores, byte-identical', () => {
       const [m, b] = [lab.master.upstreams(), lab.backup.upstreams()];
       return m === b && routesTo(m, one) && routesTo(m, two);
@@ -105,7 +97,6 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
       victim.process.child.kill('SIGKILL');
       await victim.process.exited;
     }
-    registry = plane.registries[1]!;
     health = plane.healths[1]!;
     pusher = plane.pushers[1 - pusherVictim]!;
     // The survivors answer.
@@ -171,9 +162,9 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
   let core3: Core;
   it('3. a core registered while the master is DOWN reaches the backup; the master is skipped', async () => {
     const masterBefore = lab.master.upstreams();
-    core3 = await startCore('core-3');
     const registeredAt = Date.now();
-    const revision = await register(core3);
+    core3 = await startCore('core-3');
+    const revision = Number(await plane.redis.client.get(RedisKeys.instancesRevision));
     await waitFor('the backup to route to core-3', () => routesTo(lab.backup.upstreams(), core3), { timeoutMs: 20_000, intervalMs: 50 });
     note('registration_to_backup_while_master_down_ms', Date.now() - registeredAt);
     const status = await waitFor('config-push to record the master as skipped (DOWN)', async () => {
@@ -221,6 +212,10 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
     const forMaster = (status: string) => plane.alerts.filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status).length;
     assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
     assert.equal(forMaster('UP'), 1, 'one UP alert');
+    // The cores' registrars kept their leases alive through the surviving registry replica.
+    const registered = await plane.redis.client.hkeys(RedisKeys.instances);
+    assert.equal(registered.length, 3, `all three cores still registered: ${registered.join(', ')}`);
+    for (const core of cores) assert.ok(routesTo(lab.master.upstreams(), core), `${core.id} still routed`);
     const sdkTotal = figuresBetween(log(), 'sdk', 0, Date.now());
     const plainTotal = figuresBetween(log(), 'plain', 0, Date.now());
     note('story_sdk_requests_failed', `${sdkTotal.failed}/${sdkTotal.requests}`);
