@@ -29,6 +29,7 @@ export { applyProbeResultScript } from './redis/scripts/apply-probe-result.js';
 export { claimPollRoundScript } from './redis/scripts/claim-poll-round.js';
 export { claimTrailingRoundScript } from './redis/scripts/claim-trailing-round.js';
 export { removeNodeScript } from './redis/scripts/remove-node.js';
+export { restartProbeWindowScript } from './redis/scripts/restart-probe-window.js';
 export { updateNodeScript } from './redis/scripts/update-node.js';
 export { decodeStoredInstance } from './registry/decode-stored-instance.js';
 export { CHANGE_TYPES, type ChangeTypeName, type InstanceChange } from './registry/instance-change.js';

@@ -4,6 +4,7 @@ import {
   RedisChannels,
   RedisKeys,
   readNodesWithStatus,
+  restartProbeWindowScript,
   type HealthStatusName,
   type Logger,
   type NodeSpecData,
@@ -20,6 +21,8 @@ export type RoundRequest = {
   readonly reporter?: string;
   /** Only these nodes (default: every node of the inventory). */
   readonly ips?: readonly string[];
+  /** The coalescing window this round opened: restarted when the probes go out. */
+  readonly window?: { readonly id: string; readonly ms: number };
 };
 
 export type NodeProbeResult = ProbeOutcome & {
@@ -122,6 +125,9 @@ export function ProbeRunner(deps: {
     if (invalid.length > 0) logger.error({ invalid }, 'nodes in Redis fail validation: not probed');
     const probeTime = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
     const selected = request.ips ? nodes.filter((node) => request.ips!.includes(node.spec.ip)) : nodes;
+    if (request.window) {
+      await restartProbeWindowScript.run(redis, [RedisKeys.healthProbeWindow], [request.window.id, request.window.ms]);
+    }
     const tasks = selected.map((node) => probeNode(node.spec, probeTime, request));
     const all = Promise.all(tasks);
     if (!signal) return await all;

@@ -55,14 +55,15 @@ export function SuspectIntake(deps: {
   const claimTrailing = async (windowId: string, reporter: string, attempt: number) => {
     if (stopped) return;
     try {
+      const id = roundId();
       const reply = (await claimTrailingRoundScript.run(redis, [RedisKeys.healthProbeWindow, RedisKeys.healthProbeTrailing], [
         windowId,
-        roundId(),
+        id,
         settings.coalesceWindowMs,
       ])) as number[];
       if (reply[0] === 1) {
         logger.info({ reporter }, 'suspect reports joined a round that may predate their fault: trailing probe of every node');
-        runner.startRound({ trigger: 'suspect', reporter });
+        runner.startRound({ trigger: 'suspect', reporter, window: { id, ms: settings.coalesceWindowMs } });
       } else if (reply[0] === 2 && attempt < MAX_TRAILING_ATTEMPTS) {
         scheduleTrailing(windowId, Number(reply[1]), reporter, attempt + 1);
       }
@@ -73,15 +74,16 @@ export function SuspectIntake(deps: {
 
   return {
     async report(report) {
+      const id = roundId();
       const reply = (await admitSuspectReportScript.run(
         redis,
         [RedisKeys.healthReporterRate(report.reporter), RedisKeys.healthProbeWindow, RedisKeys.healthProbeTrailing],
-        [settings.rateLimit, settings.rateWindowMs, settings.coalesceWindowMs, roundId()],
+        [settings.rateLimit, settings.rateWindowMs, settings.coalesceWindowMs, id],
       )) as Array<number | string>;
       switch (reply[0]) {
         case 1:
           logger.info(report, 'suspect report: probing every node');
-          runner.startRound({ trigger: 'suspect', reporter: report.reporter });
+          runner.startRound({ trigger: 'suspect', reporter: report.reporter, window: { id, ms: settings.coalesceWindowMs } });
           return 'STARTED';
         case 2:
           if (reply.length === 3) scheduleTrailing(String(reply[1]), Number(reply[2]), report.reporter, 1);
