@@ -32,7 +32,10 @@ function install(): void {
   installed = true;
   process.on('exit', runAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      // Someone else handles this signal (e.g. the local stack draining): the
+      // exit hook still cleans up when that handler exits.
+      if (process.listenerCount(signal) > 1) return;
       runAll();
       process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
     });

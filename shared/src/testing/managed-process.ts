@@ -20,11 +20,17 @@ export function startProcess(
   name: string,
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Own process group, so a terminal's Ctrl-C reaches only the parent, which stops it in order. */
+    ownProcessGroup?: boolean;
+  } = {},
 ): ManagedProcess {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
     cwd: options.cwd,
+    detached: options.ownProcessGroup ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

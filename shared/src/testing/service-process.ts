@@ -25,12 +25,17 @@ export async function startServiceProcess(options: {
   timeoutMs?: number;
   /** Address to listen on (default 127.0.0.1); e.g. a test network's root address, to be reachable from namespaces. */
   host?: string;
+  /** Port to listen on (default a free one). */
+  port?: number;
+  /** Run in its own process group (see startProcess). */
+  ownProcessGroup?: boolean;
 }): Promise<ServiceProcess> {
   const host = options.host ?? '127.0.0.1';
-  const port = await freePort(host);
+  const port = options.port ?? (await freePort(host));
   const address = `${host}:${port}`;
   const child = startProcess(options.name, process.execPath, [options.entry], {
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...options.env, GRPC_LISTEN: address },
+    ownProcessGroup: options.ownProcessGroup ?? false,
   });
   const channel = createChannel(address);
   const health = createClient(HealthDefinition, channel);
