@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { BackgroundLoop, claimPollRoundScript, RedisKeys, type Logger } from '@gateway/shared';
+import { BackgroundLoop, claimPollRoundScript, isRedisUnavailable, RedisKeys, type Logger } from '@gateway/shared';
 import type { ProbeRunner } from '../probe/probe-runner.js';
 
 /**
@@ -19,15 +19,29 @@ export function PeriodicPoll(deps: {
   logger: Logger;
 }): BackgroundLoop {
   const { redis, runner, logger } = deps;
+  let unavailableSince: number | undefined;
   return BackgroundLoop({
     name: 'health-poll',
     intervalMs: Math.min(1_000, Math.max(50, Math.floor(deps.intervalMs / 20))),
     logger,
     round: async () => {
-      const reply = (await claimPollRoundScript.run(redis, [RedisKeys.healthPollClaim, RedisKeys.healthProbeWindow], [
-        deps.intervalMs,
-        deps.replicaId,
-      ])) as number[];
+      let reply: number[];
+      try {
+        reply = (await claimPollRoundScript.run(redis, [RedisKeys.healthPollClaim, RedisKeys.healthProbeWindow], [
+          deps.intervalMs,
+          deps.replicaId,
+        ])) as number[];
+      } catch (error) {
+        // Redis down: say it once, not at every tick.
+        if (!isRedisUnavailable(error)) throw error;
+        if (unavailableSince === undefined) logger.warn({ err: error }, 'periodic poll paused: redis is unavailable');
+        unavailableSince ??= Date.now();
+        return;
+      }
+      if (unavailableSince !== undefined) {
+        logger.info({ pausedMs: Date.now() - unavailableSince }, 'periodic poll resumed');
+        unavailableSince = undefined;
+      }
       if (reply[0] === 0) return;
       if (reply[0] === 2) {
         logger.debug({ scheduled: reply[1] }, 'poll round due, but a suspect-triggered round of all nodes just ran: covered');
