@@ -11,6 +11,8 @@ COPY services/health/package.json services/health/
 COPY services/config-push/package.json services/config-push/
 COPY sdk/package.json sdk/
 COPY test/package.json test/
+COPY examples/gateway-core/package.json examples/gateway-core/
+COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
