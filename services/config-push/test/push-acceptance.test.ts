@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PushOutcome } from '@gateway/proto/configpush';
+import { createChannel, createClient, Status } from 'nice-grpc';
+import { ConfigPushServiceDefinition, PushOutcome } from '@gateway/proto/configpush';
 import { RedisKeys } from '@gateway/shared';
 import { waitFor } from '@gateway/shared/testing';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { setNodeStatus } from './support/gateway-node.js';
 import {
+  bearer,
   configPushEnv,
+  CORE_TOKEN,
   getThrough,
   startBackend,
   startInProcessConfigPush,
@@ -31,7 +34,11 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     world = await startPushWorld();
     webhook = await startAlertReceiver();
     push = await startInProcessConfigPush(
-      configPushEnv(world.redis.url, world.privateKeyPath, { CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url, CONFIG_PUSH_ALERT_RETRIES: '1' }),
+      configPushEnv(world.redis.url, world.privateKeyPath, {
+        CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url,
+        CONFIG_PUSH_ALERT_RETRIES: '1',
+        CONFIG_PUSH_DRIFT_CHECK_INTERVAL: '2s',
+      }),
     );
     await waitFor('config-push to take the lease', async () => (await push.client.getPushStatus({})).leader !== '', { timeoutMs: 15_000 });
   });
@@ -50,6 +57,13 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   const [a, b] = [0, 1];
 
   it('1: a registration reaches both nodes quickly and both files are byte-identical', async () => {
+    const watch = new AbortController();
+    const streamed: Array<{ nodeIp: string; outcome: PushOutcome; revision: number }> = [];
+    const watching = (async () => {
+      for await (const message of push.client.watchPushes({}, { signal: watch.signal })) {
+        if (message.result) streamed.push(message.result);
+      }
+    })().catch(() => undefined);
     const first = await backend('instance-one');
     const started = performance.now();
     const revision = await world.register('default', first.port);
@@ -69,6 +83,11 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       return current.nodes.every((node) => node.appliedRevision === revision) ? current : undefined;
     });
     assert.equal(status.desiredRevision, revision);
+    await waitFor('WatchPushes to stream both applies', () =>
+      world.nodes.every((node) => streamed.some((entry) => entry.nodeIp === node.ip && entry.revision === revision && entry.outcome === PushOutcome.PUSH_OUTCOME_APPLIED)),
+    );
+    watch.abort();
+    await watching;
     const preview = await push.client.renderConfig({});
     assert.equal(preview.content, files[0]!.toString(), 'RenderConfig previews exactly what the nodes run');
     assert.equal(preview.contentHash, status.desiredContentHash);
@@ -163,6 +182,28 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       return status.nodes.find((node) => node.nodeIp === broken.ip)?.appliedRevision === revision;
     }, { timeoutMs: 15_000 });
     assert.equal((await getThrough(broken, { 'x-gateway-group': 'payments' })).body, 'payments-one');
+  });
+
+  it('reconciles drift: a live file changed by hand on a node is put back without any registration', async () => {
+    const node = world.nodes[a]!;
+    const expected = readFileSync(world.nodes[b]!.livePath);
+    writeFileSync(node.livePath, expected.toString().replace(/weight=1/g, 'weight=2'));
+    await waitFor('the drifted file to be restored', () => readFileSync(node.livePath).equals(expected), { timeoutMs: 15_000 });
+    assert.ok(node.journal().some((entry) => entry.outcome === 'applied'));
+  });
+
+  it('RPCs validate their input and are admin only', async () => {
+    await assert.rejects(push.client.pushNow({ force: false, nodeIp: 'not-an-ip' }), (error: Error & { code?: number; details?: string }) => error.code === Status.INVALID_ARGUMENT && /node_ip/.test(error.details ?? ''));
+    await assert.rejects(push.client.pushNow({ force: false, nodeIp: '10.255.255.1' }), (error: Error & { code?: number }) => error.code === Status.NOT_FOUND);
+    const channel = createChannel(`127.0.0.1:${push.running.port}`);
+    try {
+      const anonymous = createClient(ConfigPushServiceDefinition, channel);
+      await assert.rejects(anonymous.getPushStatus({}), (error: Error & { code?: number }) => error.code === Status.UNAUTHENTICATED);
+      const core = createClient(ConfigPushServiceDefinition, channel, { '*': bearer(CORE_TOKEN) });
+      await assert.rejects(core.renderConfig({}), (error: Error & { code?: number }) => error.code === Status.PERMISSION_DENIED);
+    } finally {
+      channel.close();
+    }
   });
 
   it('7: when every instance is gone the nodes keep a valid config, and an alert says why', async () => {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { acquirePushLeaseScript, BackgroundLoop, RedisKeys, releasePushLeaseScript, type Logger } from '@gateway/shared';
+import { delay } from 'abort-controller-x';
+import { acquirePushLeaseScript, RedisKeys, releasePushLeaseScript, type Logger } from '@gateway/shared';
 
 /** One term of holding the lease: the value stored in Redis and its fencing token. */
 export type LeaseTerm = { readonly value: string; readonly fence: number };
@@ -15,11 +16,12 @@ export type PushLease = {
 
 /**
  * The config-push lease: one replica pushes at a time. Every replica tries to take
- * `RedisKeys.pushLeader` (SET PX ttl, value "<replica>|<fence>", fence = INCR) every
- * ttl/3; the holder renews. The holder counts itself leader only until 3/4 of the ttl
- * after its last successful renewal was sent, so a replica cut off from Redis (or
- * paused) stops before another can take over; every write is fenced by the term's value
- * besides. A dead holder's lease runs out after at most `ttlMs`.
+ * `RedisKeys.pushLeader` (SET PX ttl, value "<replica>|<fence>", fence = INCR); the
+ * holder renews every ttl/3, the others try again right when the holder's lease would
+ * run out, so a dead holder is replaced within `ttlMs` of its last renewal. The holder
+ * counts itself leader only until 3/4 of the ttl after its last successful renewal was
+ * sent, so a replica cut off from Redis (or paused) stops before another can take over;
+ * every write is fenced by the term's value besides, and nodes refuse older revisions.
  */
 export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: number; logger: Logger }): PushLease {
   const { redis, replicaId, ttlMs, logger } = options;
@@ -37,30 +39,36 @@ export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: num
     for (const listener of listeners) listener(next);
   };
 
-  const loop = BackgroundLoop({
-    name: 'push-lease',
-    intervalMs: Math.max(100, Math.floor(ttlMs / 3)),
-    logger,
-    round: async () => {
-      const sent = Date.now();
-      let fence: number;
-      try {
-        fence = Number(await acquirePushLeaseScript.run(redis, [RedisKeys.pushLeader, RedisKeys.pushFence], [replicaId, ttlMs]));
-      } catch (error) {
-        if (term) logger.warn({ err: error }, 'cannot renew the push lease: pushing stops when it runs out');
-        return;
-      }
-      if (fence > 0) {
-        validUntil = sent + Math.floor((ttlMs * 3) / 4);
-        if (expiry) clearTimeout(expiry);
-        expiry = setTimeout(() => change(undefined), validUntil - Date.now());
-        expiry.unref();
-        change({ value: `${replicaId}|${fence}`, fence });
-      } else {
-        change(undefined);
-      }
-    },
-  });
+  const controller = new AbortController();
+  const renewEvery = Math.max(100, Math.floor(ttlMs / 3));
+  /** One attempt; returns how long to wait before the next. */
+  const attempt = async (): Promise<number> => {
+    const sent = Date.now();
+    let reply: number;
+    try {
+      reply = Number(await acquirePushLeaseScript.run(redis, [RedisKeys.pushLeader, RedisKeys.pushFence], [replicaId, ttlMs]));
+    } catch (error) {
+      if (term) logger.warn({ err: error }, 'cannot renew the push lease: pushing stops when it runs out');
+      return renewEvery;
+    }
+    if (reply > 0) {
+      validUntil = sent + Math.floor((ttlMs * 3) / 4);
+      if (expiry) clearTimeout(expiry);
+      expiry = setTimeout(() => change(undefined), validUntil - Date.now());
+      expiry.unref();
+      change({ value: `${replicaId}|${reply}`, fence: reply });
+      return renewEvery;
+    }
+    change(undefined);
+    // Another replica holds it: try again as soon as its lease would run out.
+    return Math.min(renewEvery, -reply + 20);
+  };
+  const loop = (async () => {
+    while (!controller.signal.aborted) {
+      const wait = await attempt();
+      await delay(controller.signal, wait).catch(() => undefined);
+    }
+  })();
 
   return {
     current() {
@@ -71,7 +79,8 @@ export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: num
       listeners.push(listener);
     },
     async stop() {
-      await loop.stop();
+      controller.abort();
+      await loop;
       if (expiry) clearTimeout(expiry);
       const held = term;
       change(undefined);

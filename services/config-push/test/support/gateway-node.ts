@@ -96,7 +96,8 @@ export async function startGatewayNode(ip: string, authorizedKey: string): Promi
     }),
     journal,
     appliedRevisions: () => journal().filter((entry) => entry.outcome === 'applied' || entry.outcome === 'unchanged').map((entry) => entry.revision),
-    reloadCount: () => (existsSync(nginx.errorLogPath) ? (readFileSync(nginx.errorLogPath, 'utf8').match(/reconfiguring/g) ?? []).length : 0),
+    // The master logs "signal 1 (SIGHUP) received from N, reconfiguring" then a line "...: reconfiguring".
+    reloadCount: () => (existsSync(nginx.errorLogPath) ? (readFileSync(nginx.errorLogPath, 'utf8').match(/: reconfiguring$/gm) ?? []).length : 0),
     async stop() {
       await sshd.stop();
       await nginx.stop();

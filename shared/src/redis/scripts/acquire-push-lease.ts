@@ -4,7 +4,8 @@ import { LuaScript } from '../lua-script.js';
  * Takes or renews the config-push lease. KEYS: leader key, fence counter.
  * ARGV: replica id (no "|"), ttl ms. The lease value is "<replica id>|<fence>".
  * Returns the fence when this replica holds the lease (a fresh INCR when it just took
- * it, its current fence when it renewed), 0 when another replica holds it.
+ * it, its current fence when it renewed), or minus the milliseconds the other holder's
+ * lease still runs (at least -1), so a follower can try again right when it runs out.
  */
 export const acquirePushLeaseScript = LuaScript(
   'acquire-push-lease',
@@ -16,7 +17,9 @@ if current then
     redis.call('PEXPIRE', KEYS[1], ARGV[2])
     return tonumber(string.sub(current, separator + 1))
   end
-  return 0
+  local left = redis.call('PTTL', KEYS[1])
+  if left < 1 then left = 1 end
+  return -left
 end
 local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
