@@ -44,7 +44,7 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
   }
 
   const routesTo = (text: string, core: Core) => text.includes(`${lab.network.rootIp}:${core.port}`);
-  const downStatus = async (ip: string) => await plane.redis.client.get(RedisKeys.healthStatus(ip));
+  const healthStatus = async (ip: string) => await plane.redis.client.get(RedisKeys.healthStatus(ip));
 
   before(async () => {
     const key = generateSshKey();
@@ -66,7 +66,9 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
   });
 
   it('1. cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
-    for (const node of [lab.master, lab.backup]) assert.equal(await downStatus(node.ns.ip), 'UP', `${node.role} starts UP`);
+    for (const node of [lab.master, lab.backup]) {
+      await waitFor(`the ${node.role} to be probed UP`, async () => (await healthStatus(node.ns.ip)) === 'UP', { timeoutMs: 15_000, intervalMs: 50 });
+    }
     const registeredAt = Date.now();
     const [one, two] = await Promise.all([startCore('core-1'), startCore('core-2')]);
     await waitFor('both nodes to run a config routing to both cores, byte-identical', () => {
@@ -109,7 +111,7 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
     killedAt = Date.now();
     // Watched from the moment of the kill, in parallel with the VIP takeover.
     const downInRedis = waitFor('the master to be DOWN in Redis', async () =>
-      (await downStatus(lab.master.ns.ip)) === 'DOWN' ? Date.now() : undefined, { timeoutMs: 15_000, intervalMs: 20 });
+      (await healthStatus(lab.master.ns.ip)) === 'DOWN' ? Date.now() : undefined, { timeoutMs: 15_000, intervalMs: 20 });
     await lab.master.nginx.kill();
     await lab.waitForVipOn(lab.backup, 20_000);
     const takeoverAt = Date.now();
@@ -124,7 +126,7 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
     note('vip_takeover_observed_ms', takeoverAt - killedAt);
 
     note('nginx_death_to_down_in_redis_ms', (await downInRedis) - killedAt);
-    assert.equal(await downStatus(lab.backup.ns.ip), 'UP', 'the backup stays UP');
+    assert.equal(await healthStatus(lab.backup.ns.ip), 'UP', 'the backup stays UP');
 
     const reports = log().filter((e) => e.type === 'report' && e.at >= killedAt);
     const accepted = reports.filter((e) => e.type === 'report' && (e.outcome as { result?: string }).result === 'sent');
@@ -182,7 +184,7 @@ describe('the HA story end to end, in network namespaces, on real programs', { t
   it('4. restart the master nginx: UP again, reconciled to the latest revision with no new registration, VIP back, SDK loses nothing', async () => {
     const restartedAt = Date.now();
     await lab.master.nginx.start();
-    await waitFor('the master to be UP in Redis', async () => (await downStatus(lab.master.ns.ip)) === 'UP', { timeoutMs: 20_000, intervalMs: 20 });
+    await waitFor('the master to be UP in Redis', async () => (await healthStatus(lab.master.ns.ip)) === 'UP', { timeoutMs: 20_000, intervalMs: 20 });
     note('recovery_to_up_in_redis_ms', Date.now() - restartedAt);
     await waitFor('the master to run the latest config (same file as the backup, with core-3)', async () => {
       const reply = await plane.pushClient(pusher).getPushStatus({});
