@@ -18,6 +18,7 @@ import { NodeHealthServiceImpl } from './api/node-health-service.js';
 import type { HealthConfig } from './config.js';
 import { NodeStore } from './inventory/node-store.js';
 import { HttpProber } from './probe/http-prober.js';
+import { ProbeGate } from './probe/probe-gate.js';
 import { ProbeRunner } from './probe/probe-runner.js';
 import { PeriodicPoll } from './schedule/periodic-poll.js';
 import { HealthReader } from './state/health-reader.js';
@@ -70,6 +71,7 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
     redis,
     prober,
     alerts,
+    gate: ProbeGate(redis, { windowMs: config.HEALTH_COALESCE_WINDOW, probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT }),
     damping: { rise: config.HEALTH_RISE, fall: config.HEALTH_FALL },
     replicaId: config.HEALTH_REPLICA_ID,
     logger,

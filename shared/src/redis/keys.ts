@@ -33,6 +33,11 @@ export const RedisKeys = {
   healthPollClaim: 'nginx:gateway:health:poll_claim',
   /** String with TTL = coalescing window: the id of the suspect-triggered probe round of all nodes now open. */
   healthProbeWindow: 'nginx:gateway:health:probe_window',
+  /**
+   * String with TTL: held by the suspect-triggered probe of one node while it runs, then for one
+   * coalescing window after it ended, so a node is probed at most once per window by those rounds.
+   */
+  healthProbeGate: (ip: string) => `nginx:gateway:health:probe_gate:${ip}`,
   /** String with TTL: the window id that reports joined, owed one trailing round when it closes. */
   healthProbeTrailing: 'nginx:gateway:health:probe_trailing',
   /** Counter with TTL: suspect reports of one reporter in the current rate-limit window. */

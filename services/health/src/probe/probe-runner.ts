@@ -11,6 +11,7 @@ import {
 } from '@gateway/shared';
 import type { AlertDispatcher } from '../alerts/alert-dispatcher.js';
 import type { HttpProber, ProbeOutcome } from './http-prober.js';
+import type { ProbeGate } from './probe-gate.js';
 
 /** Why a round runs: the periodic poll, a suspect report, an admin's ProbeNow, a node just added. */
 export type ProbeTrigger = 'poll' | 'suspect' | 'manual' | 'added';
@@ -51,6 +52,8 @@ export function ProbeRunner(deps: {
   redis: Redis;
   prober: HttpProber;
   alerts: AlertDispatcher;
+  /** Spaces the probes of suspect-triggered rounds (see ProbeGate). */
+  gate: ProbeGate;
   damping: { rise: number; fall: number };
   replicaId: string;
   logger: Logger;
@@ -59,9 +62,32 @@ export function ProbeRunner(deps: {
   const stopController = new AbortController();
   const inFlight = new Map<string, Promise<NodeProbeResult>>();
   const rounds = new Set<Promise<unknown>>();
+  let gateTokens = 0;
+
+  /** The probe itself; a suspect-triggered one waits for the node's gate first. */
+  const gatedProbe = async (spec: NodeSpecData, request: RoundRequest): Promise<ProbeOutcome | undefined> => {
+    if (request.trigger !== 'suspect') return await prober.probe(spec.healthUrl, stopController.signal);
+    const token = `${deps.replicaId}#${++gateTokens}`;
+    try {
+      if (!(await deps.gate.acquire(spec.ip, token, stopController.signal))) return undefined;
+    } catch (error) {
+      if (stopController.signal.aborted) return { healthy: false, latencyMs: 0, detail: 'probe cancelled (shutting down)' };
+      throw error;
+    }
+    try {
+      return await prober.probe(spec.healthUrl, stopController.signal);
+    } finally {
+      await deps.gate.release(spec.ip, token).catch((error: unknown) => logger.warn({ err: error, ip: spec.ip }, 'cannot release the probe gate'));
+    }
+  };
 
   const probeAndApply = async (spec: NodeSpecData, probeTime: number, request: RoundRequest): Promise<NodeProbeResult> => {
-    const outcome = await prober.probe(spec.healthUrl, stopController.signal);
+    const outcome = await gatedProbe(spec, request);
+    if (!outcome) {
+      // Other suspect-triggered probes kept the node's gate: their results are fresher than ours would be.
+      const status = (await redis.get(RedisKeys.healthStatus(spec.ip))) as HealthStatusName | null;
+      return { ip: spec.ip, healthy: status !== 'DOWN', latencyMs: 0, detail: 'probed by another round moments ago', status: status ?? undefined, changed: false };
+    }
     if (stopController.signal.aborted) return { ip: spec.ip, ...outcome, status: undefined, changed: false };
     const reply = (await applyProbeResultScript.run(
       redis,
