@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChangeType } from '@gateway/proto/registry';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor } from '@gateway/shared/testing';
+import { waitFor, collectStream } from '@gateway/shared/testing';
 import { spec, startRedisAndRegistry } from './support/registry-fixture.js';
-import { collectStream } from './support/stream-collector.js';
 
 describe('registry: register, list, watch on a real redis-server', () => {
   let env: Awaited<ReturnType<typeof startRedisAndRegistry>>;

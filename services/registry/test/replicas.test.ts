@@ -4,9 +4,8 @@ import { Redis } from 'ioredis';
 import { createChannel, createClient } from 'nice-grpc';
 import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import { startRedisServer, startServiceProcess, waitFor, type RedisServerHandle, type ServiceProcess } from '@gateway/shared/testing';
+import { startRedisServer, startServiceProcess, waitFor, type RedisServerHandle, type ServiceProcess, collectStream } from '@gateway/shared/testing';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
-import { collectStream } from './support/stream-collector.js';
 
 const REPLICAS = 3;
 const PER_REPLICA = 500;

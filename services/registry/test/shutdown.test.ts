@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createChannel, createClient } from 'nice-grpc';
 import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
-import { startProcess, startRedisServer, startServiceProcess, waitFor, type RedisServerHandle } from '@gateway/shared/testing';
+import { startProcess, startRedisServer, startServiceProcess, waitFor, type RedisServerHandle, collectStream } from '@gateway/shared/testing';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
-import { collectStream } from './support/stream-collector.js';
 
 describe('registry process: signals and configuration', () => {
   let redis: RedisServerHandle;

@@ -28,3 +28,4 @@ export {
   type NodeNginxFiles,
   type NodeNginxHandle,
 } from './node-nginx.js';
+export { collectStream, type StreamCollector } from './stream-collector.js';
