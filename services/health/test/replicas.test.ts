@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ProbeDecision, Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
 import { isRunning, startNginx, startRedisServer, waitFor, type NginxHandle, type RedisServerHandle, type ServiceProcess } from '@gateway/shared/testing';
+import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { healthClients, nodeSpec, type HealthClient } from './support/health-fixture.js';
 import { startReplicas } from './support/replicas.js';
 
@@ -175,5 +176,58 @@ describe('health: 2 replicas, one periodic round per interval, takeover when its
     const { nodes } = await admin.listNodes({});
     assert.equal(nodes[0]?.health?.status, Status.STATUS_UP);
     assert.equal(nodes[0]?.health?.stale, false);
+  });
+});
+
+describe('health: 2 replicas probing the same node at once alert once per transition', () => {
+  let redis: RedisServerHandle;
+  let nginx: NginxHandle;
+  let receiver: AlertReceiver;
+  let replicas: ServiceProcess[];
+  let clients: Array<ReturnType<typeof healthClients>>;
+
+  before(async () => {
+    redis = await startRedisServer();
+    nginx = await startNginx({ host: '127.0.0.16' });
+    receiver = await startAlertReceiver();
+    replicas = await startReplicas(redis.url, 2, { HEALTH_ALERT_WEBHOOK_URLS: `${receiver.url}/hook`, HEALTH_ALERT_RETRY_BACKOFF: '50ms' });
+    clients = replicas.map((replica) => healthClients(replica.address));
+  });
+  after(async () => {
+    await closeAll(clients ?? [], replicas ?? []);
+    await receiver?.close();
+    await nginx?.stop();
+    await redis?.stop();
+  });
+
+  it('sends one DOWN and one UP alert however many replicas and rounds saw each', async () => {
+    await clients[0]!.admin.addNode({ node: nodeSpec(nginx.host, nginx.port) });
+    await waitFor('UP', async () => (await clients[1]!.admin.getNode({ ip: nginx.host })).node?.health?.status === Status.STATUS_UP);
+    const everyoneProbes = async () => {
+      const rounds = await Promise.all([
+        ...clients.flatMap((client) => [client.admin.probeNow({ ip: '' }), client.admin.probeNow({ ip: '' })]),
+        ...clients.map((client, index) => client.sdk.reportSuspect({ reporter: `svc-${index}`, target: 'vip', failureKind: 1, consecutiveFailures: 3 })),
+      ]);
+      return rounds.length;
+    };
+    await nginx.stop();
+    await everyoneProbes();
+    await waitFor('the DOWN alert', () => receiver.received.length >= 1);
+    await everyoneProbes();
+    await nginx.start();
+    await everyoneProbes();
+    await waitFor('the UP alert', () => receiver.received.length >= 2);
+    await everyoneProbes();
+    // Every alert comes from a transition: exactly three happened (first UP, DOWN, UP), so no
+    // duplicate can still be on its way.
+    assert.equal(await redis.client.get(RedisKeys.healthRevision), '3');
+    const alerts = receiver.received.map((request) => {
+      const body = request.body as { status: string; replica: string };
+      return [body.status, body.replica];
+    });
+    console.log(`# FIGURE 2 replicas, 4 ProbeNow + 2 reports per step: alerts ${JSON.stringify(alerts)}`);
+    assert.deepEqual(alerts.map(([status]) => status), ['DOWN', 'UP']);
+    const stats = await redis.client.hgetall(RedisKeys.healthAlertStats);
+    assert.equal(stats['webhook1:delivered'], '2', 'two deliveries in total across both replicas');
   });
 });
