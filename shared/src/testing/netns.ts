@@ -71,18 +71,18 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function namespacesOfSlot(slot: number): string[] {
+function ourNamespaces(): string[] {
   return ip(['netns', 'list'], { allowFailure: true })
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith(`${NAME_PREFIX}${slot}-`));
+    .filter((name) => name.startsWith(NAME_PREFIX));
 }
 
-function linksOfSlot(slot: number): string[] {
+function ourLinks(): string[] {
   return ip(['-o', 'link', 'show'], { allowFailure: true })
     .split('\n')
     .map((line) => /^\d+:\s+([^:@\s]+)/.exec(line)?.[1] ?? '')
-    .filter((name) => new RegExp(`^${NAME_PREFIX}${slot}(br|v\\d+)$`).test(name));
+    .filter((name) => name.startsWith(NAME_PREFIX));
 }
 
 function killNamespaceProcesses(name: string): void {
@@ -99,43 +99,65 @@ function killNamespaceProcesses(name: string): void {
   }
 }
 
-/** Removes whatever a run in `slot` left: processes in its namespaces, the namespaces, its links. */
-function removeSlotLeftovers(slot: number): void {
-  for (const name of namespacesOfSlot(slot)) {
+/**
+ * Removes whatever a run in `slot` left (processes in its namespaces, the namespaces,
+ * its links). Only called while holding the slot's lock, so nothing live is touched.
+ */
+function removeSlotLeftovers(slot: number, namespaces = ourNamespaces(), links = ourLinks()): void {
+  for (const name of namespaces.filter((n) => n.startsWith(`${NAME_PREFIX}${slot}-`))) {
     killNamespaceProcesses(name);
     ip(['netns', 'del', name], { allowFailure: true });
   }
-  for (const link of linksOfSlot(slot)) ip(['link', 'del', link], { allowFailure: true });
+  const ofSlot = new RegExp(`^${NAME_PREFIX}${slot}(br|v\\d+)$`);
+  for (const link of links.filter((l) => ofSlot.test(l))) ip(['link', 'del', link], { allowFailure: true });
 }
 
-/** Takes a free slot: a lock file holding our pid; a lock whose process is gone is stale and taken over. */
+/** Creates the lock file holding our pid; false when it exists. */
+function tryLock(lock: string): boolean {
+  try {
+    const fd = openSync(lock, 'wx', 0o644);
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function ownerAlive(lock: string): boolean {
+  let owner = NaN;
+  try {
+    owner = Number(readFileSync(lock, 'utf8').trim());
+  } catch {
+    return false;
+  }
+  return Number.isInteger(owner) && owner > 0 && pidAlive(owner);
+}
+
+/**
+ * Takes the first free slot (a lock file holding our pid) and, on the way, sweeps every
+ * slot no live run holds: a lock whose process died is stale, and whatever a crashed
+ * run left in such a slot is removed once we hold its lock.
+ */
 function acquireSlot(): number {
   mkdirSync(LOCK_DIR, { recursive: true, mode: 0o755 });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    for (let slot = 0; slot < TEST_NETWORK.slots; slot++) {
-      const lock = join(LOCK_DIR, `slot-${slot}`);
-      try {
-        const fd = openSync(lock, 'wx', 0o644);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        removeSlotLeftovers(slot); // a crashed earlier run may have left things without its lock
-        return slot;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        let owner = NaN;
-        try {
-          owner = Number(readFileSync(lock, 'utf8').trim());
-        } catch {
-          // vanished meanwhile: try again
-        }
-        if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) continue;
-        // Stale: its run died. Clean up after it and free the slot; the next pass may take it.
-        removeSlotLeftovers(slot);
-        rmSync(lock, { force: true });
-      }
+  const namespaces = ourNamespaces();
+  const links = ourLinks();
+  let chosen: number | undefined;
+  for (let slot = 0; slot < TEST_NETWORK.slots; slot++) {
+    const lock = join(LOCK_DIR, `slot-${slot}`);
+    if (!tryLock(lock)) {
+      if (ownerAlive(lock)) continue;
+      rmSync(lock, { force: true }); // its run died
+      if (!tryLock(lock)) continue; // another run took it meanwhile
     }
+    removeSlotLeftovers(slot, namespaces, links);
+    if (chosen === undefined) chosen = slot;
+    else rmSync(lock, { force: true });
   }
-  throw new Error(`no free test network slot in ${LOCK_DIR} (${TEST_NETWORK.slots} runs in parallel?)`);
+  if (chosen === undefined) throw new Error(`no free test network slot in ${LOCK_DIR} (${TEST_NETWORK.slots} runs in parallel?)`);
+  return chosen;
 }
 
 /**
