@@ -40,6 +40,7 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
     passphrase: config.CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE,
     knownHostsFile: config.CONFIG_PUSH_KNOWN_HOSTS_FILE,
     connectTimeoutMs: config.CONFIG_PUSH_SSH_CONNECT_TIMEOUT,
+    commandTimeoutMs: config.CONFIG_PUSH_COMMAND_TIMEOUT,
     idleTimeoutMs: config.CONFIG_PUSH_SSH_IDLE_TIMEOUT,
     logger,
   });

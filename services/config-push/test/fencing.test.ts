@@ -73,7 +73,7 @@ describe('config-push fencing: lease terms in Redis, revisions on the node', () 
     before(async () => {
       const key = generateSshKey();
       node = await startGatewayNode('127.0.0.5', key.publicKey);
-      pool = SshPool({ privateKeyFile: key.privateKeyPath, passphrase: undefined, knownHostsFile: '/nonexistent', connectTimeoutMs: 5_000, idleTimeoutMs: 10_000, logger });
+      pool = SshPool({ privateKeyFile: key.privateKeyPath, passphrase: undefined, knownHostsFile: '/nonexistent', connectTimeoutMs: 5_000, commandTimeoutMs: 20_000, idleTimeoutMs: 10_000, logger });
     });
     after(async () => {
       pool?.close();

@@ -34,6 +34,8 @@ export function SshPool(options: {
   passphrase: string | undefined;
   knownHostsFile: string;
   connectTimeoutMs: number;
+  /** One remote command, once connected. */
+  commandTimeoutMs: number;
   idleTimeoutMs: number;
   logger: Logger;
 }): SshPool {
@@ -119,7 +121,8 @@ export function SshPool(options: {
         const gaveUp = aborted(signal, endpoint);
         gaveUp.catch(() => undefined);
         await Promise.race([current.ready, gaveUp]);
-        return await runCommand(current.client, command, stdin, signal, endpoint);
+        const commandSignal = AbortSignal.any([signal, AbortSignal.timeout(options.commandTimeoutMs)]);
+        return await runCommand(current.client, command, stdin, commandSignal, endpoint, options.commandTimeoutMs);
       } catch (error) {
         discard(key, current);
         throw error;
@@ -139,9 +142,9 @@ export function SshPool(options: {
   };
 }
 
-function runCommand(client: SshClient, command: string, stdin: string, signal: AbortSignal, endpoint: SshEndpointData): Promise<ExecResult> {
+function runCommand(client: SshClient, command: string, stdin: string, signal: AbortSignal, endpoint: SshEndpointData, timeoutMs: number): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
-    const onAbort = () => reject(new PushError('timeout', `command on ${target(endpoint)} did not finish in time`));
+    const onAbort = () => reject(new PushError('timeout', `command on ${target(endpoint)} did not finish in time (at most ${timeoutMs} ms)`));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     client.exec(command, (error: Error | undefined, stream: ClientChannel) => {
