@@ -151,6 +151,8 @@ describe('health: node inventory RPCs and input validation on a real redis-serve
     await expectCode(admin.listNodes({}, bearer('not-a-known-token-at-all')), GrpcStatus.UNAUTHENTICATED);
     const answer = await sdk.reportSuspect({ reporter: 'svc-roles', target: 'http://vip/', failureKind: 2, consecutiveFailures: 3 });
     assert.ok(answer.decision === 1 || answer.decision === 2);
+    // The round it caused runs in the background: let it finish before the next test.
+    await waitFor('the suspect round applied', async () => (await redis.client.hget(RedisKeys.healthDetail('127.0.0.4'), 'last_reporter')) === 'svc-roles');
   });
 
   it('reports a status nobody refreshed for longer than the stale threshold as stale', async () => {
