@@ -13,6 +13,8 @@ command -v nginx >/dev/null || need+=(nginx-light)
 command -v keepalived >/dev/null || need+=(keepalived)
 command -v ip >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
+# config-push's tests run the node-side apply script through the documented sudoers line.
+command -v sudo >/dev/null || need+=(sudo)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

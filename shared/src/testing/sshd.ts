@@ -19,6 +19,8 @@ export type SshdOptions = {
   passwordOnly?: boolean;
   /** `SetEnv` variables every session gets (e.g. which node-side config a script reads). */
   setEnv?: Readonly<Record<string, string>>;
+  /** The login user; default the user running the tests (sshd runs as root to log in anyone else). */
+  user?: string;
   /** Path of sshd; default /usr/sbin/sshd. */
   binary?: string;
   /**
@@ -31,7 +33,7 @@ export type SshdOptions = {
 export type SshdHandle = {
   readonly host: string;
   readonly port: number;
-  /** The login user: the user running the tests (key-only; root only with a key). */
+  /** The login user (key-only; root only with a key). */
   readonly user: string;
   /** The current host public key, "<type> <base64>" (no comment). */
   readonly hostKey: string;
@@ -68,8 +70,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
   if (!options.netns && !host.startsWith('127.')) throw new Error(`startSshd: ${host} is not a loopback address (127.0.0.0/8)`);
   const port = options.port ?? (options.netns ? 22 : await freePort(host));
   const binary = options.binary ?? '/usr/sbin/sshd';
-  const user = userInfo().username;
+  const user = options.user ?? userInfo().username;
   const dir = tempDir('sshd');
+  // sshd reads authorized_keys as the login user: let a non-root user through the directory.
+  chmodSync(dir, 0o755);
   // sshd running as root wants its privilege-separation directory.
   if (process.getuid?.() === 0 && !existsSync('/run/sshd')) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKeyPath = join(dir, 'ssh_host_ed25519_key');

@@ -37,7 +37,7 @@ export type GatewayNode = {
   stop(): Promise<void>;
 };
 
-export async function startGatewayNode(ip: string, authorizedKey: string): Promise<GatewayNode> {
+export async function startGatewayNode(ip: string, authorizedKey: string, options: { sshUser?: string } = {}): Promise<GatewayNode> {
   const dir = tempDir('gateway-node');
   const confDir = join(dir, 'gateway');
   const extraDir = join(dir, 'extra');
@@ -63,7 +63,7 @@ export async function startGatewayNode(ip: string, authorizedKey: string): Promi
     ].join('\n') + '\n',
     { mode: 0o644 },
   );
-  const sshd = await startSshd({ host: ip, authorizedKeys: [authorizedKey], setEnv: { GATEWAY_APPLY_CONF: applyConf } });
+  const sshd = await startSshd({ host: ip, authorizedKeys: [authorizedKey], setEnv: { GATEWAY_APPLY_CONF: applyConf }, ...(options.sshUser ? { user: options.sshUser } : {}) });
   const journal = (): JournalEntry[] => {
     const path = join(stateDir, 'journal');
     if (!existsSync(path)) return [];

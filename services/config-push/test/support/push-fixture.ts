@@ -95,7 +95,7 @@ export type PushWorld = {
   close(): Promise<void>;
 };
 
-export async function startPushWorld(options: { ips?: string[] } = {}): Promise<PushWorld> {
+export async function startPushWorld(options: { ips?: string[]; sshUser?: string } = {}): Promise<PushWorld> {
   const key = generateSshKey();
   const redis = await startRedisServer();
   const registryProcess = await startServiceProcess({
@@ -107,7 +107,7 @@ export async function startPushWorld(options: { ips?: string[] } = {}): Promise<
   const registry = createClient(RegistryServiceDefinition, registryChannel, { '*': bearer(ADMIN_TOKEN) });
   const nodes: GatewayNode[] = [];
   for (const ip of options.ips ?? ['127.0.0.2', '127.0.0.3']) {
-    const node = await startGatewayNode(ip, key.publicKey);
+    const node = await startGatewayNode(ip, key.publicKey, options.sshUser ? { sshUser: options.sshUser } : {});
     nodes.push(node);
     await addNodeToInventory(redis.client, node.spec());
     await setNodeStatus(redis.client, ip, 'UP');
