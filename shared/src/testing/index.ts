@@ -5,7 +5,7 @@ export { startRedisSentinel, type RedisSentinelHandle } from './redis-sentinel.j
 export { startRedisServer, type RedisServerHandle } from './redis-server.js';
 export { startServiceProcess, type ServiceProcess } from './service-process.js';
 export { tempDir } from './temp-dir.js';
-export { waitFor } from './wait-for.js';
+export { StopWaiting, waitFor } from './wait-for.js';
 export { startNginx, type NginxAccessEntry, type NginxHandle, type NginxOptions } from './nginx.js';
 export { generateSshKey, startSshd, type SshdHandle, type SshdOptions } from './sshd.js';
 export { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import { tempDir } from './temp-dir.js';
-import { waitFor } from './wait-for.js';
+import { StopWaiting, waitFor } from './wait-for.js';
 
 export type RedisSentinelHandle = {
   readonly port: number;
@@ -41,7 +41,7 @@ export async function startRedisSentinel(options: {
   client.on('error', () => undefined);
   try {
     await waitFor(`redis-sentinel on port ${port} to know ${masterName}`, async () => {
-      if (!isRunning(sentinel)) throw new Error(`redis-sentinel exited: ${sentinel.output()}`);
+      if (!isRunning(sentinel)) throw new StopWaiting(`redis-sentinel exited: ${sentinel.output()}`);
       if (client.status === 'wait') await client.connect();
       const address = (await client.call('SENTINEL', 'get-master-addr-by-name', masterName)) as string[] | null;
       return address?.[1] === String(options.masterPort);

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import { tempDir } from './temp-dir.js';
-import { waitFor } from './wait-for.js';
+import { StopWaiting, waitFor } from './wait-for.js';
 
 export type RedisServerHandle = {
   readonly port: number;
@@ -43,7 +43,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
     client.on('error', () => undefined);
     try {
       await waitFor(`redis-server on port ${port}`, async () => {
-        if (!isRunning(server)) throw new Error(`redis-server exited: ${server.output()}`);
+        if (!isRunning(server)) throw new StopWaiting(`redis-server exited: ${server.output()}`);
         if (client.status === 'wait') await client.connect();
         return (await client.ping()) === 'PONG';
       }, { timeoutMs: 10_000 });

@@ -2,7 +2,7 @@ import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { freePort } from './free-port.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
-import { waitFor } from './wait-for.js';
+import { StopWaiting, waitFor } from './wait-for.js';
 
 export type ServiceProcess = {
   /** host:port of its gRPC server. */
@@ -41,7 +41,7 @@ export async function startServiceProcess(options: {
   const health = createClient(HealthDefinition, channel);
   try {
     await waitFor(`${options.name} to be SERVING on ${address}`, async () => {
-      if (!isRunning(child)) throw new Error(`${options.name} exited: ${child.output().slice(-2000)}`);
+      if (!isRunning(child)) throw new StopWaiting(`${options.name} exited: ${child.output().slice(-2000)}`);
       const response = await health.check({ service: '' }, { signal: AbortSignal.timeout(1_000) });
       return response.status === SERVING;
     }, { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50 });

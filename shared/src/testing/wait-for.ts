@@ -1,8 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Thrown by a probe when waiting longer cannot help (the process it waits for exited). */
+export class StopWaiting extends Error {
+  override readonly name = 'StopWaiting';
+}
+
 /**
  * Polls `probe` until it returns a value other than undefined/false, or fails after
- * `timeoutMs` naming what it waited for and the probe's last error. Tests wait for
+ * `timeoutMs` naming what it waited for and the probe's last error. A probe that
+ * throws `StopWaiting` ends the wait at once with that error. Tests wait for
  * conditions with this, never with a bare sleep.
  */
 export async function waitFor<T>(
@@ -17,6 +23,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof StopWaiting) throw new Error(`gave up waiting for ${description}: ${error.message}`);
       lastError = error;
     }
     if (Date.now() >= deadline) {
