@@ -1,5 +1,7 @@
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import ssh2 from 'ssh2';
 import { z } from 'zod';
 import { commonConfigShape, ConfigError, durationMs, fraction, integer, loadConfig, type Environment } from '@gateway/shared';
 
@@ -54,6 +56,21 @@ export function loadConfigPushConfig(env: Environment) {
   if (config.CONFIG_PUSH_SSH_CONNECT_TIMEOUT >= config.CONFIG_PUSH_NODE_TIMEOUT) {
     throw new ConfigError('CONFIG_PUSH_SSH_CONNECT_TIMEOUT', 'must be shorter than CONFIG_PUSH_NODE_TIMEOUT');
   }
+  checkPrivateKey(config.CONFIG_PUSH_SSH_PRIVATE_KEY_FILE, config.CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE);
   const replicaId = config.CONFIG_PUSH_REPLICA_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64)}:${process.pid}:${randomBytes(3).toString('hex')}`;
   return Object.freeze({ ...config, CONFIG_PUSH_REPLICA_ID: replicaId });
+}
+
+/** The key must be readable and parse (with its passphrase): a bad key stops the start, naming the variable. */
+function checkPrivateKey(path: string, passphrase: string | undefined): void {
+  let text: Buffer;
+  try {
+    text = readFileSync(path);
+  } catch (error) {
+    throw new ConfigError('CONFIG_PUSH_SSH_PRIVATE_KEY_FILE', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const parsed = ssh2.utils.parseKey(text, passphrase);
+  if (parsed instanceof Error) {
+    throw new ConfigError('CONFIG_PUSH_SSH_PRIVATE_KEY_FILE', `${path} is not a usable private key: ${parsed.message}`);
+  }
 }

@@ -50,7 +50,6 @@ export function Pusher(deps: {
   term: () => LeaseTerm | undefined;
   startTerm: LeaseTerm;
   logger: Logger;
-  onCycle?: (result: CycleResult) => void;
 }): Pusher {
   const { timing, logger } = deps;
   const controller = new AbortController();
@@ -140,7 +139,6 @@ export function Pusher(deps: {
             const counts: Record<string, number> = {};
             for (const entry of results) counts[entry.outcome] = (counts[entry.outcome] ?? 0) + 1;
             logger.debug({ revision: result.desired?.revision, registryRevision: result.registryRevision, counts, ms: Math.round(performance.now() - started) }, 'push cycle done');
-            deps.onCycle?.(result);
             for (const waiter of taken) {
               waiter.resolve(waiter.onlyNode === undefined ? result : { ...result, results: results.filter((entry) => entry.ip === waiter.onlyNode) });
             }
