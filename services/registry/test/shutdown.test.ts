@@ -35,6 +35,19 @@ describe('registry process: signals and configuration', () => {
     channel.close();
   });
 
+  it('SIGTERM while Redis is gone: still drains and exits 0 within 5 s', async () => {
+    const lonely = await startRedisServer();
+    const registry = await startServiceProcess({ name: 'registry', entry: REGISTRY_ENTRY, env: { REDIS_URL: lonely.url, GATEWAY_TOKENS: TOKENS_ENV } });
+    await lonely.stop();
+    const started = Date.now();
+    registry.process.child.kill('SIGTERM');
+    const exit = await registry.process.exited;
+    const took = Date.now() - started;
+    console.log(`# exit after SIGTERM with Redis gone: ${took} ms`);
+    assert.equal(exit.code, 0, registry.process.output().slice(-2000));
+    assert.ok(took < 5_000, `exited in ${took} ms`);
+  });
+
   it('a bad variable exits 78 naming the variable and why', async () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ REDIS_URL: 'http://nope', GATEWAY_TOKENS: TOKENS_ENV }, /REDIS_URL: must be redis:\/\//],

@@ -66,7 +66,8 @@ export function RegistryChangeFeed(options: {
     async close() {
       await poll.stop();
       listeners.clear();
-      await subscriber.unsubscribe(RedisChannels.instanceChanges).catch(() => undefined);
+      // The owner closes the subscriber connection, which ends the subscription; an
+      // UNSUBSCRIBE here would wait for a Redis that may be gone.
     },
   };
 }

@@ -65,7 +65,8 @@ export function HealthFeed(options: { subscriber: Redis; redis: Redis; pollInter
     async close() {
       await poll.stop();
       listeners.clear();
-      await subscriber.unsubscribe(RedisChannels.healthChanges, RedisChannels.nodeChanges).catch(() => undefined);
+      // The owner closes the subscriber connection, which ends the subscription; an
+      // UNSUBSCRIBE here would wait for a Redis that may be gone.
     },
   };
 }
