@@ -8,6 +8,7 @@ export { loadConfig, type Environment } from './config/load-config.js';
 export { authMiddleware } from './grpc/auth-middleware.js';
 export { errorMiddleware } from './grpc/error-middleware.js';
 export { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
+export { serveWhileReady } from './grpc/serve-while-ready.js';
 export { bindService, type AccessRules, type ServiceBinding } from './grpc/service-binding.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { BackgroundLoop } from './process/background-loop.js';

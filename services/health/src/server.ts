@@ -5,6 +5,7 @@ import {
   bindService,
   closeRedis,
   createRedisClient,
+  serveWhileReady,
   startGrpcServer,
   type Logger,
   type RunningService,
@@ -119,21 +120,7 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
   // Seeding waits for Redis however long it takes (the service reports NOT_SERVING meanwhile).
   const seeding = seedNodes(config, store, runner, shutdownController.signal, logger);
 
-  let subscribed = false;
-  let seeded = false;
-  const updateServing = () => server.setServing(seeded && subscribed && redis.status === 'ready' && subscriber.status === 'ready');
-  void seeding.then(() => {
-    seeded = true;
-    updateServing();
-  });
-  for (const connection of [redis, subscriber]) {
-    connection.on('ready', updateServing);
-    connection.on('close', updateServing);
-  }
-  feed.subscribed.then(() => {
-    subscribed = true;
-    updateServing();
-  }, () => undefined);
+  serveWhileReady(server, [redis, subscriber], [seeding, feed.subscribed]);
   logger.info(
     {
       replica: config.HEALTH_REPLICA_ID,

@@ -4,6 +4,7 @@ import {
   closeRedis,
   createRedisClient,
   RegistryChangeFeed,
+  serveWhileReady,
   startGrpcServer,
   type Logger,
   type RunningService,
@@ -65,16 +66,7 @@ export async function startRegistry(config: RegistryConfig, logger: Logger, toke
     },
   });
 
-  let subscribed = false;
-  const updateServing = () => server.setServing(subscribed && redis.status === 'ready' && subscriber.status === 'ready');
-  for (const connection of [redis, subscriber]) {
-    connection.on('ready', updateServing);
-    connection.on('close', updateServing);
-  }
-  feed.subscribed.then(() => {
-    subscribed = true;
-    updateServing();
-  }, () => undefined);
+  serveWhileReady(server, [redis, subscriber], [feed.subscribed]);
 
   return {
     port: server.port,

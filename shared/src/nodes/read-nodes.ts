@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RedisKeys } from '../redis/keys.js';
 import { HEALTH_STATUSES, type HealthStatusName, type NodeSpecData } from './node.js';
-import { checkNodeSpec } from './node-spec-rules.js';
+import { decodeStoredNode } from './decode-stored-node.js';
 
 export type NodeWithStatus = {
   readonly spec: NodeSpecData;
@@ -10,7 +10,7 @@ export type NodeWithStatus = {
 };
 
 /**
- * Reads the node inventory and each node's UP/DOWN status in one round trip. Entries
+ * Reads the node inventory, then each node's UP/DOWN status (two round trips). Entries
  * that fail validation are returned apart and never used. Sorted by ip.
  */
 export async function readNodesWithStatus(redis: Redis): Promise<{
@@ -24,18 +24,7 @@ export async function readNodesWithStatus(redis: Redis): Promise<{
   const invalid: Array<{ ip: string; error: string }> = [];
   ips.forEach((ip, index) => {
     try {
-      const raw = JSON.parse(hash[ip]!) as NodeSpecData;
-      const spec = checkNodeSpec(
-        {
-          ip: raw.ip,
-          healthUrl: raw.healthUrl,
-          ssh: { host: raw.ssh.host, port: raw.ssh.port, user: raw.ssh.user, hostKey: raw.ssh.hostKey ?? '' },
-          configPath: raw.configPath,
-          label: raw.label ?? '',
-        },
-        `nodes[${ip}]`,
-      );
-      if (spec.ip !== ip) throw new Error(`node ${ip} holds the spec of ${spec.ip}`);
+      const spec = decodeStoredNode(ip, hash[ip]!);
       const status = statuses[index];
       nodes.push({ spec, status: HEALTH_STATUSES.includes(status as never) ? (status as HealthStatusName) : undefined });
     } catch (error) {
