@@ -1,3 +1,4 @@
+export { deadline, type Deadline } from './async/deadline.js';
 export { EventQueue, OVERFLOW, throwIfAborted } from './async/event-queue.js';
 export { isRole, ROLES, type Role } from './auth/roles.js';
 export { parseTokenList, TokenTable, tokenTableFromConfig } from './auth/token-table.js';

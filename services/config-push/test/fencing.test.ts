@@ -37,30 +37,30 @@ describe('config-push fencing: lease terms in Redis, revisions on the node', () 
     const first = await waitFor('replica one to hold the lease', () => one.current());
     const two = PushLease({ redis: redis.client, replicaId: 'two', ttlMs: 3_000, logger });
     try {
-    await waitFor('replica two to have tried', async () => (await redis.client.get(RedisKeys.pushFence)) === String(first.fence));
-    assert.equal(two.current(), undefined, 'one holder at a time');
+      await waitFor('replica two to have tried', async () => (await redis.client.get(RedisKeys.pushFence)) === String(first.fence));
+      assert.equal(two.current(), undefined, 'one holder at a time');
 
-    assert.equal(await writeDesiredConfig(redis.client, first.value, desired(5, first.fence)), 'written');
-    assert.equal(await recordAttempt(redis.client, first.value, attempt('127.0.0.9', 5, first.fence, 'one')), 'recorded');
+      assert.equal(await writeDesiredConfig(redis.client, first.value, desired(5, first.fence)), 'written');
+      assert.equal(await recordAttempt(redis.client, first.value, attempt('127.0.0.9', 5, first.fence, 'one')), 'recorded');
 
-    // Replica one stops renewing and its lease is gone (stop() gives it up; a stall lets it run out): two takes over with a higher fence.
-    await one.stop();
-    const second = await waitFor('replica two to take over', () => two.current(), { timeoutMs: 10_000 });
-    assert.ok(second.fence > first.fence);
+      // Replica one stops renewing and its lease is gone (stop() gives it up; a stall lets it run out): two takes over with a higher fence.
+      await one.stop();
+      const second = await waitFor('replica two to take over', () => two.current(), { timeoutMs: 10_000 });
+      assert.ok(second.fence > first.fence);
 
-    // One wakes up late and tries to write what it was doing: refused, nothing changed.
-    assert.equal(await writeDesiredConfig(redis.client, first.value, desired(4, first.fence)), 'fenced');
-    assert.equal(await recordAttempt(redis.client, first.value, attempt('127.0.0.9', 4, first.fence, 'one')), 'fenced');
-    assert.equal((await readDesiredConfig(redis.client))?.revision, 5);
+      // One wakes up late and tries to write what it was doing: refused, nothing changed.
+      assert.equal(await writeDesiredConfig(redis.client, first.value, desired(4, first.fence)), 'fenced');
+      assert.equal(await recordAttempt(redis.client, first.value, attempt('127.0.0.9', 4, first.fence, 'one')), 'fenced');
+      assert.equal((await readDesiredConfig(redis.client))?.revision, 5);
 
-    // Even the holder cannot record a node going back, nor an older desired config.
-    assert.equal(await recordAttempt(redis.client, second.value, attempt('127.0.0.9', 9, second.fence, 'two')), 'recorded');
-    assert.equal(await recordAttempt(redis.client, second.value, attempt('127.0.0.9', 7, second.fence, 'two')), 'older');
-    assert.equal((await readAppliedRecords(redis.client)).get('127.0.0.9')?.revision, 9);
-    assert.equal(await writeDesiredConfig(redis.client, second.value, desired(3, second.fence)), 'older');
+      // Even the holder cannot record a node going back, nor an older desired config.
+      assert.equal(await recordAttempt(redis.client, second.value, attempt('127.0.0.9', 9, second.fence, 'two')), 'recorded');
+      assert.equal(await recordAttempt(redis.client, second.value, attempt('127.0.0.9', 7, second.fence, 'two')), 'older');
+      assert.equal((await readAppliedRecords(redis.client)).get('127.0.0.9')?.revision, 9);
+      assert.equal(await writeDesiredConfig(redis.client, second.value, desired(3, second.fence)), 'older');
 
-    await two.stop();
-    assert.equal(await redis.client.get(RedisKeys.pushLeader), null, 'the holder gives the lease up when it stops');
+      await two.stop();
+      assert.equal(await redis.client.get(RedisKeys.pushLeader), null, 'the holder gives the lease up when it stops');
     } finally {
       await one.stop();
       await two.stop();

@@ -1,5 +1,5 @@
 import { delay } from 'abort-controller-x';
-import type { Logger } from '@gateway/shared';
+import { deadline, type Logger } from '@gateway/shared';
 
 export type AlertKind =
   | 'all_instances_gone'
@@ -54,12 +54,13 @@ export function AlertSink(options: {
 
   const deliver = async (body: Record<string, unknown>) => {
     for (let attempt = 0; attempt <= options.retries && !controller.signal.aborted; attempt++) {
+      const attemptDeadline = deadline(controller.signal, options.timeoutMs);
       try {
         const response = await fetch(options.webhookUrl!, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
-          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(options.timeoutMs)]),
+          signal: attemptDeadline.signal,
         });
         await response.body?.cancel().catch(() => undefined);
         if (response.ok) {
@@ -69,6 +70,8 @@ export function AlertSink(options: {
         logger.warn({ status: response.status, kind: body['kind'], attempt }, 'alert webhook answered an error');
       } catch (error) {
         logger.warn({ err: error, kind: body['kind'], attempt }, 'alert webhook unreachable');
+      } finally {
+        attemptDeadline.clear();
       }
       if (attempt < options.retries) await delay(controller.signal, 500 * 2 ** attempt).catch(() => undefined);
     }

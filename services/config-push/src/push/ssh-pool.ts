@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
-import type { Logger, SshEndpointData } from '@gateway/shared';
+import { deadline, type Logger, type SshEndpointData } from '@gateway/shared';
 import { checkPresentedKey, hostKeyPolicy } from './host-verifier.js';
 import { PushError } from './push-error.js';
 
@@ -102,38 +102,54 @@ export function SshPool(options: {
     return entry;
   };
 
+  const execOnce = async (endpoint: SshEndpointData, command: string, stdin: string, signal: AbortSignal, fresh: boolean): Promise<ExecResult> => {
+    const key = poolKey(endpoint);
+    let entry = fresh ? undefined : pool.get(key);
+    if (!entry) {
+      entry = open(key, endpoint);
+      pool.set(key, entry);
+    }
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = undefined;
+    entry.busy++;
+    const current = entry;
+    const onAbort = () => discard(key, current);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal.aborted) throw new PushError('timeout', `push to ${target(endpoint)} aborted`);
+      const gaveUp = aborted(signal, endpoint);
+      gaveUp.catch(() => undefined);
+      await Promise.race([current.ready, gaveUp]);
+      const commandDeadline = deadline(signal, options.commandTimeoutMs);
+      try {
+        return await runCommand(current.client, command, stdin, commandDeadline.signal, endpoint, options.commandTimeoutMs);
+      } finally {
+        commandDeadline.clear();
+      }
+    } catch (error) {
+      discard(key, current);
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      current.busy--;
+      if (current.busy === 0 && pool.get(key) === current) {
+        if (options.idleTimeoutMs === 0) discard(key, current);
+        else current.idleTimer = setTimeout(() => discard(key, current), options.idleTimeoutMs).unref();
+      }
+      logger.trace({ node: target(endpoint) }, 'ssh exec finished');
+    }
+  };
+
   return {
     async exec(endpoint, command, stdin, signal) {
-      const key = `${endpoint.user}@${endpoint.host}:${endpoint.port}#${endpoint.hostKey ?? ''}`;
-      let entry = pool.get(key);
-      if (!entry) {
-        entry = open(key, endpoint);
-        pool.set(key, entry);
-      }
-      if (entry.idleTimer) clearTimeout(entry.idleTimer);
-      entry.idleTimer = undefined;
-      entry.busy++;
-      const current = entry;
-      const onAbort = () => discard(key, current);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const reused = pool.has(poolKey(endpoint));
       try {
-        if (signal.aborted) throw new PushError('timeout', `push to ${target(endpoint)} aborted`);
-        const gaveUp = aborted(signal, endpoint);
-        gaveUp.catch(() => undefined);
-        await Promise.race([current.ready, gaveUp]);
-        const commandSignal = AbortSignal.any([signal, AbortSignal.timeout(options.commandTimeoutMs)]);
-        return await runCommand(current.client, command, stdin, commandSignal, endpoint, options.commandTimeoutMs);
+        return await execOnce(endpoint, command, stdin, signal, false);
       } catch (error) {
-        discard(key, current);
-        throw error;
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        current.busy--;
-        if (current.busy === 0 && pool.get(key) === current) {
-          if (options.idleTimeoutMs === 0) discard(key, current);
-          else current.idleTimer = setTimeout(() => discard(key, current), options.idleTimeoutMs).unref();
-        }
-        logger.trace({ node: target(endpoint) }, 'ssh exec finished');
+        // A kept connection the node closed meanwhile (restart, idle limit): once more on a fresh one.
+        if (!reused || signal.aborted || !(error instanceof PushError) || error.kind !== 'connect') throw error;
+        logger.debug({ node: target(endpoint), err: error }, 'kept ssh connection unusable: reconnecting');
+        return await execOnce(endpoint, command, stdin, signal, true);
       }
     },
     close() {
@@ -186,6 +202,11 @@ function describeConnectError(endpoint: SshEndpointData, error: Error & { level?
   }
   if (/timed out/i.test(error.message)) return new PushError('timeout', `ssh to ${where}: ${error.message}`);
   return new PushError('connect', `ssh to ${where}: ${error.message}`);
+}
+
+/** One kept connection per user, address and pinned key (a new pin means a new connection). */
+function poolKey(endpoint: SshEndpointData): string {
+  return `${endpoint.user}@${endpoint.host}:${endpoint.port}#${endpoint.hostKey ?? ''}`;
 }
 
 function target(endpoint: SshEndpointData): string {

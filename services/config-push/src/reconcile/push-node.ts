@@ -1,4 +1,4 @@
-import type { NodeWithStatus } from '@gateway/shared';
+import { deadline, type NodeWithStatus } from '@gateway/shared';
 import { applyOnNode } from '../push/apply-on-node.js';
 import { PushError } from '../push/push-error.js';
 import type { DesiredConfig } from '../state/desired-config.js';
@@ -15,7 +15,8 @@ export async function pushNode(deps: CycleDeps, node: NodeWithStatus, target: De
   const ip = node.spec.ip;
   const base = { ip, revision: target.revision, hash: target.hash, replica: settings.replicaId, fence: deps.startTerm.fence };
   const started = performance.now();
-  const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(settings.nodeTimeoutMs)]);
+  const nodeDeadline = deadline(deps.signal, settings.nodeTimeoutMs);
+  const signal = nodeDeadline.signal;
   let attempt: AttemptRecord;
   try {
     if (!stillHolding(deps)) throw new PushError('not_leader', 'this replica no longer holds the push lease: not pushed');
@@ -34,6 +35,8 @@ export async function pushNode(deps: CycleDeps, node: NodeWithStatus, target: De
     logger.warn({ node: ip, revision: target.revision, kind, error: message, retryInMs: retryAt - Date.now() }, 'push to node failed');
     raiseAlert(deps, kind, ip, target.revision, message);
     attempt = { ...base, outcome: 'FAILED', error: message, time: Date.now() };
+  } finally {
+    nodeDeadline.clear();
   }
   await recordNodeAttempt(deps, attempt);
   return attempt;
