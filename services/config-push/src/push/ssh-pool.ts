@@ -122,7 +122,9 @@ export function SshPool(options: {
       await Promise.race([current.ready, gaveUp]);
       const commandDeadline = deadline(signal, options.commandTimeoutMs);
       try {
-        return await runCommand(current.client, command, stdin, commandDeadline.signal, endpoint, options.commandTimeoutMs);
+        return await runCommand(current.client, command, stdin, commandDeadline.signal, endpoint, () =>
+          signal.aborted ? 'did not finish in time' : `did not finish within ${options.commandTimeoutMs} ms (CONFIG_PUSH_COMMAND_TIMEOUT)`,
+        );
       } finally {
         commandDeadline.clear();
       }
@@ -158,9 +160,9 @@ export function SshPool(options: {
   };
 }
 
-function runCommand(client: SshClient, command: string, stdin: string, signal: AbortSignal, endpoint: SshEndpointData, timeoutMs: number): Promise<ExecResult> {
+function runCommand(client: SshClient, command: string, stdin: string, signal: AbortSignal, endpoint: SshEndpointData, why: () => string): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
-    const onAbort = () => reject(new PushError('timeout', `command on ${target(endpoint)} did not finish in time (at most ${timeoutMs} ms)`));
+    const onAbort = () => reject(new PushError('timeout', `command on ${target(endpoint)} ${why()}`));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     client.exec(command, (error: Error | undefined, stream: ClientChannel) => {
