@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { createChannel, createClient } from 'nice-grpc';
+import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
 import { isRunning, startServiceProcess, waitFor, type ServiceProcess } from '@gateway/shared/testing';
@@ -63,6 +63,16 @@ describe('config-push: two replicas, one pusher at a time, never backwards', () 
 
   it('6: 300 registrations in bursts through a stalled and a killed leader', async () => {
     const first = await waitFor('a leader', leader, { timeoutMs: 10_000 });
+    const follower = [...replicas.keys()].find((name) => name !== first)!;
+    const followerChannel = createChannel(replicas.get(follower)!.address);
+    try {
+      const followerClient = createClient(ConfigPushServiceDefinition, followerChannel, { '*': bearer(ADMIN_TOKEN) });
+      await assert.rejects(followerClient.pushNow({ force: false, nodeIp: '' }), (error: Error & { code?: number; details?: string }) =>
+        error.code === Status.FAILED_PRECONDITION && (error.details ?? '').includes(`call the lease holder ${first}`));
+      assert.equal((await followerClient.getPushStatus({})).leader.split('|')[0], first, 'every replica answers status');
+    } finally {
+      followerChannel.close();
+    }
     const started = performance.now();
     let revision = await burst(0);
     await nodesAt(revision, 15_000);
@@ -118,8 +128,15 @@ describe('config-push: two replicas, one pusher at a time, never backwards', () 
       console.log(`[figure] ${node.ip}: ${node.reloadCount()} nginx reloads for ${BURSTS * PER_BURST} registrations; journal ${journal.length} lines (${journal.filter((entry) => entry.outcome === 'applied').length} applied, ${refusedStale} other), applied revisions ${applied.join(',')}; pushed by ${fences.join(', ')}`);
       assert.ok(node.reloadCount() <= 40, `few reloads on ${node.ip}: ${node.reloadCount()}`);
     }
-    const status = await createClient(ConfigPushServiceDefinition, createChannel(replicas.get(first)!.address), { '*': bearer(ADMIN_TOKEN) }).getPushStatus({});
+    const channel = createChannel(replicas.get(first)!.address);
+    const status = await createClient(ConfigPushServiceDefinition, channel, { '*': bearer(ADMIN_TOKEN) }).getPushStatus({});
+    channel.close();
     assert.equal(status.desiredRevision, revision);
     assert.ok(status.nodes.every((node) => node.appliedRevision === revision));
+
+    // SIGTERM: the holder drains and gives the lease up at once (no waiting for the TTL).
+    const exit = await replicas.get(first)!.stop();
+    assert.equal(exit.code, 0);
+    assert.equal(await world.redis.client.get(RedisKeys.pushLeader), null);
   });
 });
