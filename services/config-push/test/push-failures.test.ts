@@ -100,6 +100,26 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     assert.equal((await getThrough(stuck)).status, 200);
   });
 
+  it('a node whose nginx is not running (still marked UP) keeps its previous file, the failure is alerted, and it converges once nginx is back', async () => {
+    const [healthy, stopped] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
+    await stopped.nginx.stop();
+    const before = readFileSync(stopped.livePath);
+    const next = await backend('while-stopped');
+    const revision = await world.register('default', next.port);
+    await appliedAt(healthy.ip, revision);
+    const failed = await waitFor('the failure', async () => {
+      const status = await nodeStatus(stopped.ip);
+      return status.lastResult?.revision === revision && status.lastResult.outcome === PushOutcome.PUSH_OUTCOME_FAILED ? status : undefined;
+    });
+    assert.match(failed.lastResult!.error, /nginx is not running .*previous file restored/);
+    assert.ok(readFileSync(stopped.livePath).equals(before), 'the previous file is back');
+    assert.deepEqual(stopped.journal().at(-1)?.outcome, 'not-running');
+    await waitFor('the reload_failed alert', () => webhook.alerts.find((alert) => alert['kind'] === 'reload_failed' && alert['node'] === stopped.ip));
+    await stopped.nginx.start();
+    await appliedAt(stopped.ip, revision, 15_000);
+    assert.equal((await getThrough(stopped)).status, 200);
+  });
+
   it('5a: a changed host key refuses the push with a clear error (and an alert) until the new key is pinned', async () => {
     const [healthy, rekeyed] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
     const oldKey = rekeyed.sshd.hostKey;
