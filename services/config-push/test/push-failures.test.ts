@@ -27,6 +27,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
   let push: InProcessConfigPush;
   let webhook: AlertReceiver;
   let knownHostsFile: string;
+  const logLines: string[] = [];
   const backends: Backend[] = [];
   before(async () => {
     world = await startPushWorld();
@@ -41,6 +42,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
         CONFIG_PUSH_RETRY_MIN: '500ms',
         CONFIG_PUSH_RETRY_MAX: '1s',
       }),
+      { logLines },
     );
   });
   after(async () => {
@@ -70,6 +72,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     await appliedAt(stuck.ip, baseline);
 
     stuck.sshd.freeze();
+    const linesAtFreeze = logLines.length;
     const second = await backend('second');
     started = performance.now();
     const revision = await world.register('default', second.port);
@@ -91,6 +94,14 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     console.log(`[figure] stuck node reported failed ${failedAfter} ms after the registration: ${failed.lastResult!.error}`);
     assert.match(failed.lastResult!.error, /no result within 3000 ms|no handshake|timed out/i);
     assert.equal(failed.appliedRevision, baseline);
+
+    // Retries against the frozen node hang too (no handshake): while they do, the loop must not
+    // spin (a cycle per trigger, not one per event-loop turn).
+    const failuresOf = () => logLines.slice(linesAtFreeze).filter((line) => line.includes('"push to node failed"') && line.includes(`"node":"${stuck.ip}"`)).length;
+    await waitFor('two retries of the frozen node to fail as well', () => failuresOf() >= 3, { timeoutMs: 20_000 });
+    const cycles = logLines.slice(linesAtFreeze).filter((line) => line.includes('"push cycle done"')).length;
+    console.log(`[figure] push cycles while the node hung and was retried twice (${Math.round(performance.now() - started)} ms): ${cycles}`);
+    assert.ok(cycles < 60, `no busy loop while a node hangs (${cycles} cycles)`);
 
     stuck.sshd.thaw();
     const thawed = performance.now();

@@ -15,6 +15,7 @@ export async function pushNode(deps: CycleDeps, node: NodeWithStatus, target: De
   const ip = node.spec.ip;
   const base = { ip, revision: target.revision, hash: target.hash, replica: settings.replicaId, fence: deps.startTerm.fence };
   const started = performance.now();
+  backoff.started(ip);
   const nodeDeadline = deadline(deps.signal, settings.nodeTimeoutMs);
   const signal = nodeDeadline.signal;
   let attempt: AttemptRecord;

@@ -1,5 +1,7 @@
 /** When a node whose push failed is tried again: exponential backoff with jitter, per node and content. */
 export type RetryBackoff = {
+  /** A push to `ip` started: its retry is no longer due (the push's end decides what comes next). */
+  started(ip: string): void;
   failed(ip: string, hash: string, now: number): number;
   succeeded(ip: string): void;
   /** Whether `ip` must wait before pushing `hash` again (a different content never waits). */
@@ -13,6 +15,10 @@ export type RetryBackoff = {
 export function RetryBackoff(minMs: number, maxMs: number, random: () => number = Math.random): RetryBackoff {
   const state = new Map<string, { failures: number; hash: string; nextAt: number }>();
   return {
+    started(ip) {
+      const entry = state.get(ip);
+      if (entry) entry.nextAt = Number.POSITIVE_INFINITY;
+    },
     failed(ip, hash, now) {
       const failures = (state.get(ip)?.failures ?? 0) + 1;
       const base = Math.min(maxMs, minMs * 2 ** Math.min(failures - 1, 30));
@@ -29,7 +35,9 @@ export function RetryBackoff(minMs: number, maxMs: number, random: () => number 
     },
     nextDue() {
       let earliest: number | undefined;
-      for (const entry of state.values()) if (earliest === undefined || entry.nextAt < earliest) earliest = entry.nextAt;
+      for (const entry of state.values()) {
+        if (Number.isFinite(entry.nextAt) && (earliest === undefined || entry.nextAt < earliest)) earliest = entry.nextAt;
+      }
       return earliest;
     },
     due(now) {

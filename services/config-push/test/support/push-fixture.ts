@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
+import { pino } from 'pino';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';
 import { freePort, generateSshKey, startRedisServer, startServiceProcess, tempDir, type RedisServerHandle, type ServiceProcess } from '@gateway/shared/testing';
 import { loadConfigPushConfig } from '../../src/config.js';
@@ -48,9 +49,13 @@ export function configPushEnv(redisUrl: string, privateKeyPath: string, extra: R
 /** A config-push replica in this process. */
 export type InProcessConfigPush = { readonly running: RunningConfigPush; readonly channel: Channel; readonly client: ConfigPushClient; close(): Promise<void> };
 
-export async function startInProcessConfigPush(env: Record<string, string>): Promise<InProcessConfigPush> {
+export async function startInProcessConfigPush(env: Record<string, string>, options: { logLines?: string[] } = {}): Promise<InProcessConfigPush> {
   const config = loadConfigPushConfig({ GRPC_LISTEN: '127.0.0.1:0', ...env });
-  const logger = createLogger('config-push-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
+  const lines = options.logLines;
+  // With logLines, every debug line is kept for the test to count (and nothing is printed).
+  const logger = lines
+    ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    : createLogger('config-push-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
   const running = await startConfigPush(config, logger, tokenTableFromConfig(config));
   const channel = createChannel(`127.0.0.1:${running.port}`);
   const client = createClient(ConfigPushServiceDefinition, channel, { '*': bearer(ADMIN_TOKEN) });
