@@ -192,6 +192,28 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     assert.ok(node.journal().some((entry) => entry.outcome === 'applied'));
   });
 
+  it('a sudden drop below the floor is refused and alerted, until an admin forces it', async () => {
+    const before = world.nodes.map((node) => readFileSync(node.livePath));
+    const kept = await push.client.getPushStatus({});
+    const ids = (await world.registry.listInstances({ group: '', pageSize: 100, pageToken: '' })).instances.map((instance) => instance.id).sort();
+    assert.equal(ids.length, 3);
+    let revision = 0;
+    for (const id of ids.slice(1)) revision = (await world.registry.deregister({ instanceId: id })).revision;
+    const alert = await waitFor('the drop-guard alert', () => webhook.alerts.find((entry) => entry['kind'] === 'drop_guard' && entry['revision'] === revision), { timeoutMs: 10_000 });
+    assert.match(String(alert['message']), /only 1 of the 3 servers .* PushNow with force=true/);
+    const refused = await push.client.getPushStatus({});
+    assert.equal(refused.desiredRevision, kept.desiredRevision, 'not accepted');
+    assert.ok(refused.refusals.some((entry) => /only 1 of the 3/.test(entry)));
+    world.nodes.forEach((node, index) => assert.ok(readFileSync(node.livePath).equals(before[index]!), `${node.ip} keeps its file`));
+    const preview = await push.client.renderConfig({});
+    assert.ok(preview.refusals.some((entry) => /only 1 of the 3/.test(entry)));
+
+    const forced = await push.client.pushNow({ force: true, nodeIp: '' });
+    assert.equal(forced.revision, revision);
+    assert.deepEqual(forced.results.map((result) => result.outcome), [PushOutcome.PUSH_OUTCOME_APPLIED, PushOutcome.PUSH_OUTCOME_APPLIED]);
+    for (const node of world.nodes) assert.equal((readFileSync(node.livePath, 'utf8').match(/^\s+server /gm) ?? []).length, 1);
+  });
+
   it('RPCs validate their input and are admin only', async () => {
     await assert.rejects(push.client.pushNow({ force: false, nodeIp: 'not-an-ip' }), (error: Error & { code?: number; details?: string }) => error.code === Status.INVALID_ARGUMENT && /node_ip/.test(error.details ?? ''));
     await assert.rejects(push.client.pushNow({ force: false, nodeIp: '10.255.255.1' }), (error: Error & { code?: number }) => error.code === Status.NOT_FOUND);
