@@ -7,6 +7,7 @@ import {
   parseNodeChange,
   RedisChannels,
   RegistryChangeFeed,
+  serveWhileReady,
   startGrpcServer,
   type Logger,
   type RunningService,
@@ -120,16 +121,8 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
   const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
   server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
 
-  let ready = false;
-  const updateServing = () => server.setServing(ready && redis.status === 'ready' && subscriber.status === 'ready');
-  for (const connection of [redis, subscriber]) {
-    connection.on('ready', updateServing);
-    connection.on('close', updateServing);
-  }
-  subscribed.then(() => {
-    ready = true;
-    updateServing();
-  }, (error: unknown) => logger.error({ err: error }, 'cannot subscribe'));
+  subscribed.catch((error: unknown) => logger.error({ err: error }, 'cannot subscribe'));
+  serveWhileReady(server, [redis, subscriber], [subscribed]);
   logger.info({ replica: replicaId }, 'config-push started: waiting for the push lease');
 
   return {
@@ -142,7 +135,7 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
       await feed.close();
       pool.close();
       await alerts.close(1_000);
-      await subscriber.unsubscribe().catch(() => undefined);
+      // Closing the subscriber connection ends its subscriptions (an UNSUBSCRIBE would wait for a Redis that may be gone).
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
   };

@@ -84,7 +84,11 @@ export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: num
       if (expiry) clearTimeout(expiry);
       const held = term;
       change(undefined);
-      if (held) await releasePushLeaseScript.run(redis, [RedisKeys.pushLeader], [held.value]).catch(() => undefined);
+      if (held) {
+        // Bounded: with Redis gone the lease simply runs out.
+        const release = releasePushLeaseScript.run(redis, [RedisKeys.pushLeader], [held.value]).catch(() => undefined);
+        await Promise.race([release, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      }
     },
   };
 }
