@@ -1,4 +1,5 @@
 import { delay } from 'abort-controller-x';
+import { deadline } from '@gateway/shared/deadline';
 import { ClientError, Status } from 'nice-grpc';
 import { RegistryEndpoints } from './registry-endpoints.js';
 import type { RegistrarEvent, RegistrarOptions, RegistrarState } from './registrar-options.js';
@@ -44,7 +45,7 @@ export function Registrar(options: RegistrarOptions): Registrar {
       // An observer's bug must not stop the registrar.
     }
   };
-  const callSignal = () => AbortSignal.any([stopping.signal, AbortSignal.timeout(callTimeoutMs)]);
+  const callDeadline = () => deadline(stopping.signal, callTimeoutMs);
   const failed = (call: 'register' | 'heartbeat' | 'deregister', address: string, error: unknown) => {
     tell({ type: 'call-failed', call, registry: address, error: error instanceof Error ? error.message : String(error) });
     if (!(error instanceof ClientError) || RETRYABLE_ELSEWHERE.has(error.code)) endpoints.rotate();
@@ -53,6 +54,7 @@ export function Registrar(options: RegistrarOptions): Registrar {
   const register = async (): Promise<boolean> => {
     const { address, client } = endpoints.current();
     const instance = options.instance;
+    const limit = callDeadline();
     try {
       const response = await client.register(
         {
@@ -69,7 +71,7 @@ export function Registrar(options: RegistrarOptions): Registrar {
           },
           leaseDuration: { seconds: leaseSeconds, nanos: 0 },
         },
-        { signal: callSignal() },
+        { signal: limit.signal },
       );
       instanceId = response.instance!.id;
       state = 'registered';
@@ -79,14 +81,17 @@ export function Registrar(options: RegistrarOptions): Registrar {
     } catch (error) {
       if (!stopping.signal.aborted) failed('register', address, error);
       return false;
+    } finally {
+      limit.clear();
     }
   };
 
   /** false when the registry no longer knows the instance. */
   const heartbeat = async (): Promise<boolean> => {
     const { address, client } = endpoints.current();
+    const limit = callDeadline();
     try {
-      await client.heartbeat({ instanceId: instanceId! }, { signal: callSignal() });
+      await client.heartbeat({ instanceId: instanceId! }, { signal: limit.signal });
       return true;
     } catch (error) {
       if (error instanceof ClientError && error.code === Status.NOT_FOUND) {
@@ -95,6 +100,8 @@ export function Registrar(options: RegistrarOptions): Registrar {
       }
       if (!stopping.signal.aborted) failed('heartbeat', address, error);
       return true;
+    } finally {
+      limit.clear();
     }
   };
 
@@ -154,13 +161,16 @@ export function Registrar(options: RegistrarOptions): Registrar {
       if (wasRegistered) {
         for (let attempt = 0; attempt < options.registries.length; attempt++) {
           const { address, client } = endpoints.current();
+          const limit = deadline(undefined, callTimeoutMs);
           try {
-            await client.deregister({ instanceId: instanceId! }, { signal: AbortSignal.timeout(callTimeoutMs) });
+            await client.deregister({ instanceId: instanceId! }, { signal: limit.signal });
             tell({ type: 'deregistered', instanceId: instanceId! });
             break;
           } catch (error) {
             if (error instanceof ClientError && error.code === Status.NOT_FOUND) break;
             failed('deregister', address, error);
+          } finally {
+            limit.clear();
           }
         }
       }

@@ -1,3 +1,4 @@
+import { deadline } from '@gateway/shared/deadline';
 import { createChannel, createClient, Metadata, type Channel } from 'nice-grpc';
 import { NodeHealthServiceDefinition, ProbeDecision, probeDecisionToJSON } from '@gateway/proto/health';
 import { toProtoFailureKind, type NetworkFailureKind } from './network-failure.js';
@@ -78,6 +79,7 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
     const errors: string[] = [];
     for (let i = 0; i < options.centers.length && !shutdown.signal.aborted; i++) {
       const center = options.centers[(first + i) % options.centers.length]!;
+      const limit = deadline(shutdown.signal, deadlineMs);
       try {
         const response = await clientFor(center).reportSuspect(
           {
@@ -86,7 +88,7 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
             failureKind: toProtoFailureKind(kind),
             consecutiveFailures,
           },
-          { metadata, signal: AbortSignal.any([shutdown.signal, AbortSignal.timeout(deadlineMs)]) },
+          { metadata, signal: limit.signal },
         );
         counts.sent++;
         const decision = probeDecisionToJSON(response.decision ?? ProbeDecision.PROBE_DECISION_UNSPECIFIED);
@@ -94,6 +96,8 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
         return;
       } catch (error) {
         errors.push(`${center}: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        limit.clear();
       }
     }
     counts.failed++;

@@ -1,6 +1,6 @@
 import { delay } from 'abort-controller-x';
 import type { Redis } from 'ioredis';
-import { RedisKeys, type Logger } from '@gateway/shared';
+import { deadline, RedisKeys, type Logger } from '@gateway/shared';
 import type { Alert, AlertSink } from './alert.js';
 
 export type AlertCounters = { delivered: number; failed: number; retried: number; dropped: number };
@@ -41,12 +41,15 @@ export function AlertDispatcher(deps: {
 
   const deliver = async (sink: AlertSink, alert: Alert) => {
     for (let attempt = 0; ; attempt++) {
+      const limit = deadline(stopController.signal, deps.timeoutMs);
       try {
-        await sink.send(alert, AbortSignal.any([AbortSignal.timeout(deps.timeoutMs), stopController.signal]));
+        await sink.send(alert, limit.signal);
+        limit.clear();
         count(sink.name, 'delivered');
         logger.info({ sink: sink.name, ip: alert.ip, status: alert.status, attempt: attempt + 1 }, 'alert delivered');
         return;
       } catch (error) {
+        limit.clear();
         const last = attempt >= deps.retries || stopController.signal.aborted;
         const message = error instanceof Error ? error.message : String(error);
         if (last) {
