@@ -5,7 +5,7 @@ import { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import type { Namespace } from './netns.js';
 import { tempDir } from './temp-dir.js';
-import { waitFor } from './wait-for.js';
+import { StopWaiting, waitFor } from './wait-for.js';
 
 export type KeepalivedRole = 'master' | 'backup';
 /** What vrrp-notify.sh records: the state keepalived reported last. */
@@ -123,7 +123,7 @@ export async function startKeepalived(ns: Namespace, files: KeepalivedFiles): Pr
       const child = startProcess(`keepalived@${ns.name}`, 'ip', ['netns', 'exec', ns.name, 'keepalived', ...args]);
       daemon = child;
       await waitFor(`keepalived in ${ns.name} to report its first state`, () => {
-        if (!isRunning(child)) throw new Error(`keepalived exited: ${child.output().slice(-3000)}`);
+        if (!isRunning(child)) throw new StopWaiting(`keepalived exited: ${child.output().slice(-3000)}`);
         return handle.history().length > before;
       }, { timeoutMs: 15_000, intervalMs: 50 });
     },

@@ -6,7 +6,7 @@ import { onCleanup } from './cleanup.js';
 import { freePort } from './free-port.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import { tempDir } from './temp-dir.js';
-import { waitFor } from './wait-for.js';
+import { StopWaiting, waitFor } from './wait-for.js';
 
 export type NginxOptions = {
   /** Loopback address to listen on (127.0.0.0/8 only); default 127.0.0.1. */
@@ -125,7 +125,7 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxHandl
     });
     try {
       await waitFor(`nginx on ${host}:${port} to answer`, async () => {
-        if (!isRunning(child)) throw new Error(`nginx exited: ${child.output().slice(-2000)} ${readTail(errorLogPath)}`);
+        if (!isRunning(child)) throw new StopWaiting(`nginx exited: ${child.output().slice(-2000)} ${readTail(errorLogPath)}`);
         return await ping(host, port);
       }, { timeoutMs: 15_000, intervalMs: 25 });
     } catch (error) {

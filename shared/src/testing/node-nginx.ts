@@ -6,7 +6,7 @@ import { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import type { Namespace } from './netns.js';
 import { tempDir } from './temp-dir.js';
-import { waitFor } from './wait-for.js';
+import { StopWaiting, waitFor } from './wait-for.js';
 
 /** The files of one gateway Nginx node, laid out from the shipped deploy/nginx/nginx.conf. */
 export type NodeNginxFiles = {
@@ -114,7 +114,7 @@ export async function startNodeNginx(ns: Namespace, files: NodeNginxFiles, port 
         if (isRunning(child)) killTree(child);
       });
       await waitFor(`nginx in ${ns.name} to answer ${url}/healthz`, async () => {
-        if (!isRunning(child)) throw new Error(`nginx exited: ${child.output().slice(-2000)} ${tail(files.errorLogPath)}`);
+        if (!isRunning(child)) throw new StopWaiting(`nginx exited: ${child.output().slice(-2000)} ${tail(files.errorLogPath)}`);
         const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
         await response.arrayBuffer();
         return response.status === 200;

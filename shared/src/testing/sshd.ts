@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import { tempDir } from './temp-dir.js';
-import { waitFor } from './wait-for.js';
+import { StopWaiting, waitFor } from './wait-for.js';
 
 export type SshdOptions = {
   /** Loopback address to listen on (127.0.0.0/8 only); default 127.0.0.1. */
@@ -119,7 +119,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     daemon = child;
     try {
       await waitFor(`sshd on ${host}:${port} to send its banner`, async () => {
-        if (!isRunning(child)) throw new Error(`sshd exited: ${child.output().slice(-2000)}`);
+        if (!isRunning(child)) throw new StopWaiting(`sshd exited: ${child.output().slice(-2000)}`);
         return await banner(host, port);
       }, { timeoutMs: 15_000, intervalMs: 25 });
     } catch (error) {
