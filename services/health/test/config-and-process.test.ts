@@ -3,11 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, RedisKeys } from '@gateway/shared';
-import { startProcess, startRedisServer, tempDir, waitFor, type RedisServerHandle } from '@gateway/shared/testing';
+import { startProcess, startRedisServer, tempDir, waitFor, type RedisServerHandle, collectStream } from '@gateway/shared/testing';
 import { loadHealthConfig } from '../src/config.js';
 import { HEALTH_ENTRY, healthClients, TOKENS_ENV } from './support/health-fixture.js';
 import { startReplicas } from './support/replicas.js';
-import { collectStream } from './support/stream-collector.js';
 
 const BASE = { GATEWAY_TOKENS: TOKENS_ENV };
 

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
-import { startNginx, startRedisServer, waitFor, type NginxHandle, type RedisServerHandle } from '@gateway/shared/testing';
+import { startNginx, startRedisServer, waitFor, type NginxHandle, type RedisServerHandle, collectStream } from '@gateway/shared/testing';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
-import { collectStream } from './support/stream-collector.js';
 
 describe('health: WatchNodes streams a snapshot, then changes, and ends on shutdown', () => {
   let redis: RedisServerHandle;

@@ -6,6 +6,7 @@ import { onCleanup } from './cleanup.js';
 import { freePort } from './free-port.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import { tempDir } from './temp-dir.js';
+import { childPids, pidAlive } from './proc.js';
 import { StopWaiting, waitFor } from './wait-for.js';
 
 export type NginxOptions = {
@@ -274,26 +275,6 @@ async function ping(host: string, port: number): Promise<boolean> {
   });
 }
 
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(/\s+/)
-      .filter((text) => text !== '')
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // A zombie (state Z) has exited already.
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 function readFrom(path: string, offset: number): string {
   if (!existsSync(path)) return '';

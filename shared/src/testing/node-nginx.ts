@@ -6,6 +6,7 @@ import { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import type { Namespace } from './netns.js';
 import { tempDir } from './temp-dir.js';
+import { childPids, pidAlive } from './proc.js';
 import { StopWaiting, waitFor } from './wait-for.js';
 
 /** The files of one gateway Nginx node, laid out from the shipped deploy/nginx/nginx.conf. */
@@ -147,24 +148,6 @@ export async function startNodeNginx(ns: Namespace, files: NodeNginxFiles, port 
   return handle;
 }
 
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(/\s+/)
-      .filter((text) => text !== '')
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 function tail(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8').slice(-2000) : '';
