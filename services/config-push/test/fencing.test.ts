@@ -10,7 +10,7 @@ import { PushError } from '../src/push/push-error.js';
 import { SshPool } from '../src/push/ssh-pool.js';
 import { readDesiredConfig, writeDesiredConfig, type DesiredConfig } from '../src/state/desired-config.js';
 import { readAppliedRecords, recordAttempt, type AttemptRecord } from '../src/state/node-records.js';
-import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from './support/gateway-node.js';
+import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/shared/testing';
 
 const logger = createLogger('fencing-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
 

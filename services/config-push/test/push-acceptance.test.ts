@@ -7,7 +7,7 @@ import { ConfigPushServiceDefinition, PushOutcome } from '@gateway/proto/configp
 import { RedisKeys } from '@gateway/shared';
 import { waitFor } from '@gateway/shared/testing';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
-import { setNodeStatus } from './support/gateway-node.js';
+import { setNodeStatus } from './support/node-state.js';
 import {
   bearer,
   configPushEnv,

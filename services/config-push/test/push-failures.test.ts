@@ -7,7 +7,7 @@ import { PushOutcome, type NodePushStatus } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
 import { startSshd, tempDir, waitFor } from '@gateway/shared/testing';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
-import { addNodeToInventory, setNodeStatus } from './support/gateway-node.js';
+import { addNodeToInventory, setNodeStatus } from './support/node-state.js';
 import {
   configPushEnv,
   getThrough,

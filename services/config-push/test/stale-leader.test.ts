@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RedisKeys } from '@gateway/shared';
 import { startServiceProcess, tempDir, waitFor, type ServiceProcess } from '@gateway/shared/testing';
-import { APPLY_SCRIPT } from './support/gateway-node.js';
+import { APPLY_SCRIPT } from '@gateway/shared/testing';
 import { CONFIG_PUSH_ENTRY, configPushEnv, startPushWorld, type PushWorld } from './support/push-fixture.js';
 
 const LEASE_TTL_MS = 3_000;

@@ -9,7 +9,8 @@ import { createLogger, tokenTableFromConfig } from '@gateway/shared';
 import { freePort, generateSshKey, startRedisServer, startServiceProcess, tempDir, type RedisServerHandle, type ServiceProcess } from '@gateway/shared/testing';
 import { loadConfigPushConfig } from '../../src/config.js';
 import { startConfigPush, type RunningConfigPush } from '../../src/server.js';
-import { addNodeToInventory, APPLY_SCRIPT, setNodeStatus, startGatewayNode, type GatewayNode } from './gateway-node.js';
+import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/shared/testing';
+import { addNodeToInventory, setNodeStatus } from './node-state.js';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789';
 export const CORE_TOKEN = 'core-token-0123456789';

@@ -1,11 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
-import { RedisChannels, RedisKeys, type NodeSpecData } from '@gateway/shared';
-import { startNginx, startSshd, tempDir, type NginxHandle, type SshdHandle } from '@gateway/shared/testing';
+import type { NodeSpecData } from '../nodes/node.js';
+import { startNginx, type NginxHandle } from './nginx.js';
+import { startSshd, type SshdHandle } from './sshd.js';
+import { tempDir } from './temp-dir.js';
 
-const DEPLOY = fileURLToPath(new URL('../../../../../deploy/config-push/', import.meta.url));
+const DEPLOY = fileURLToPath(new URL('../../../../deploy/config-push/', import.meta.url));
 /** The node-side apply script, run over SSH exactly as on a production node (here without sudo: see docs). */
 export const APPLY_SCRIPT = join(DEPLOY, 'gateway-nginx-apply');
 const PLACEHOLDER = join(DEPLOY, 'gateway-upstreams.placeholder.conf');
@@ -103,16 +104,4 @@ export async function startGatewayNode(ip: string, authorizedKey: string, option
       await nginx.stop();
     },
   };
-}
-
-/** Puts a node in the inventory (as the health service's AddNode does) and announces it. */
-export async function addNodeToInventory(redis: Redis, spec: NodeSpecData): Promise<void> {
-  await redis.hset(RedisKeys.nodes, spec.ip, JSON.stringify(spec));
-  await redis.publish(RedisChannels.nodeChanges, JSON.stringify({ type: 'ADDED', ip: spec.ip, revision: 0 }));
-}
-
-/** Sets a node's status and publishes the transition exactly as the health service does. */
-export async function setNodeStatus(redis: Redis, ip: string, status: 'UP' | 'DOWN', reason = 'test'): Promise<void> {
-  const previous = await redis.getset(RedisKeys.healthStatus(ip), status);
-  await redis.publish(RedisChannels.healthChanges, JSON.stringify({ ip, status, previous: previous ?? '', time: Date.now(), reason, revision: 0 }));
 }
