@@ -15,6 +15,7 @@ export { createLogger, type Logger } from './logging/logger.js';
 export { BackgroundLoop } from './process/background-loop.js';
 export { runService, type RunningService, type ServiceContext } from './process/run-service.js';
 export { RedisChannels, RedisKeys } from './redis/keys.js';
+export { ChannelFeed } from './redis/channel-feed.js';
 export { LuaScript } from './redis/lua-script.js';
 export { closeRedis, createRedisClient, isRedisUnavailable, type RedisConnectionConfig } from './redis/redis-client.js';
 export { acquirePushLeaseScript } from './redis/scripts/acquire-push-lease.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { BackgroundLoop } from '../process/background-loop.js';
+import { ChannelFeed } from '../redis/channel-feed.js';
 import { RedisChannels, RedisKeys } from '../redis/keys.js';
 import { decodeStoredInstance } from './decode-stored-instance.js';
 import { CHANGE_TYPES, type InstanceChange } from './instance-change.js';
@@ -13,63 +13,24 @@ export type FeedEvent =
   | { readonly kind: 'change'; readonly change: InstanceChange }
   | { readonly kind: 'revision'; readonly revision: number };
 
-export type RegistryChangeFeed = {
-  /** Resolves once the subscription is in place (it waits for Redis however long). */
-  readonly subscribed: Promise<void>;
-  /** Adds a listener; returns its removal. */
-  listen(listener: (event: FeedEvent) => void): () => void;
-  close(): Promise<void>;
-};
+export type RegistryChangeFeed = ChannelFeed<FeedEvent>;
 
 /**
- * One subscription per process to the registry's change channel, fanned out to
- * every listener, plus a poll of the revision counter every `pollIntervalMs`, so a
- * lost message only delays. `subscriber` must be a connection of its own.
+ * The registry's change channel and a poll of its revision counter, fanned out to
+ * every listener (WatchInstances streams, config-push's trigger).
  */
-export function RegistryChangeFeed(options: {
-  subscriber: Redis;
-  redis: Redis;
-  pollIntervalMs: number;
-  logger: Logger;
-}): RegistryChangeFeed {
-  const { subscriber, redis, logger } = options;
-  const listeners = new Set<(event: FeedEvent) => void>();
-  const emit = (event: FeedEvent) => {
-    for (const listener of listeners) listener(event);
-  };
-
-  subscriber.on('message', (channel: string, message: string) => {
-    if (channel !== RedisChannels.instanceChanges) return;
-    const change = parseChange(message);
-    if (change) emit({ kind: 'change', change });
-    else logger.warn({ message: message.slice(0, 200) }, 'unreadable registry change message: listeners will resync');
+export function RegistryChangeFeed(options: { subscriber: Redis; redis: Redis; pollIntervalMs: number; logger: Logger }): RegistryChangeFeed {
+  return ChannelFeed<FeedEvent>({
+    name: 'registry-changes',
+    ...options,
+    channels: {
+      [RedisChannels.instanceChanges]: (message) => {
+        const change = parseChange(message);
+        return change ? { kind: 'change', change } : undefined;
+      },
+    },
+    poll: async (redis) => ({ kind: 'revision', revision: Number((await redis.get(RedisKeys.instancesRevision)) ?? 0) }),
   });
-  const subscribed = subscriber.subscribe(RedisChannels.instanceChanges).then(() => undefined);
-  subscribed.catch((error: unknown) => logger.error({ err: error }, 'cannot subscribe to registry changes'));
-
-  const poll = BackgroundLoop({
-    name: 'registry-revision-poll',
-    intervalMs: options.pollIntervalMs,
-    logger,
-    round: async () => {
-      const revision = Number((await redis.get(RedisKeys.instancesRevision)) ?? 0);
-      emit({ kind: 'revision', revision });
-    },
-  });
-
-  return {
-    subscribed,
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      await poll.stop();
-      listeners.clear();
-      // The owner closes the subscriber connection, which ends the subscription; an
-      // UNSUBSCRIBE here would wait for a Redis that may be gone.
-    },
-  };
 }
 
 function parseChange(message: string): InstanceChange | undefined {
