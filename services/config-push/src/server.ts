@@ -1,6 +1,7 @@
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import {
   bindService,
+  ChannelFeed,
   closeRedis,
   createRedisClient,
   parseHealthChange,
@@ -17,6 +18,13 @@ import { AlertSink } from './alerts/alert-sink.js';
 import { ConfigPushServiceImpl } from './api/config-push-service.js';
 import { PushResultsHub } from './api/push-results-hub.js';
 import { parseAttempt } from './api/response-mapping.js';
+import type { AttemptRecord } from './state/node-records.js';
+
+/** What config-push hears besides registry changes: push results (for WatchPushes) and node events. */
+type NodeEvent =
+  | { readonly kind: 'push'; readonly attempt: AttemptRecord }
+  | { readonly kind: 'health'; readonly ip: string; readonly up: boolean }
+  | { readonly kind: 'inventory'; readonly ip: string; readonly removed: boolean };
 import type { ConfigPushConfig } from './config.js';
 import { PushLease } from './leader/push-lease.js';
 import { SshPool } from './push/ssh-pool.js';
@@ -88,22 +96,36 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
   });
 
   feed.listen((event) => pusher?.registryChanged(event.kind === 'change' ? event.change.revision : event.revision));
-  subscriber.on('message', (channel: string, message: string) => {
-    if (channel === RedisChannels.pushResults) {
-      const attempt = parseAttempt(message);
-      if (attempt) hub.publish(attempt);
-    } else if (channel === RedisChannels.healthChanges) {
-      const change = parseHealthChange(message);
-      if (change?.status === 'UP') {
-        logger.info({ node: change.ip }, 'node is UP again: reconciling it');
-        pusher?.nodeNeedsCheck(change.ip);
-      }
-    } else if (channel === RedisChannels.nodeChanges) {
-      const change = parseNodeChange(message);
-      if (change && change.type !== 'REMOVED') pusher?.nodeNeedsCheck(change.ip);
+  const nodeEvents = ChannelFeed<NodeEvent>({
+    name: 'config-push-events',
+    subscriber,
+    logger,
+    channels: {
+      [RedisChannels.pushResults]: (message) => {
+        const attempt = parseAttempt(message);
+        return attempt && { kind: 'push', attempt };
+      },
+      [RedisChannels.healthChanges]: (message) => {
+        const change = parseHealthChange(message);
+        return change && { kind: 'health', ip: change.ip, up: change.status === 'UP' };
+      },
+      [RedisChannels.nodeChanges]: (message) => {
+        const change = parseNodeChange(message);
+        return change && { kind: 'inventory', ip: change.ip, removed: change.type === 'REMOVED' };
+      },
+    },
+  });
+  nodeEvents.listen((event) => {
+    if (event.kind === 'push') {
+      hub.publish(event.attempt);
+    } else if (event.kind === 'health' && event.up) {
+      logger.info({ node: event.ip }, 'node is UP again: reconciling it');
+      pusher?.nodeNeedsCheck(event.ip);
+    } else if (event.kind === 'inventory' && !event.removed) {
+      pusher?.nodeNeedsCheck(event.ip);
     }
   });
-  const subscribed = Promise.all([feed.subscribed, subscriber.subscribe(RedisChannels.pushResults, RedisChannels.healthChanges, RedisChannels.nodeChanges)]);
+  const subscribed = Promise.all([feed.subscribed, nodeEvents.subscribed]);
 
   const shutdownController = new AbortController();
   const binding = bindService(
@@ -118,10 +140,8 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
     }),
     { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [] },
   );
-  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
-  server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
+  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding], shutdown: shutdownController });
 
-  subscribed.catch((error: unknown) => logger.error({ err: error }, 'cannot subscribe'));
   serveWhileReady(server, [redis, subscriber], [subscribed]);
   logger.info({ replica: replicaId }, 'config-push started: waiting for the push lease');
 
@@ -133,6 +153,7 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
       await lease.stop();
       await stopping;
       await feed.close();
+      await nodeEvents.close();
       pool.close();
       await alerts.close(1_000);
       // Closing the subscriber connection ends its subscriptions (an UNSUBSCRIBE would wait for a Redis that may be gone).

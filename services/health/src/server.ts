@@ -107,8 +107,7 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
     },
   );
 
-  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
-  server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
+  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding], shutdown: shutdownController });
   const poll = PeriodicPoll({
     redis,
     runner,

@@ -51,8 +51,7 @@ export async function startRegistry(config: RegistryConfig, logger: Logger, toke
       WatchInstances: [],
     },
   );
-  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding] });
-  server.shutdownSignal.addEventListener('abort', () => shutdownController.abort());
+  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding], shutdown: shutdownController });
 
   const evictor = Evictor({
     redis,

@@ -38,6 +38,11 @@ export async function startGrpcServer(options: {
   logger: Logger;
   tokens: TokenTable | undefined;
   bindings: readonly ServiceBinding[];
+  /**
+   * Aborted when shutdown starts. Pass the controller whose signal the bindings'
+   * streams already watch (they are built before the server); default a new one.
+   */
+  shutdown?: AbortController;
 }): Promise<GrpcServer> {
   const { logger, bindings } = options;
   const methodRoles = new Map<string, readonly Role[]>();
@@ -69,7 +74,7 @@ export async function startGrpcServer(options: {
   setServing(false);
 
   const port = await server.listen(options.listen);
-  const shutdownController = new AbortController();
+  const shutdownController = options.shutdown ?? new AbortController();
   logger.info({ listen: options.listen, port, services: serviceNames, auth: options.tokens ? 'required' : 'DISABLED' }, 'grpc server listening');
 
   return {

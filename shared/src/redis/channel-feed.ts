@@ -20,11 +20,13 @@ export type ChannelFeed<Event> = {
 export function ChannelFeed<Event>(options: {
   name: string;
   subscriber: Redis;
-  redis: Redis;
+  /** The command connection the poll reads with. */
+  redis?: Redis;
   /** Channel → parser of its messages (undefined for an unreadable message). */
   channels: Readonly<Record<string, (message: string) => Event | undefined>>;
-  poll: (redis: Redis) => Promise<Event>;
-  pollIntervalMs: number;
+  /** Read (revision counters) every `pollIntervalMs` while anyone listens; none when absent. */
+  poll?: (redis: Redis) => Promise<Event>;
+  pollIntervalMs?: number;
   logger: Logger;
 }): ChannelFeed<Event> {
   const { subscriber, logger } = options;
@@ -41,14 +43,17 @@ export function ChannelFeed<Event>(options: {
   });
   const subscribed = subscriber.subscribe(...Object.keys(options.channels)).then(() => undefined);
   subscribed.catch((error: unknown) => logger.error({ err: error, feed: options.name }, 'cannot subscribe'));
-  const poll = BackgroundLoop({
-    name: `${options.name}-poll`,
-    intervalMs: options.pollIntervalMs,
-    logger,
-    round: async () => {
-      if (listeners.size > 0) emit(await options.poll(options.redis));
-    },
-  });
+  const { poll } = options;
+  const polling = poll
+    ? BackgroundLoop({
+        name: `${options.name}-poll`,
+        intervalMs: options.pollIntervalMs ?? 2_000,
+        logger,
+        round: async () => {
+          if (listeners.size > 0) emit(await poll(options.redis!));
+        },
+      })
+    : undefined;
   return {
     subscribed,
     listen(listener) {
@@ -56,7 +61,7 @@ export function ChannelFeed<Event>(options: {
       return () => listeners.delete(listener);
     },
     async close() {
-      await poll.stop();
+      await polling?.stop();
       listeners.clear();
     },
   };
