@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RedisKeys } from '@gateway/shared';
@@ -20,12 +20,15 @@ describe('config-push: a stalled leader whose apply lands late', () => {
   let world: PushWorld;
   let slow: ServiceProcess;
   let fast: ServiceProcess | undefined;
+  let startedLog = '';
   before(async () => {
     world = await startPushWorld();
     const dir = tempDir('late-apply');
     chmodSync(dir, 0o755);
     const late = join(dir, 'late-apply');
-    writeFileSync(late, `#!/bin/sh\nsleep ${LATE_BY_S}\nexec ${APPLY_SCRIPT} "$@"\n`, { mode: 0o755 });
+    startedLog = join(dir, 'started');
+    // Notes each command it was given (so the test knows the apply itself is under way), then runs it late.
+    writeFileSync(late, `#!/bin/sh\necho "$*" >> ${startedLog}\nsleep ${LATE_BY_S}\nexec ${APPLY_SCRIPT} "$@"\n`, { mode: 0o755 });
     const env = (name: string, extra: Record<string, string> = {}) =>
       configPushEnv(world.redis.url, world.privateKeyPath, { CONFIG_PUSH_REPLICA_ID: name, CONFIG_PUSH_LEASE_TTL: `${LEASE_TTL_MS}ms`, CONFIG_PUSH_NODE_TIMEOUT: '30s', LOG_LEVEL: 'info', ...extra });
     slow = await startServiceProcess({ name: 'replica-slow', entry: CONFIG_PUSH_ENTRY, env: env('replica-slow', { CONFIG_PUSH_REMOTE_COMMAND: late }) });
@@ -44,11 +47,11 @@ describe('config-push: a stalled leader whose apply lands late', () => {
   });
 
   it('the node refuses the late, older revision and never goes back', async () => {
-    const sessions = () => world.nodes.map((node) => (node.sshd.process!.output().match(/Starting session: command/g) ?? []).length);
-    const before = sessions();
     const older = await world.register('default', 21_001);
-    // The slow leader's commands have reached both nodes (each will run LATE_BY_S s later): freeze it.
-    await waitFor('the slow leader to start its apply on both nodes', () => sessions().every((count, index) => count > before[index]!), { timeoutMs: 10_000 });
+    const lateApplies = () =>
+      (existsSync(startedLog) ? readFileSync(startedLog, 'utf8') : '').split('\n').filter((line) => line.startsWith(`apply `) && line.split(' ')[2] === String(older));
+    // The slow leader's applies of `older` have reached both nodes (each runs LATE_BY_S s later): freeze it.
+    await waitFor('the slow leader to start its apply on both nodes', () => lateApplies().length >= world.nodes.length, { timeoutMs: 10_000 });
     process.kill(slow.process.pid, 'SIGSTOP');
     const frozenAt = performance.now();
     await waitFor('the fast replica to take over', async () => (await world.redis.client.get(RedisKeys.pushLeader))?.startsWith('replica-fast|'), { timeoutMs: LEASE_TTL_MS * 3 });
