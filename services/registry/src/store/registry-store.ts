@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import {
   canonicalSpecJson,
-  decodeStoredInstance,
   deregisterInstanceScript,
   heartbeatInstanceScript,
   RedisChannels,
@@ -11,6 +10,7 @@ import {
   instanceId,
   type InstanceSpecData,
   type LeasedInstance,
+  type StoredInstance,
 } from '@gateway/shared';
 
 export type RegisterOutcome = 'registered' | 'updated' | 'unchanged';
@@ -46,12 +46,18 @@ export function RegistryStore(redis: Redis): RegistryStore {
         [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
         [id, specJson, specFingerprint(specJson), leaseMs, RedisChannels.instanceChanges],
       )) as [number, string, number, number];
-      const stored = decodeStoredInstance(id, reply[1]);
-      return {
-        outcome: OUTCOMES[reply[0]]!,
-        instance: { ...stored, leaseExpireTime: reply[3] },
-        revision: reply[2],
+      // The spec was validated just now: take only what the script decided from its reply.
+      const written = JSON.parse(reply[1]) as Pick<StoredInstance, 'revision' | 'registerTime' | 'leaseMs' | 'fingerprint'>;
+      const instance: LeasedInstance = {
+        id,
+        spec,
+        revision: written.revision,
+        registerTime: written.registerTime,
+        leaseMs: written.leaseMs,
+        fingerprint: written.fingerprint,
+        leaseExpireTime: reply[3],
       };
+      return { outcome: OUTCOMES[reply[0]]!, instance, revision: reply[2] };
     },
 
     async heartbeat(id) {
