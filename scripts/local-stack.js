@@ -19,28 +19,59 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = (service) => join(root, 'services', service, 'dist', 'src', 'main.js');
 for (const service of ['registry', 'health', 'config-push']) {
   if (!existsSync(entry(service))) {
-    console.error(`local-stack: ${entry(service)} is missing: run \`npm run setup\` (or \`npm run build\`) first`);
+    console.error(
+      `local-stack: ${entry(service)} is missing: run \`npm run setup\` (or \`npm run build\`) first`,
+    );
     process.exit(1);
   }
 }
-const { APPLY_SCRIPT, freePort, startGatewayNode, startProcess, startRedisServer, startServiceProcess, waitFor } = await import(
-  join(root, 'shared', 'dist', 'src', 'testing', 'index.js')
-);
+const {
+  APPLY_SCRIPT,
+  freePort,
+  startGatewayNode,
+  startProcess,
+  startRedisServer,
+  startServiceProcess,
+  waitFor,
+} = await import(join(root, 'shared', 'dist', 'src', 'testing', 'index.js'));
 
 const stateDir = join(root, '.local-stack');
 mkdirSync(stateDir, { recursive: true });
-const tokens = Object.fromEntries(['admin', 'core', 'sdk'].map((role) => [role, randomBytes(18).toString('base64url')]));
+const tokens = Object.fromEntries(
+  ['admin', 'core', 'sdk'].map((role) => [role, randomBytes(18).toString('base64url')]),
+);
 const tokensFile = join(stateDir, 'tokens');
-writeFileSync(tokensFile, Object.entries(tokens).map(([role, token]) => `${role}:${token}`).join('\n') + '\n', { mode: 0o600 });
+writeFileSync(
+  tokensFile,
+  Object.entries(tokens)
+    .map(([role, token]) => `${role}:${token}`)
+    .join('\n') + '\n',
+  { mode: 0o600 },
+);
 
 // config-push's SSH identity and the host keys it trusts (empty until nodes are added).
 const sshKey = join(stateDir, 'id_ed25519');
-if (!existsSync(sshKey)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gateway-config-push', '-f', sshKey]);
+if (!existsSync(sshKey))
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'gateway-config-push',
+    '-f',
+    sshKey,
+  ]);
 const knownHosts = join(stateDir, 'known_hosts');
 if (!existsSync(knownHosts)) writeFileSync(knownHosts, '');
 
 const redis = await startRedisServer();
-const common = { REDIS_URL: redis.url, GATEWAY_TOKENS_FILE: tokensFile, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+const common = {
+  REDIS_URL: redis.url,
+  GATEWAY_TOKENS_FILE: tokensFile,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+};
 const services = [];
 const stopAll = async () => {
   await Promise.all(services.reverse().map((service) => service.stop(6_000)));
@@ -53,12 +84,17 @@ try {
     const service = await startServiceProcess({
       name,
       entry: entry(name),
-      env: { ...common, ...(name === 'config-push' ? {
+      env: {
+        ...common,
+        ...(name === 'config-push'
+          ? {
               CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: sshKey,
               CONFIG_PUSH_KNOWN_HOSTS_FILE: knownHosts,
               // The local nodes log in their sshd's own user and run the shipped script directly (no sudo).
               CONFIG_PUSH_REMOTE_COMMAND: APPLY_SCRIPT,
-            } : {}) },
+            }
+          : {}),
+      },
       port,
       ownProcessGroup: true,
     });
@@ -73,7 +109,8 @@ try {
 }
 
 const dataPlane = process.getuid?.() === 0 && process.env.LOCAL_STACK_NODES !== '0';
-let nodeLines = '  (no Nginx nodes: run as root for the local data plane; LOCAL_STACK_NODES=0 skips it)';
+let nodeLines =
+  '  (no Nginx nodes: run as root for the local data plane; LOCAL_STACK_NODES=0 skips it)';
 if (dataPlane) {
   try {
     nodeLines = await startDataPlane();
@@ -107,35 +144,69 @@ async function startDataPlane() {
   const publicKey = readFileSync(`${sshKey}.pub`, 'utf8').trim();
   const lines = [];
   const channel = createChannel('127.0.0.1:50052');
-  const health = createClient(NodeHealthServiceDefinition, channel, { '*': { metadata: Metadata({ authorization: `Bearer ${tokens.admin}` }) } });
+  const health = createClient(NodeHealthServiceDefinition, channel, {
+    '*': { metadata: Metadata({ authorization: `Bearer ${tokens.admin}` }) },
+  });
   try {
     for (const ip of ['127.0.0.2', '127.0.0.3']) {
       const node = await startGatewayNode(ip, publicKey);
       services.unshift({ stop: () => node.stop() });
       const spec = node.spec();
       await health.addNode({
-        node: { ip: spec.ip, healthUrl: spec.healthUrl, ssh: { host: spec.ssh.host, port: spec.ssh.port, user: spec.ssh.user, hostKey: spec.ssh.hostKey ?? '' }, configPath: spec.configPath, label: `local-${ip}` },
+        node: {
+          ip: spec.ip,
+          healthUrl: spec.healthUrl,
+          ssh: {
+            host: spec.ssh.host,
+            port: spec.ssh.port,
+            user: spec.ssh.user,
+            hostKey: spec.ssh.hostKey ?? '',
+          },
+          configPath: spec.configPath,
+          label: `local-${ip}`,
+        },
       });
-      lines.push(`  nginx node   http://${ip}:${node.nginx.port}/   (ssh ${ip}:${node.sshd.port}; rendered file ${node.livePath})`);
+      lines.push(
+        `  nginx node   http://${ip}:${node.nginx.port}/   (ssh ${ip}:${node.sshd.port}; rendered file ${node.livePath})`,
+      );
     }
   } finally {
     channel.close();
   }
   for (const id of ['core-1', 'core-2']) {
     const port = await freePort();
-    const core = startProcess(`gateway-core:${id}`, process.execPath, [join(root, 'examples', 'gateway-core', 'dist', 'src', 'main.js')], {
-      env: { PATH: process.env.PATH ?? '', CORE_LISTEN: `127.0.0.1:${port}`, CORE_ID: id, REGISTRY_ADDRESSES: '127.0.0.1:50051', GATEWAY_CORE_TOKEN: tokens.core },
-      ownProcessGroup: true,
-    });
+    const core = startProcess(
+      `gateway-core:${id}`,
+      process.execPath,
+      [join(root, 'examples', 'gateway-core', 'dist', 'src', 'main.js')],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          CORE_LISTEN: `127.0.0.1:${port}`,
+          CORE_ID: id,
+          REGISTRY_ADDRESSES: '127.0.0.1:50051',
+          GATEWAY_CORE_TOKEN: tokens.core,
+        },
+        ownProcessGroup: true,
+      },
+    );
     services.unshift({ stop: () => core.stop('SIGTERM', 10_000) });
     core.child.stdout.on('data', (chunk) => process.stdout.write(prefix(id, chunk)));
     core.child.stderr.on('data', (chunk) => process.stderr.write(prefix(id, chunk)));
-    await waitFor(`${id} to register`, () => /registrar: registered/.test(core.output()), { timeoutMs: 15_000 });
+    await waitFor(`${id} to register`, () => /registrar: registered/.test(core.output()), {
+      timeoutMs: 15_000,
+    });
     lines.push(`  core         http://127.0.0.1:${port}/   (${id}, registered in group default)`);
   }
   const first = lines[0].match(/http:\/\/[^ ]+/)[0];
-  await waitFor('the nodes to route to the cores', async () => (await fetch(first, { signal: AbortSignal.timeout(1_000) })).ok, { timeoutMs: 20_000, intervalMs: 200 });
-  lines.push(`  try: curl ${first}   (answered by a core, through nginx, with the upstream config-push rendered)`);
+  await waitFor(
+    'the nodes to route to the cores',
+    async () => (await fetch(first, { signal: AbortSignal.timeout(1_000) })).ok,
+    { timeoutMs: 20_000, intervalMs: 200 },
+  );
+  lines.push(
+    `  try: curl ${first}   (answered by a core, through nginx, with the upstream config-push rendered)`,
+  );
   return lines.join('\n');
 }
 
@@ -145,7 +216,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (stopping) process.exit(130);
     stopping = true;
     console.log('local-stack: stopping');
-    stopAll().then(() => process.exit(0), () => process.exit(1));
+    stopAll().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   });
 }
 

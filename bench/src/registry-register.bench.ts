@@ -48,22 +48,51 @@ const registry = await startServiceProcess({
   env: { REDIS_URL: redis.url, GATEWAY_TOKENS: `core:${TOKEN}`, LOG_LEVEL: 'warn' },
 });
 const channel = createChannel(registry.address);
-const client = createClient(RegistryServiceDefinition, channel, { '*': { metadata: Metadata({ authorization: `Bearer ${TOKEN}` }) } });
+const client = createClient(RegistryServiceDefinition, channel, {
+  '*': { metadata: Metadata({ authorization: `Bearer ${TOKEN}` }) },
+});
 
 const specFor = (group: string, i: number) =>
-  checkInstanceSpec({ group, host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: 8080, weight: 1, backup: false, adminState: 'enabled', metadata: {} }, 'bench');
+  checkInstanceSpec(
+    {
+      group,
+      host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      port: 8080,
+      weight: 1,
+      backup: false,
+      adminState: 'enabled',
+      metadata: {},
+    },
+    'bench',
+  );
 
 // Warm up both paths (JIT, connections, script cache).
-await rate(500, (i) => client.register({ instance: { ...specFor('warm', i), failTimeout: undefined, adminState: 0 } }));
+await rate(500, (i) =>
+  client.register({ instance: { ...specFor('warm', i), failTimeout: undefined, adminState: 0 } }),
+);
 
 const floorRegister = await rate(OPERATIONS, (i) => {
   const spec = specFor('floor', i);
   const json = canonicalSpecJson(spec);
-  return registerInstanceScript.run(redis.client, [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision], [instanceId(spec), json, specFingerprint(json), 15_000, RedisChannels.instanceChanges]);
+  return registerInstanceScript.run(
+    redis.client,
+    [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
+    [instanceId(spec), json, specFingerprint(json), 15_000, RedisChannels.instanceChanges],
+  );
 });
-const registryRegister = await rate(OPERATIONS, (i) => client.register({ instance: { ...specFor('served', i), failTimeout: undefined, adminState: 0 } }));
-const floorHeartbeat = await rate(OPERATIONS, (i) => heartbeatInstanceScript.run(redis.client, [RedisKeys.instances, RedisKeys.instanceLeases], [instanceId(specFor('floor', i))]));
-const registryHeartbeat = await rate(OPERATIONS, (i) => client.heartbeat({ instanceId: instanceId(specFor('served', i)) }));
+const registryRegister = await rate(OPERATIONS, (i) =>
+  client.register({ instance: { ...specFor('served', i), failTimeout: undefined, adminState: 0 } }),
+);
+const floorHeartbeat = await rate(OPERATIONS, (i) =>
+  heartbeatInstanceScript.run(
+    redis.client,
+    [RedisKeys.instances, RedisKeys.instanceLeases],
+    [instanceId(specFor('floor', i))],
+  ),
+);
+const registryHeartbeat = await rate(OPERATIONS, (i) =>
+  client.heartbeat({ instanceId: instanceId(specFor('served', i)) }),
+);
 
 channel.close();
 await registry.stop();
@@ -73,12 +102,25 @@ const results = {
   date: new Date().toISOString(),
   concurrency: CONCURRENCY,
   operations: OPERATIONS,
-  register: { floorPerSecond: Math.round(floorRegister), registryPerSecond: Math.round(registryRegister), ratio: registryRegister / floorRegister },
-  heartbeat: { floorPerSecond: Math.round(floorHeartbeat), registryPerSecond: Math.round(registryHeartbeat), ratio: registryHeartbeat / floorHeartbeat },
+  register: {
+    floorPerSecond: Math.round(floorRegister),
+    registryPerSecond: Math.round(registryRegister),
+    ratio: registryRegister / floorRegister,
+  },
+  heartbeat: {
+    floorPerSecond: Math.round(floorHeartbeat),
+    registryPerSecond: Math.round(registryHeartbeat),
+    ratio: registryHeartbeat / floorHeartbeat,
+  },
   targetRatio: TARGET_RATIO,
 };
-writeFileSync(new URL('../../results/registry.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(
+  new URL('../../results/registry.json', import.meta.url),
+  JSON.stringify(results, null, 2) + '\n',
+);
 console.log(JSON.stringify(results, null, 2));
 const failed = [results.register, results.heartbeat].some((result) => result.ratio < TARGET_RATIO);
-console.log(failed ? `FAIL: a ratio is below ${TARGET_RATIO}` : `ok: both ratios ≥ ${TARGET_RATIO}`);
+console.log(
+  failed ? `FAIL: a ratio is below ${TARGET_RATIO}` : `ok: both ratios ≥ ${TARGET_RATIO}`,
+);
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, RedisKeys, tokenTableFromConfig } from '@gateway/shared';
-import { freePort, startRedisServer, waitFor, type RedisServerHandle } from '@gateway/shared/testing';
+import {
+  freePort,
+  startRedisServer,
+  waitFor,
+  type RedisServerHandle,
+} from '@gateway/shared/testing';
 import { loadRegistryConfig, startRegistry, type RunningRegistry } from '@gateway/registry';
 import { Registrar, type RegistrarEvent } from '../src/index.js';
 
@@ -14,7 +19,11 @@ async function registryOn(redisUrl: string, listen: string): Promise<RunningRegi
     GATEWAY_TOKENS: `core:${CORE_TOKEN}`,
     REGISTRY_EVICTION_INTERVAL: '100ms',
   });
-  return await startRegistry(config, createLogger('registry', 'silent'), tokenTableFromConfig(config));
+  return await startRegistry(
+    config,
+    createLogger('registry', 'silent'),
+    tokenTableFromConfig(config),
+  );
 }
 
 describe('sdk registrar against a real registry and redis-server', () => {
@@ -36,7 +45,13 @@ describe('sdk registrar against a real registry and redis-server', () => {
     const registrar = Registrar({
       registries: [address],
       token: CORE_TOKEN,
-      instance: { group: 'default', host: '127.0.0.1', port: 18080, weight: 2, metadata: { version: '1.2.3' } },
+      instance: {
+        group: 'default',
+        host: '127.0.0.1',
+        port: 18080,
+        weight: 2,
+        metadata: { version: '1.2.3' },
+      },
       leaseSeconds: 2,
       heartbeatIntervalMs: 200,
       onEvent: (event) => events.push(event),
@@ -49,11 +64,23 @@ describe('sdk registrar against a real registry and redis-server', () => {
     assert.equal(stored.leaseMs, 2000);
 
     const firstExpiry = Number(await redis.client.zscore(RedisKeys.instanceLeases, id));
-    await waitFor('a heartbeat to push the lease further', async () => Number(await redis.client.zscore(RedisKeys.instanceLeases, id)) > firstExpiry + 300, { timeoutMs: 5_000 });
+    await waitFor(
+      'a heartbeat to push the lease further',
+      async () =>
+        Number(await redis.client.zscore(RedisKeys.instanceLeases, id)) > firstExpiry + 300,
+      { timeoutMs: 5_000 },
+    );
 
     await redis.client.flushall();
-    await waitFor('the registrar to register again after NOT_FOUND', async () => (await redis.client.hexists(RedisKeys.instances, id)) === 1, { timeoutMs: 5_000 });
-    assert.ok(events.some((event) => event.type === 'lost'), 'the loss was reported');
+    await waitFor(
+      'the registrar to register again after NOT_FOUND',
+      async () => (await redis.client.hexists(RedisKeys.instances, id)) === 1,
+      { timeoutMs: 5_000 },
+    );
+    assert.ok(
+      events.some((event) => event.type === 'lost'),
+      'the loss was reported',
+    );
     assert.equal(events.filter((event) => event.type === 'registered').length, 2);
 
     await registrar.stop();
@@ -79,9 +106,15 @@ describe('sdk registrar against a real registry and redis-server', () => {
       onEvent: (event) => events.push(event),
     });
     registrar.start();
-    await waitFor('a few failed attempts on both addresses', () => events.filter((event) => event.type === 'call-failed').length >= 4, { timeoutMs: 10_000 });
+    await waitFor(
+      'a few failed attempts on both addresses',
+      () => events.filter((event) => event.type === 'call-failed').length >= 4,
+      { timeoutMs: 10_000 },
+    );
     assert.equal(registrar.state, 'registering');
-    const failedOn = new Set(events.flatMap((event) => (event.type === 'call-failed' ? [event.registry] : [])));
+    const failedOn = new Set(
+      events.flatMap((event) => (event.type === 'call-failed' ? [event.registry] : [])),
+    );
     assert.deepEqual(failedOn, new Set([deadAddress, laterAddress]), 'tried both replicas');
 
     const second = await registryOn(redis.url, laterAddress);

@@ -2,18 +2,33 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { FailureKind } from '@gateway/proto/health';
 import { SendClient, SendError, type SendClientOptions } from '../src/index.js';
-import { answering, hanging, httpServer, refusingAddress, resetting } from './send-support/http-behaviours.js';
+import {
+  answering,
+  hanging,
+  httpServer,
+  refusingAddress,
+  resetting,
+} from './send-support/http-behaviours.js';
 import { SDK_TOKEN, startReportCenter, type ReportCenter } from './send-support/report-center.js';
 
 const noRetry = { maxAttempts: 1 };
 
-function clientFor(baseUrl: string, center: ReportCenter, extra: Partial<SendClientOptions> = {}): SendClient {
+function clientFor(
+  baseUrl: string,
+  center: ReportCenter,
+  extra: Partial<SendClientOptions> = {},
+): SendClient {
   return SendClient({
     baseUrl,
     retry: noRetry,
     requestTimeoutMs: 300,
     connectTimeoutMs: 300,
-    suspect: { centers: [center.address], token: SDK_TOKEN, reporter: 'send-failures-test', minIntervalMs: 0 },
+    suspect: {
+      centers: [center.address],
+      token: SDK_TOKEN,
+      reporter: 'send-failures-test',
+      minIntervalMs: 0,
+    },
     ...extra,
   });
 }
@@ -102,7 +117,12 @@ describe('send client: which failures count toward a suspect report (real local 
     const client = track(clientFor(vip.url, center));
     const outcomes: string[] = [];
     for (let i = 0; i < 5; i++) {
-      outcomes.push(await client.get('/x').then((r) => String(r.statusCode), (e: SendError) => e.kind));
+      outcomes.push(
+        await client.get('/x').then(
+          (r) => String(r.statusCode),
+          (e: SendError) => e.kind,
+        ),
+      );
     }
     assert.deepEqual(outcomes, ['reset', 'reset', '200', 'reset', 'reset']);
     await client.reportsIdle();

@@ -40,14 +40,32 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
       events.push('call-settled');
     }
     // Calls 4-6 came while the report to the hung center was in flight: all settled before it ended.
-    await waitFor('the report to the hung center to time out', () => outcomes.some((o) => o.result === 'failed'), { timeoutMs: 10_000 });
+    await waitFor(
+      'the report to the hung center to time out',
+      () => outcomes.some((o) => o.result === 'failed'),
+      { timeoutMs: 10_000 },
+    );
     const firstReportEnd = events.indexOf('report:failed');
-    assert.equal(events.slice(0, firstReportEnd).filter((e) => e === 'call-settled').length, 6, `order: ${events.join(', ')}`);
+    assert.equal(
+      events.slice(0, firstReportEnd).filter((e) => e === 'call-settled').length,
+      6,
+      `order: ${events.join(', ')}`,
+    );
     assert.ok(center.connections() >= 1, 'the report did reach the hung center');
     const failed = outcomes.find((o) => o.result === 'failed');
-    assert.ok(failed && failed.result === 'failed' && failed.durationMs >= 1_400, 'it waited for its own deadline, not the caller');
-    console.log(`# caller latencies while the center hangs (ms): ${latencies.map((l) => l.toFixed(1)).join(', ')}; report gave up after ${failed.durationMs.toFixed(0)} ms`);
-    assert.deepEqual(client.stats().suspectReports, { sent: 0, failed: 1, rateLimited: 0, inFlightSkipped: 3 });
+    assert.ok(
+      failed && failed.result === 'failed' && failed.durationMs >= 1_400,
+      'it waited for its own deadline, not the caller',
+    );
+    console.log(
+      `# caller latencies while the center hangs (ms): ${latencies.map((l) => l.toFixed(1)).join(', ')}; report gave up after ${failed.durationMs.toFixed(0)} ms`,
+    );
+    assert.deepEqual(client.stats().suspectReports, {
+      sent: 0,
+      failed: 1,
+      rateLimited: 0,
+      inFlightSkipped: 3,
+    });
   });
 
   it('the rate limit holds: 40 failures in a burst send one report; another goes once the interval has passed', async () => {
@@ -57,7 +75,12 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
     const client = SendClient({
       baseUrl: vip.url,
       retry: { maxAttempts: 1 },
-      suspect: { centers: [center.address], token: SDK_TOKEN, reporter: 'rate-test', minIntervalMs: 800 },
+      suspect: {
+        centers: [center.address],
+        token: SDK_TOKEN,
+        reporter: 'rate-test',
+        minIntervalMs: 800,
+      },
     });
     closers.push(() => client.close());
     const burstStarted = performance.now();
@@ -66,11 +89,20 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
     await client.reportsIdle();
     if (burstMs < 800) assert.equal(center.reports.length, 1, 'one report for the whole burst');
     const stats = client.stats().suspectReports!;
-    assert.equal(stats.sent + stats.rateLimited + stats.inFlightSkipped, 38, 'failures 3..40 each asked for a report');
-    assert.ok(center.reports.length <= Math.ceil(burstMs / 800), `${center.reports.length} reports in ${burstMs.toFixed(0)} ms`);
+    assert.equal(
+      stats.sent + stats.rateLimited + stats.inFlightSkipped,
+      38,
+      'failures 3..40 each asked for a report',
+    );
+    assert.ok(
+      center.reports.length <= Math.ceil(burstMs / 800),
+      `${center.reports.length} reports in ${burstMs.toFixed(0)} ms`,
+    );
     const before = center.reports.length;
     const lastReport = center.reports.at(-1)!.at;
-    await waitFor('the rate-limit interval to pass', () => performance.now() - lastReport > 850, { timeoutMs: 5_000 });
+    await waitFor('the rate-limit interval to pass', () => performance.now() - lastReport > 850, {
+      timeoutMs: 5_000,
+    });
     await assert.rejects(client.get('/'), SendError);
     await client.reportsIdle();
     assert.equal(center.reports.length, before + 1);
@@ -80,7 +112,10 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
   it('reports go round robin over the centers and fail over past a dead one', async () => {
     const a = await startReportCenter();
     const b = await startReportCenter();
-    closers.push(() => a.close(), () => b.close());
+    closers.push(
+      () => a.close(),
+      () => b.close(),
+    );
     const dead = await refusingAddress();
     const vip = await refusingAddress();
     const client = SendClient({
@@ -103,7 +138,12 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
     // Starts: a, dead→b, b, a, dead→b, b.
     assert.equal(a.reports.length, 2);
     assert.equal(b.reports.length, 4);
-    assert.deepEqual(client.stats().suspectReports, { sent: 6, failed: 0, rateLimited: 0, inFlightSkipped: 0 });
+    assert.deepEqual(client.stats().suspectReports, {
+      sent: 6,
+      failed: 0,
+      rateLimited: 0,
+      inFlightSkipped: 0,
+    });
   });
 
   it('a rejected token is a failed report, never an error for the caller', async () => {
@@ -114,10 +154,19 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
     const client = SendClient({
       baseUrl: vip.url,
       retry: { maxAttempts: 1 },
-      suspect: { centers: [center.address], token: 'wrong-token-0123456789', reporter: 'auth-test', onOutcome: (o) => outcomes.push(o) },
+      suspect: {
+        centers: [center.address],
+        token: 'wrong-token-0123456789',
+        reporter: 'auth-test',
+        onOutcome: (o) => outcomes.push(o),
+      },
     });
     closers.push(() => client.close());
-    for (let i = 0; i < 3; i++) await assert.rejects(client.get('/'), (e: unknown) => e instanceof SendError && e.kind === 'refused');
+    for (let i = 0; i < 3; i++)
+      await assert.rejects(
+        client.get('/'),
+        (e: unknown) => e instanceof SendError && e.kind === 'refused',
+      );
     await client.reportsIdle();
     assert.equal(outcomes.length, 1);
     const outcome = outcomes[0]!;

@@ -12,7 +12,9 @@ describe('send client: retries of idempotent requests (real local servers)', () 
   });
 
   it('retries a GET through two resets and succeeds on the third attempt', async () => {
-    const vip = await httpServer((_req, res, hit) => (hit <= 2 ? res.socket?.resetAndDestroy() : res.end('third time')));
+    const vip = await httpServer((_req, res, hit) =>
+      hit <= 2 ? res.socket?.resetAndDestroy() : res.end('third time'),
+    );
     closers.push(() => vip.close());
     const client = SendClient({ baseUrl: vip.url, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
     closers.push(() => client.close());
@@ -25,17 +27,27 @@ describe('send client: retries of idempotent requests (real local servers)', () 
   });
 
   it('never retries a POST unless the caller marks it idempotent', async () => {
-    const vip = await httpServer((_req, res, hit) => (hit === 1 || hit === 2 ? res.socket?.resetAndDestroy() : res.end('created')));
+    const vip = await httpServer((_req, res, hit) =>
+      hit === 1 || hit === 2 ? res.socket?.resetAndDestroy() : res.end('created'),
+    );
     closers.push(() => vip.close());
     const client = SendClient({ baseUrl: vip.url, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
     closers.push(() => client.close());
-    await assert.rejects(client.request({ method: 'POST', path: '/orders', body: '{}' }), (error: unknown) => {
-      assert.ok(error instanceof SendError);
-      assert.equal(error.attempts, 1);
-      return true;
-    });
+    await assert.rejects(
+      client.request({ method: 'POST', path: '/orders', body: '{}' }),
+      (error: unknown) => {
+        assert.ok(error instanceof SendError);
+        assert.equal(error.attempts, 1);
+        return true;
+      },
+    );
     assert.equal(vip.hits(), 1);
-    const retried = await client.request({ method: 'POST', path: '/orders', body: '{}', idempotent: true });
+    const retried = await client.request({
+      method: 'POST',
+      path: '/orders',
+      body: '{}',
+      idempotent: true,
+    });
     assert.equal(retried.statusCode, 200);
     assert.equal(retried.attempts, 2);
   });
@@ -61,7 +73,10 @@ describe('send client: retries of idempotent requests (real local servers)', () 
 
   it('gives up with a SendError once the retry budget is spent', async () => {
     const vip = await refusingAddress();
-    const client = SendClient({ baseUrl: vip.url, retry: { budgetMs: 300, baseDelayMs: 20, maxDelayMs: 50 } });
+    const client = SendClient({
+      baseUrl: vip.url,
+      retry: { budgetMs: 300, baseDelayMs: 20, maxDelayMs: 50 },
+    });
     closers.push(() => client.close());
     await assert.rejects(client.get('/'), (error: unknown) => {
       assert.ok(error instanceof SendError);
@@ -73,14 +88,30 @@ describe('send client: retries of idempotent requests (real local servers)', () 
 
   it('backoff doubles, is capped, and is jittered between half and all of the step', () => {
     const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 800 };
-    assert.equal(backoffDelayMs(policy, 1, () => 0), 50);
-    assert.equal(backoffDelayMs(policy, 1, () => 1), 100);
-    assert.equal(backoffDelayMs(policy, 3, () => 1), 400);
-    assert.equal(backoffDelayMs(policy, 10, () => 1), 800);
-    assert.equal(backoffDelayMs(policy, 10, () => 0), 400);
+    assert.equal(
+      backoffDelayMs(policy, 1, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 1, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 3, () => 1),
+      400,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 10, () => 1),
+      800,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 10, () => 0),
+      400,
+    );
     // The default policy's retries span a VIP takeover (≈3.5 s) before the budget ends.
     let total = 0;
-    for (let retry = 1; retry < DEFAULT_RETRY_POLICY.maxAttempts; retry++) total += backoffDelayMs(DEFAULT_RETRY_POLICY, retry, () => 0);
+    for (let retry = 1; retry < DEFAULT_RETRY_POLICY.maxAttempts; retry++)
+      total += backoffDelayMs(DEFAULT_RETRY_POLICY, retry, () => 0);
     assert.ok(total >= 3_500, `minimum total backoff ${total} ms`);
     assert.ok(DEFAULT_RETRY_POLICY.budgetMs >= 4_000);
   });

@@ -4,7 +4,14 @@ export { isRole, ROLES, type Role } from './auth/roles.js';
 export { parseTokenList, TokenTable, tokenTableFromConfig } from './auth/token-table.js';
 export { commonConfigShape, type CommonConfig } from './config/common-config.js';
 export { CONFIG_ERROR_EXIT_CODE, ConfigError } from './config/config-error.js';
-export { durationMs, flag, fraction, integer, listenAddress, parseHostPort } from './config/env-types.js';
+export {
+  durationMs,
+  flag,
+  fraction,
+  integer,
+  listenAddress,
+  parseHostPort,
+} from './config/env-types.js';
 export { loadConfig, type Environment } from './config/load-config.js';
 export { authMiddleware } from './grpc/auth-middleware.js';
 export { errorMiddleware } from './grpc/error-middleware.js';
@@ -17,7 +24,12 @@ export { runService, type RunningService, type ServiceContext } from './process/
 export { RedisChannels, RedisKeys } from './redis/keys.js';
 export { ChannelFeed } from './redis/channel-feed.js';
 export { LuaScript } from './redis/lua-script.js';
-export { closeRedis, createRedisClient, isRedisUnavailable, type RedisConnectionConfig } from './redis/redis-client.js';
+export {
+  closeRedis,
+  createRedisClient,
+  isRedisUnavailable,
+  type RedisConnectionConfig,
+} from './redis/redis-client.js';
 export { acquirePushLeaseScript } from './redis/scripts/acquire-push-lease.js';
 export { deregisterInstanceScript } from './redis/scripts/deregister-instance.js';
 export { evictExpiredInstancesScript } from './redis/scripts/evict-expired-instances.js';
@@ -37,7 +49,11 @@ export { removeNodeScript } from './redis/scripts/remove-node.js';
 export { restartProbeWindowScript } from './redis/scripts/restart-probe-window.js';
 export { updateNodeScript } from './redis/scripts/update-node.js';
 export { decodeStoredInstance } from './registry/decode-stored-instance.js';
-export { CHANGE_TYPES, type ChangeTypeName, type InstanceChange } from './registry/instance-change.js';
+export {
+  CHANGE_TYPES,
+  type ChangeTypeName,
+  type InstanceChange,
+} from './registry/instance-change.js';
 export { instanceId, parseInstanceId } from './registry/instance-id.js';
 export {
   canonicalSpecJson,
@@ -47,10 +63,20 @@ export {
   specFingerprint,
   type InstanceSpecInput,
 } from './registry/instance-spec-rules.js';
-export type { AdminStateName, InstanceSpecData, LeasedInstance, StoredInstance } from './registry/instance.js';
+export type {
+  AdminStateName,
+  InstanceSpecData,
+  LeasedInstance,
+  StoredInstance,
+} from './registry/instance.js';
 export { readInstanceSnapshot, type InstanceSnapshot } from './registry/read-instance-snapshot.js';
 export { RegistryChangeFeed, type FeedEvent } from './registry/registry-change-feed.js';
-export { HEALTH_STATUSES, type HealthStatusName, type NodeSpecData, type SshEndpointData } from './nodes/node.js';
+export {
+  HEALTH_STATUSES,
+  type HealthStatusName,
+  type NodeSpecData,
+  type SshEndpointData,
+} from './nodes/node.js';
 export { checkNodeSpec, normalizeNodeIp, type NodeSpecInput } from './nodes/node-spec-rules.js';
 export { readNodesWithStatus, type NodeWithStatus } from './nodes/read-nodes.js';
 export { parseHealthChange, type HealthChange } from './nodes/health-change.js';

@@ -24,7 +24,10 @@ describe('test harness: startNginx', () => {
       await nginx.start();
       assert.equal((await get(`${nginx.url}/healthz`)).status, 200);
       await nginx.kill();
-      await assert.rejects(get(`${nginx.url}/healthz`), 'no orphaned worker keeps serving after kill()');
+      await assert.rejects(
+        get(`${nginx.url}/healthz`),
+        'no orphaned worker keeps serving after kill()',
+      );
       await nginx.start();
       assert.equal((await get(`${nginx.url}/healthz`)).status, 200);
     } finally {
@@ -33,7 +36,10 @@ describe('test harness: startNginx', () => {
   });
 
   it('reloads an included file, and reports a config nginx refuses', async () => {
-    const include = join(await import('node:os').then((os) => os.tmpdir()), `gateway-nginx-include-${process.pid}.conf`);
+    const include = join(
+      await import('node:os').then((os) => os.tmpdir()),
+      `gateway-nginx-include-${process.pid}.conf`,
+    );
     writeFileSync(include, 'location = /version { return 200 "v1"; }\n');
     const nginx = await startNginx({ host: '127.0.0.3', serverConfig: `include ${include};` });
     try {

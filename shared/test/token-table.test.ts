@@ -2,14 +2,26 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, commonConfigShape, loadConfig, parseTokenList, TokenTable, tokenTableFromConfig } from '../src/index.js';
+import {
+  ConfigError,
+  commonConfigShape,
+  loadConfig,
+  parseTokenList,
+  TokenTable,
+  tokenTableFromConfig,
+} from '../src/index.js';
 import { tempDir } from '../src/testing/index.js';
 
 const load = (env: Record<string, string>) => loadConfig(commonConfigShape('127.0.0.1:50051'), env);
 
 describe('bearer token table', () => {
   it('maps each token to its role and nothing else', () => {
-    const table = TokenTable(parseTokenList('admin:aaaaaaaaaaaaaaaa, core:bbbbbbbbbbbbbbbb\nsdk:cccccccccccccccc # the SDK', 'GATEWAY_TOKENS'));
+    const table = TokenTable(
+      parseTokenList(
+        'admin:aaaaaaaaaaaaaaaa, core:bbbbbbbbbbbbbbbb\nsdk:cccccccccccccccc # the SDK',
+        'GATEWAY_TOKENS',
+      ),
+    );
     assert.equal(table.size, 3);
     assert.equal(table.roleOf('aaaaaaaaaaaaaaaa'), 'admin');
     assert.equal(table.roleOf('bbbbbbbbbbbbbbbb'), 'core');
@@ -19,16 +31,31 @@ describe('bearer token table', () => {
   });
 
   it('rejects unknown roles and short tokens, naming the variable', () => {
-    assert.throws(() => parseTokenList('root:aaaaaaaaaaaaaaaa', 'GATEWAY_TOKENS'), (error: ConfigError) => error.variable === 'GATEWAY_TOKENS');
+    assert.throws(
+      () => parseTokenList('root:aaaaaaaaaaaaaaaa', 'GATEWAY_TOKENS'),
+      (error: ConfigError) => error.variable === 'GATEWAY_TOKENS',
+    );
     assert.throws(() => parseTokenList('core:short', 'GATEWAY_TOKENS'), /at least 16 characters/);
   });
 
   it('reads GATEWAY_TOKENS_FILE, refuses both sources at once, and is never off silently', () => {
     const file = join(tempDir('tokens'), 'tokens');
     writeFileSync(file, '# tokens\nadmin:ffffffffffffffff\n');
-    assert.equal(tokenTableFromConfig(load({ GATEWAY_TOKENS_FILE: file }))?.roleOf('ffffffffffffffff'), 'admin');
-    assert.throws(() => tokenTableFromConfig(load({ GATEWAY_TOKENS_FILE: file, GATEWAY_TOKENS: 'admin:ffffffffffffffff' })), /not both/);
-    assert.throws(() => tokenTableFromConfig(load({ GATEWAY_TOKENS_FILE: '/nonexistent/tokens' })), /cannot read/);
+    assert.equal(
+      tokenTableFromConfig(load({ GATEWAY_TOKENS_FILE: file }))?.roleOf('ffffffffffffffff'),
+      'admin',
+    );
+    assert.throws(
+      () =>
+        tokenTableFromConfig(
+          load({ GATEWAY_TOKENS_FILE: file, GATEWAY_TOKENS: 'admin:ffffffffffffffff' }),
+        ),
+      /not both/,
+    );
+    assert.throws(
+      () => tokenTableFromConfig(load({ GATEWAY_TOKENS_FILE: '/nonexistent/tokens' })),
+      /cannot read/,
+    );
     assert.throws(() => tokenTableFromConfig(load({})), /no tokens configured/);
     assert.equal(tokenTableFromConfig(load({ GATEWAY_AUTH: 'disabled' })), undefined);
   });
@@ -44,9 +71,18 @@ describe('configuration loading', () => {
   });
 
   it('names the variable and why', () => {
-    assert.throws(() => load({ REDIS_COMMAND_TIMEOUT: '5 minutes' }), /REDIS_COMMAND_TIMEOUT: "5 minutes" is not a duration/);
+    assert.throws(
+      () => load({ REDIS_COMMAND_TIMEOUT: '5 minutes' }),
+      /REDIS_COMMAND_TIMEOUT: "5 minutes" is not a duration/,
+    );
     assert.throws(() => load({ GRPC_LISTEN: '[::1]:99999' }), /GRPC_LISTEN: must be host:port/);
-    assert.throws(() => load({ GATEWAY_AUTH: 'off' }), /GATEWAY_AUTH: must be "required" or "disabled"/);
-    assert.throws(() => load({ REDIS_SENTINELS: 'a,b' }), /REDIS_SENTINELS: must be a comma-separated list of host:port/);
+    assert.throws(
+      () => load({ GATEWAY_AUTH: 'off' }),
+      /GATEWAY_AUTH: must be "required" or "disabled"/,
+    );
+    assert.throws(
+      () => load({ REDIS_SENTINELS: 'a,b' }),
+      /REDIS_SENTINELS: must be a comma-separated list of host:port/,
+    );
   });
 });

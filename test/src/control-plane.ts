@@ -74,7 +74,13 @@ export async function startControlPlane(options: {
   const healths: ServiceProcess[] = [];
   const pushers: ServiceProcess[] = [];
   for (let i = 1; i <= 2; i++) {
-    registries.push(await startServiceProcess({ name: `registry-${i}`, entry: entry('registry'), env: { ...common } }));
+    registries.push(
+      await startServiceProcess({
+        name: `registry-${i}`,
+        entry: entry('registry'),
+        env: { ...common },
+      }),
+    );
   }
   for (let i = 1; i <= 2; i++) {
     healths.push(
@@ -121,7 +127,9 @@ export async function startControlPlane(options: {
       }),
     );
   }
-  const auth = (token: string) => ({ '*': { metadata: Metadata({ authorization: `Bearer ${token}` }) } });
+  const auth = (token: string) => ({
+    '*': { metadata: Metadata({ authorization: `Bearer ${token}` }) },
+  });
   const channelTo = (replica: ServiceProcess) => {
     const channel = createChannel(replica.address);
     channels.push(channel);
@@ -133,12 +141,16 @@ export async function startControlPlane(options: {
     healths,
     pushers,
     alerts,
-    registryClient: (replica) => createClient(RegistryServiceDefinition, channelTo(replica), auth(CORE_TOKEN)),
-    healthClient: (replica) => createClient(NodeHealthServiceDefinition, channelTo(replica), auth(ADMIN_TOKEN)),
-    pushClient: (replica) => createClient(ConfigPushServiceDefinition, channelTo(replica), auth(ADMIN_TOKEN)),
+    registryClient: (replica) =>
+      createClient(RegistryServiceDefinition, channelTo(replica), auth(CORE_TOKEN)),
+    healthClient: (replica) =>
+      createClient(NodeHealthServiceDefinition, channelTo(replica), auth(ADMIN_TOKEN)),
+    pushClient: (replica) =>
+      createClient(ConfigPushServiceDefinition, channelTo(replica), auth(ADMIN_TOKEN)),
     async close() {
       for (const channel of channels) channel.close();
-      for (const replica of [...pushers, ...healths, ...registries]) await replica.stop(3_000).catch(() => undefined);
+      for (const replica of [...pushers, ...healths, ...registries])
+        await replica.stop(3_000).catch(() => undefined);
       await redis.stop();
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     },

@@ -1,8 +1,21 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, isRunning, startProcess, waitFor, type ManagedProcess } from '@gateway/shared/testing';
+import {
+  freePort,
+  isRunning,
+  startProcess,
+  waitFor,
+  type ManagedProcess,
+} from '@gateway/shared/testing';
 
-const ENTRY = join(fileURLToPath(new URL('../../../', import.meta.url)), 'examples', 'gateway-core', 'dist', 'src', 'main.js');
+const ENTRY = join(
+  fileURLToPath(new URL('../../../', import.meta.url)),
+  'examples',
+  'gateway-core',
+  'dist',
+  'src',
+  'main.js',
+);
 
 /** A running example gateway-core (examples/gateway-core), registered through the SDK's registrar. */
 export type GatewayCoreProcess = {
@@ -36,10 +49,15 @@ export async function startGatewayCoreProcess(options: {
     },
   });
   const registrations = () => (child.output().match(/"msg":"registrar: registered"/g) ?? []).length;
-  await waitFor(`gateway-core ${options.id} to register`, () => {
-    if (!isRunning(child)) throw new Error(`gateway-core ${options.id} exited: ${child.output().slice(-2000)}`);
-    return registrations() > 0;
-  }, { timeoutMs: 15_000, intervalMs: 25 });
+  await waitFor(
+    `gateway-core ${options.id} to register`,
+    () => {
+      if (!isRunning(child))
+        throw new Error(`gateway-core ${options.id} exited: ${child.output().slice(-2000)}`);
+      return registrations() > 0;
+    },
+    { timeoutMs: 15_000, intervalMs: 25 },
+  );
   return {
     id: options.id,
     host: options.host,

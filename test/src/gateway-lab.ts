@@ -89,7 +89,11 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
         ].join('\n') + '\n',
         { mode: 0o644 },
       );
-      const sshd = await startSshd({ netns: ns, authorizedKeys: [options.sshAuthorizedKey], setEnv: { GATEWAY_APPLY_CONF: applyConf } });
+      const sshd = await startSshd({
+        netns: ns,
+        authorizedKeys: [options.sshAuthorizedKey],
+        setEnv: { GATEWAY_APPLY_CONF: applyConf },
+      });
       const keepalived = await startKeepalived(
         ns,
         prepareKeepalivedFiles({
@@ -132,7 +136,10 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
       return holders.length === 1 ? holders[0] : undefined;
     };
     const waitForVipOn = async (node: GatewayNode, timeoutMs = 20_000) => {
-      await waitFor(`the VIP ${vip} on the ${node.role}`, () => vipHolder() === node, { timeoutMs, intervalMs: 20 });
+      await waitFor(`the VIP ${vip} on the ${node.role}`, () => vipHolder() === node, {
+        timeoutMs,
+        intervalMs: 20,
+      });
     };
     await waitForVipOn(master);
     return {
@@ -161,7 +168,10 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
 const TRAFFIC_CLIENT = join(fileURLToPath(new URL('.', import.meta.url)), 'traffic-client.js');
 
 /** Starts the traffic client (send SDK) in the client namespace; returns it and its log path. */
-export function startTrafficClient(lab: GatewayLab, options: Omit<TrafficClientConfig, 'logPath' | 'vipUrl'>): { process: ManagedProcess; logPath: string } {
+export function startTrafficClient(
+  lab: GatewayLab,
+  options: Omit<TrafficClientConfig, 'logPath' | 'vipUrl'>,
+): { process: ManagedProcess; logPath: string } {
   const logPath = join(tempDir('traffic'), 'traffic.jsonl');
   writeFileSync(logPath, '');
   const config: TrafficClientConfig = { ...options, vipUrl: lab.vipUrl, logPath };

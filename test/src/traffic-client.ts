@@ -23,7 +23,13 @@ function clientFor(mode: 'sdk' | 'plain'): SendClient {
     connectTimeoutMs: 500,
     requestTimeoutMs: 2_000,
     onAttemptFailure: (failure) =>
-      log({ type: 'attempt-failure', mode, at: Date.now(), kind: failure.kind, consecutive: failure.consecutiveFailures }),
+      log({
+        type: 'attempt-failure',
+        mode,
+        at: Date.now(),
+        kind: failure.kind,
+        consecutive: failure.consecutiveFailures,
+      }),
     ...(mode === 'plain'
       ? { retry: { maxAttempts: 1 } }
       : config.centers.length > 0
@@ -47,11 +53,32 @@ async function run(mode: 'sdk' | 'plain'): Promise<void> {
     const start = Date.now();
     try {
       const response = await client.get(`/work?mode=${mode}&seq=${seq}`);
-      log({ type: 'request', mode, seq, start, end: Date.now(), ok: response.statusCode === 200, status: response.statusCode, attempts: response.attempts, body: response.text().slice(0, 200) });
+      log({
+        type: 'request',
+        mode,
+        seq,
+        start,
+        end: Date.now(),
+        ok: response.statusCode === 200,
+        status: response.statusCode,
+        attempts: response.attempts,
+        body: response.text().slice(0, 200),
+      });
     } catch (error) {
       const kind = error instanceof SendError ? error.kind : String(error);
       const attempts = error instanceof SendError ? error.attempts : 1;
-      log({ type: 'request', mode, seq, start, end: Date.now(), ok: false, status: 0, attempts, body: '', error: kind });
+      log({
+        type: 'request',
+        mode,
+        seq,
+        start,
+        end: Date.now(),
+        ok: false,
+        status: 0,
+        attempts,
+        body: '',
+        error: kind,
+      });
     }
     await sleep(config.intervalMs, undefined, { signal: stop.signal }).catch(() => undefined);
   }

@@ -27,8 +27,19 @@ export type RequestEvent = {
 
 export type TrafficEvent =
   | RequestEvent
-  | { readonly type: 'attempt-failure'; readonly mode: TrafficMode; readonly at: number; readonly kind: string; readonly consecutive: number }
-  | { readonly type: 'report'; readonly mode: TrafficMode; readonly at: number; readonly outcome: unknown }
+  | {
+      readonly type: 'attempt-failure';
+      readonly mode: TrafficMode;
+      readonly at: number;
+      readonly kind: string;
+      readonly consecutive: number;
+    }
+  | {
+      readonly type: 'report';
+      readonly mode: TrafficMode;
+      readonly at: number;
+      readonly outcome: unknown;
+    }
   | { readonly type: 'started'; readonly mode: TrafficMode; readonly at: number };
 
 /** Every event the traffic client wrote so far. */
@@ -55,11 +66,23 @@ export type WindowFigures = {
 };
 
 /** What one mode's requests that STARTED in [from, to) saw. */
-export function figuresBetween(events: readonly TrafficEvent[], mode: TrafficMode, from: number, to: number): WindowFigures {
-  const requests = events.filter((e): e is RequestEvent => e.type === 'request' && e.mode === mode && e.start >= from && e.start < to);
-  const successEnds = requests.filter((r) => r.ok).map((r) => r.end).sort((a, b) => a - b);
+export function figuresBetween(
+  events: readonly TrafficEvent[],
+  mode: TrafficMode,
+  from: number,
+  to: number,
+): WindowFigures {
+  const requests = events.filter(
+    (e): e is RequestEvent =>
+      e.type === 'request' && e.mode === mode && e.start >= from && e.start < to,
+  );
+  const successEnds = requests
+    .filter((r) => r.ok)
+    .map((r) => r.end)
+    .sort((a, b) => a - b);
   let longestGapMs = 0;
-  for (let i = 1; i < successEnds.length; i++) longestGapMs = Math.max(longestGapMs, successEnds[i]! - successEnds[i - 1]!);
+  for (let i = 1; i < successEnds.length; i++)
+    longestGapMs = Math.max(longestGapMs, successEnds[i]! - successEnds[i - 1]!);
   return {
     requests: requests.length,
     failed: requests.filter((r) => !r.ok).length,
@@ -69,6 +92,12 @@ export function figuresBetween(events: readonly TrafficEvent[], mode: TrafficMod
 }
 
 /** Successful requests of `mode` that ended after `after`. */
-export function successesAfter(events: readonly TrafficEvent[], mode: TrafficMode, after: number): RequestEvent[] {
-  return events.filter((e): e is RequestEvent => e.type === 'request' && e.mode === mode && e.ok && e.end > after);
+export function successesAfter(
+  events: readonly TrafficEvent[],
+  mode: TrafficMode,
+  after: number,
+): RequestEvent[] {
+  return events.filter(
+    (e): e is RequestEvent => e.type === 'request' && e.mode === mode && e.ok && e.end > after,
+  );
 }

@@ -74,7 +74,10 @@ describe('deploy/nginx/nginx.conf: nginx -t on the shipped file', () => {
 
   it('fails (so the test can fail) when the included file has an empty upstream', () => {
     const files = prepareNodeNginxFiles();
-    writeFileSync(files.upstreamsPath, 'upstream gateway_backend {\n}\nmap $http_x_gateway_group $gateway_upstream { default gateway_backend; }\n');
+    writeFileSync(
+      files.upstreamsPath,
+      'upstream gateway_backend {\n}\nmap $http_x_gateway_group $gateway_upstream { default gateway_backend; }\n',
+    );
     const result = nodeNginxConfigTest(files);
     assert.equal(result.ok, false);
     assert.match(result.output, /no servers are inside upstream/);
@@ -98,7 +101,10 @@ describe('deploy/keepalived: keepalived -t on the shipped master and backup conf
       if (hasConfigTestScriptUserBug()) {
         // keepalived#2587/#2617: parsing ran, then the test process killed itself; any
         // parse error would have been printed before that.
-        assert.ok(shipped.code === 0 || (shipped.signal === 'SIGTERM' && shipped.output === ''), `keepalived -t: ${JSON.stringify(shipped)}`);
+        assert.ok(
+          shipped.code === 0 || (shipped.signal === 'SIGTERM' && shipped.output === ''),
+          `keepalived -t: ${JSON.stringify(shipped)}`,
+        );
       } else {
         assert.equal(shipped.code, 0, shipped.output);
       }
@@ -112,14 +118,22 @@ describe('deploy/keepalived: keepalived -t on the shipped master and backup conf
 
   it('a broken config fails keepalived -t (so the test can fail)', () => {
     const files = prepareKeepalivedFiles(keepalivedOptions('master', 'root'));
-    writeFileSync(files.confPath, readFileSync(files.confPath, 'utf8').replace('advert_int 1', 'advert_intt 1'));
+    writeFileSync(
+      files.confPath,
+      readFileSync(files.confPath, 'utf8').replace('advert_int 1', 'advert_intt 1'),
+    );
     const result = keepalivedConfigTest(files.confPath, ns);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /advert_intt/);
   });
 
   it('the check really moves the VIP: tracked without a weight (FAULT), or a weight above the priority gap', () => {
-    const configs = Object.fromEntries(ROLES.map((role) => [role, readFileSync(join(DEPLOY_DIR, 'keepalived', `keepalived-${role}.conf`), 'utf8')]));
+    const configs = Object.fromEntries(
+      ROLES.map((role) => [
+        role,
+        readFileSync(join(DEPLOY_DIR, 'keepalived', `keepalived-${role}.conf`), 'utf8'),
+      ]),
+    );
     const priority = (text: string) => Number(/^\s*priority (\d+)/m.exec(text)?.[1]);
     const gap = priority(configs['master']!) - priority(configs['backup']!);
     assert.ok(gap > 0, 'the master has the higher priority');
@@ -127,7 +141,11 @@ describe('deploy/keepalived: keepalived -t on the shipped master and backup conf
       const text = configs[role]!;
       const script = /vrrp_script chk_nginx \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
       const weight = /^\s*weight (-?\d+)/m.exec(script)?.[1];
-      if (weight !== undefined) assert.ok(Math.abs(Number(weight)) > gap, `${role}: |weight| ${weight} must exceed the priority gap ${gap}`);
+      if (weight !== undefined)
+        assert.ok(
+          Math.abs(Number(weight)) > gap,
+          `${role}: |weight| ${weight} must exceed the priority gap ${gap}`,
+        );
       assert.match(text, /track_script \{\s*chk_nginx\s*\}/);
       assert.match(text, /unicast_peer \{\s*\{\{PEER_IP\}\}\s*\}/);
       assert.match(text, /unicast_src_ip \{\{SELF_IP\}\}/);
@@ -145,7 +163,20 @@ describe('deploy/keepalived: keepalived -t on the shipped master and backup conf
   });
 
   it('the template renderer refuses a value that could change the structure of a config', () => {
-    assert.throws(() => renderDeployTemplate('nginx/nginx.conf', { PID_FILE: '/x; include /etc/passwd', LOG_DIR: '/l', TEMP_DIR: '/t', UPSTREAMS_FILE: '/u.conf', LISTEN: '80' }), /not a plain address or path/);
-    assert.throws(() => renderDeployTemplate('nginx/nginx.conf', { PID_FILE: '/p' }), /no value for/);
+    assert.throws(
+      () =>
+        renderDeployTemplate('nginx/nginx.conf', {
+          PID_FILE: '/x; include /etc/passwd',
+          LOG_DIR: '/l',
+          TEMP_DIR: '/t',
+          UPSTREAMS_FILE: '/u.conf',
+          LISTEN: '80',
+        }),
+      /not a plain address or path/,
+    );
+    assert.throws(
+      () => renderDeployTemplate('nginx/nginx.conf', { PID_FILE: '/p' }),
+      /no value for/,
+    );
   });
 });

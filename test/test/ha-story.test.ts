@@ -3,11 +3,27 @@ import { after, before, describe, it } from 'node:test';
 import { PushOutcome } from '@gateway/proto/configpush';
 import { ProbeDecision, probeDecisionToJSON } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
-import { generateSshKey, isRunning, waitFor, type ManagedProcess, type ServiceProcess } from '@gateway/shared/testing';
-import { CORE_TOKEN, SDK_TOKEN, startControlPlane, type ControlPlane } from '../src/control-plane.js';
+import {
+  generateSshKey,
+  isRunning,
+  waitFor,
+  type ManagedProcess,
+  type ServiceProcess,
+} from '@gateway/shared/testing';
+import {
+  CORE_TOKEN,
+  SDK_TOKEN,
+  startControlPlane,
+  type ControlPlane,
+} from '../src/control-plane.js';
 import { startGatewayCoreProcess, type GatewayCoreProcess } from '../src/gateway-core-process.js';
 import { startGatewayLab, startTrafficClient, type GatewayLab } from '../src/gateway-lab.js';
-import { figuresBetween, readTrafficLog, successesAfter, type TrafficEvent } from '../src/traffic-log.js';
+import {
+  figuresBetween,
+  readTrafficLog,
+  successesAfter,
+  type TrafficEvent,
+} from '../src/traffic-log.js';
 
 const REPORTER = 'e2e-traffic-client';
 const figures: Record<string, string | number> = {};
@@ -20,215 +36,335 @@ type Core = GatewayCoreProcess;
 /** Short leases: a core whose registrar failed to heartbeat (to the surviving registry) would drop out mid-story. */
 const CORE_LEASE_SECONDS = 6;
 
-describe('the HA story end to end, in network namespaces, on real programs', { timeout: 240_000 }, () => {
-  let lab: GatewayLab;
-  let plane: ControlPlane;
-  let client: { process: ManagedProcess; logPath: string };
-  const cores: Core[] = [];
-  const log = (): TrafficEvent[] => readTrafficLog(client.logPath);
-  // The replicas still alive after step 5 kills one of each.
-  let health: ServiceProcess;
-  let pusher: ServiceProcess;
+describe(
+  'the HA story end to end, in network namespaces, on real programs',
+  { timeout: 240_000 },
+  () => {
+    let lab: GatewayLab;
+    let plane: ControlPlane;
+    let client: { process: ManagedProcess; logPath: string };
+    const cores: Core[] = [];
+    const log = (): TrafficEvent[] => readTrafficLog(client.logPath);
+    // The replicas still alive after step 5 kills one of each.
+    let health: ServiceProcess;
+    let pusher: ServiceProcess;
 
-  /** Starts an example gateway-core process; its registrar registers it with the registry replicas still alive. */
-  async function startCore(id: string): Promise<Core> {
-    const core = await startGatewayCoreProcess({
-      id,
-      host: lab.network.rootIp,
-      registries: plane.registries.filter((replica) => isRunning(replica.process)).map((replica) => replica.address),
-      token: CORE_TOKEN,
-      leaseSeconds: CORE_LEASE_SECONDS,
-    });
-    cores.push(core);
-    return core;
-  }
-
-  const routesTo = (text: string, core: Core) => text.includes(`${lab.network.rootIp}:${core.port}`);
-  const healthStatus = async (ip: string) => await plane.redis.client.get(RedisKeys.healthStatus(ip));
-
-  before(async () => {
-    const key = generateSshKey();
-    lab = await startGatewayLab({ sshAuthorizedKey: key.publicKey });
-    plane = await startControlPlane({
-      healthHost: lab.network.rootIp,
-      nodes: [lab.master.spec(), lab.backup.spec()],
-      privateKeyPath: key.privateKeyPath,
-    });
-    [health, pusher] = [plane.healths[0]!, plane.pushers[0]!];
-  });
-
-  after(async () => {
-    await client?.process.stop('SIGTERM', 5_000);
-    for (const core of cores) await core.stop();
-    await plane?.close();
-    await lab?.close();
-    console.log(`# FIGURES ${JSON.stringify(figures)}`);
-  });
-
-  it('1. cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
-    for (const node of [lab.master, lab.backup]) {
-      await waitFor(`the ${node.role} to be probed UP`, async () => (await healthStatus(node.ns.ip)) === 'UP', { timeoutMs: 15_000, intervalMs: 50 });
+    /** Starts an example gateway-core process; its registrar registers it with the registry replicas still alive. */
+    async function startCore(id: string): Promise<Core> {
+      const core = await startGatewayCoreProcess({
+        id,
+        host: lab.network.rootIp,
+        registries: plane.registries
+          .filter((replica) => isRunning(replica.process))
+          .map((replica) => replica.address),
+        token: CORE_TOKEN,
+        leaseSeconds: CORE_LEASE_SECONDS,
+      });
+      cores.push(core);
+      return core;
     }
-    const registeredAt = Date.now();
-    const [one, two] = await Promise.all([startCore('core-1'), startCore('core-2')]);
-    await waitFor('both nodes to run a config routing to both cores, byte-identical', () => {
-      const [m, b] = [lab.master.upstreams(), lab.backup.upstreams()];
-      return m === b && routesTo(m, one) && routesTo(m, two);
-    }, { timeoutMs: 20_000, intervalMs: 50 });
-    note('registration_to_both_nodes_ms', Date.now() - registeredAt);
 
-    client = startTrafficClient(lab, {
-      intervalMs: 50,
-      centers: plane.healths.map((replica) => replica.address),
-      token: SDK_TOKEN,
-      reporter: REPORTER,
+    const routesTo = (text: string, core: Core) =>
+      text.includes(`${lab.network.rootIp}:${core.port}`);
+    const healthStatus = async (ip: string) =>
+      await plane.redis.client.get(RedisKeys.healthStatus(ip));
+
+    before(async () => {
+      const key = generateSshKey();
+      lab = await startGatewayLab({ sshAuthorizedKey: key.publicKey });
+      plane = await startControlPlane({
+        healthHost: lab.network.rootIp,
+        nodes: [lab.master.spec(), lab.backup.spec()],
+        privateKeyPath: key.privateKeyPath,
+      });
+      [health, pusher] = [plane.healths[0]!, plane.pushers[0]!];
     });
-    await waitFor('answers from both cores through the VIP, in both modes', () => {
-      const bodies = [...successesAfter(log(), 'sdk', 0), ...successesAfter(log(), 'plain', 0)].map((r) => r.body);
-      return [one, two].every((core) => bodies.some((body) => body.includes(`"${core.id}"`)));
-    }, { timeoutMs: 20_000, intervalMs: 100 });
-    assert.equal(lab.vipHolder(), lab.master);
-  });
 
-  it('5. one replica of each service is killed (SIGKILL) before the failures: the rest of the story runs on the survivors', async () => {
-    const status = await plane.pushClient(plane.pushers[1]!).getPushStatus({});
-    const leaderIndex = plane.pushers.findIndex((_p, i) => status.leader.startsWith(`config-push-${i + 1}|`));
-    note('config_push_leader_killed', leaderIndex >= 0 ? `config-push-${leaderIndex + 1}` : 'none');
-    const pusherVictim = leaderIndex >= 0 ? leaderIndex : 0;
-    for (const victim of [plane.registries[0]!, plane.healths[0]!, plane.pushers[pusherVictim]!]) {
-      victim.process.child.kill('SIGKILL');
-      await victim.process.exited;
+    after(async () => {
+      await client?.process.stop('SIGTERM', 5_000);
+      for (const core of cores) await core.stop();
+      await plane?.close();
+      await lab?.close();
+      console.log(`# FIGURES ${JSON.stringify(figures)}`);
+    });
+
+    it('1. cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
+      for (const node of [lab.master, lab.backup]) {
+        await waitFor(
+          `the ${node.role} to be probed UP`,
+          async () => (await healthStatus(node.ns.ip)) === 'UP',
+          { timeoutMs: 15_000, intervalMs: 50 },
+        );
+      }
+      const registeredAt = Date.now();
+      const [one, two] = await Promise.all([startCore('core-1'), startCore('core-2')]);
+      await waitFor(
+        'both nodes to run a config routing to both cores, byte-identical',
+        () => {
+          const [m, b] = [lab.master.upstreams(), lab.backup.upstreams()];
+          return m === b && routesTo(m, one) && routesTo(m, two);
+        },
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
+      note('registration_to_both_nodes_ms', Date.now() - registeredAt);
+
+      client = startTrafficClient(lab, {
+        intervalMs: 50,
+        centers: plane.healths.map((replica) => replica.address),
+        token: SDK_TOKEN,
+        reporter: REPORTER,
+      });
+      await waitFor(
+        'answers from both cores through the VIP, in both modes',
+        () => {
+          const bodies = [
+            ...successesAfter(log(), 'sdk', 0),
+            ...successesAfter(log(), 'plain', 0),
+          ].map((r) => r.body);
+          return [one, two].every((core) => bodies.some((body) => body.includes(`"${core.id}"`)));
+        },
+        { timeoutMs: 20_000, intervalMs: 100 },
+      );
+      assert.equal(lab.vipHolder(), lab.master);
+    });
+
+    it('5. one replica of each service is killed (SIGKILL) before the failures: the rest of the story runs on the survivors', async () => {
+      const status = await plane.pushClient(plane.pushers[1]!).getPushStatus({});
+      const leaderIndex = plane.pushers.findIndex((_p, i) =>
+        status.leader.startsWith(`config-push-${i + 1}|`),
+      );
+      note(
+        'config_push_leader_killed',
+        leaderIndex >= 0 ? `config-push-${leaderIndex + 1}` : 'none',
+      );
+      const pusherVictim = leaderIndex >= 0 ? leaderIndex : 0;
+      for (const victim of [
+        plane.registries[0]!,
+        plane.healths[0]!,
+        plane.pushers[pusherVictim]!,
+      ]) {
+        victim.process.child.kill('SIGKILL');
+        await victim.process.exited;
+      }
+      health = plane.healths[1]!;
+      pusher = plane.pushers[1 - pusherVictim]!;
+      // The survivors answer.
+      await plane.healthClient(health).listNodes({});
+      await plane.pushClient(pusher).getPushStatus({});
+    });
+
+    let killedAt = 0;
+    it('2. kill the master nginx under steady traffic: VIP to the backup, SDK calls keep succeeding, suspect reported, master DOWN, alert sent', async () => {
+      killedAt = Date.now();
+      // Watched from the moment of the kill, in parallel with the VIP takeover.
+      const downInRedis = waitFor(
+        'the master to be DOWN in Redis',
+        async () => ((await healthStatus(lab.master.ns.ip)) === 'DOWN' ? Date.now() : undefined),
+        { timeoutMs: 15_000, intervalMs: 20 },
+      );
+      await lab.master.nginx.kill();
+      await lab.waitForVipOn(lab.backup, 20_000);
+      const takeoverAt = Date.now();
+      // vrrp-notify.sh (notify_fifo) records the transition a moment after keepalived set the VIP.
+      const becameMaster = await waitFor(
+        "the backup's keepalived to notify MASTER",
+        () =>
+          lab.backup.keepalived
+            .history()
+            .map((line) => line.split(' '))
+            .find((fields) => fields[2] === 'MASTER' && Number(fields[0]) >= killedAt),
+        { timeoutMs: 5_000, intervalMs: 20 },
+      );
+      assert.equal(lab.backup.keepalived.state(), 'MASTER');
+      note('vip_takeover_keepalived_ms', Number(becameMaster[0]) - killedAt);
+      note('vip_takeover_observed_ms', takeoverAt - killedAt);
+
+      note('nginx_death_to_down_in_redis_ms', (await downInRedis) - killedAt);
+      assert.equal(await healthStatus(lab.backup.ns.ip), 'UP', 'the backup stays UP');
+
+      const reports = log().filter((e) => e.type === 'report' && e.at >= killedAt);
+      const accepted = reports.filter(
+        (e) => e.type === 'report' && (e.outcome as { result?: string }).result === 'sent',
+      );
+      assert.ok(
+        accepted.length > 0,
+        `the SDK reported the suspect and a health replica accepted it: ${JSON.stringify(reports)}`,
+      );
+      const decisions = accepted.map((e) =>
+        e.type === 'report' ? (e.outcome as { decision: string }).decision : '',
+      );
+      const allowed = [
+        ProbeDecision.PROBE_DECISION_STARTED,
+        ProbeDecision.PROBE_DECISION_JOINED,
+      ].map(probeDecisionToJSON);
+      assert.ok(
+        decisions.every((decision) => allowed.includes(decision)),
+        decisions.join(),
+      );
+      note('suspect_reports_sent', accepted.length);
+      // A report that JOINED a round already running gets its own trailing round a moment later.
+      await waitFor(
+        'the health service to record our report against the master',
+        async () => {
+          const detail = await plane.healthClient(health).getNode({ ip: lab.master.ns.ip });
+          return detail.node?.health?.lastReporter === REPORTER;
+        },
+        { timeoutMs: 5_000, intervalMs: 50 },
+      );
+
+      const downAlert = await waitFor(
+        'a DOWN alert for the master',
+        () =>
+          plane.alerts.find(
+            (a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN',
+          ),
+        { timeoutMs: 15_000, intervalMs: 50 },
+      );
+      note('down_alert_trigger', String(downAlert.body['trigger']));
+      note('nginx_death_to_down_alert_ms', downAlert.at - killedAt);
+
+      await waitForSteady(takeoverAt);
+      const plain = figuresBetween(log(), 'plain', killedAt - 200, Date.now());
+      const sdk = figuresBetween(log(), 'sdk', killedAt - 200, Date.now());
+      note('failover_plain_requests', plain.requests);
+      note('failover_plain_failed', plain.failed);
+      note('failover_plain_longest_gap_ms', plain.longestGapMs);
+      note('failover_sdk_requests', sdk.requests);
+      note('failover_sdk_failed', sdk.failed);
+      note('failover_sdk_retried', sdk.retried);
+      note('failover_sdk_longest_gap_ms', sdk.longestGapMs);
+      assert.ok(
+        plain.failed > 0,
+        'a client without retries saw the outage (the test measures a real one)',
+      );
+      assert.equal(sdk.failed, 0, 'no idempotent call through the SDK failed');
+      assert.ok(sdk.retried > 0, 'the SDK rode the outage out by retrying');
+    });
+
+    let core3: Core;
+    it('3. a core registered while the master is DOWN reaches the backup; the master is skipped', async () => {
+      const masterBefore = lab.master.upstreams();
+      const registeredAt = Date.now();
+      core3 = await startCore('core-3');
+      const revision = Number(await plane.redis.client.get(RedisKeys.instancesRevision));
+      await waitFor(
+        'the backup to route to core-3',
+        () => routesTo(lab.backup.upstreams(), core3),
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
+      note('registration_to_backup_while_master_down_ms', Date.now() - registeredAt);
+      const status = await waitFor(
+        'config-push to record the master as skipped (DOWN)',
+        async () => {
+          const reply = await plane.pushClient(pusher).getPushStatus({});
+          const master = reply.nodes.find((n) => n.nodeIp === lab.master.ns.ip);
+          return master?.lastResult?.outcome === PushOutcome.PUSH_OUTCOME_SKIPPED_DOWN &&
+            reply.desiredRevision >= revision
+            ? reply
+            : undefined;
+        },
+        { timeoutMs: 15_000, intervalMs: 100 },
+      );
+      const masterStatus = status.nodes.find((n) => n.nodeIp === lab.master.ns.ip)!;
+      assert.ok(
+        masterStatus.appliedRevision < status.desiredRevision,
+        'the master does not run the latest revision',
+      );
+      assert.equal(lab.master.upstreams(), masterBefore, "the master's file was not touched");
+      assert.ok(!routesTo(lab.master.upstreams(), core3));
+      await waitFor(
+        'traffic through the VIP to reach core-3',
+        () => successesAfter(log(), 'sdk', registeredAt).some((r) => r.body.includes('"core-3"')),
+        { timeoutMs: 15_000, intervalMs: 50 },
+      );
+    });
+
+    it('4. restart the master nginx: UP again, reconciled to the latest revision with no new registration, VIP back, SDK loses nothing', async () => {
+      const restartedAt = Date.now();
+      await lab.master.nginx.start();
+      await waitFor(
+        'the master to be UP in Redis',
+        async () => (await healthStatus(lab.master.ns.ip)) === 'UP',
+        { timeoutMs: 20_000, intervalMs: 20 },
+      );
+      note('recovery_to_up_in_redis_ms', Date.now() - restartedAt);
+      await waitFor(
+        'the master to run the latest config (same file as the backup, with core-3)',
+        async () => {
+          const reply = await plane.pushClient(pusher).getPushStatus({});
+          const master = reply.nodes.find((n) => n.nodeIp === lab.master.ns.ip);
+          return (
+            master?.appliedRevision === reply.desiredRevision &&
+            lab.master.upstreams() === lab.backup.upstreams() &&
+            routesTo(lab.master.upstreams(), core3)
+          );
+        },
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
+      note('recovery_to_latest_revision_ms', Date.now() - restartedAt);
+      await lab.waitForVipOn(lab.master, 20_000);
+      const backAt = Date.now();
+      note('recovery_to_vip_back_on_master_ms', backAt - restartedAt);
+      const upAlert = await waitFor(
+        'an UP alert for the master',
+        () =>
+          plane.alerts.find(
+            (a) =>
+              a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'UP' && a.at >= restartedAt,
+          ),
+        { timeoutMs: 15_000, intervalMs: 50 },
+      );
+      assert.ok(upAlert);
+
+      await waitForSteady(backAt);
+      const plain = figuresBetween(log(), 'plain', restartedAt, Date.now());
+      const sdk = figuresBetween(log(), 'sdk', restartedAt, Date.now());
+      note('failback_plain_failed', plain.failed);
+      note('failback_plain_longest_gap_ms', plain.longestGapMs);
+      note('failback_sdk_failed', sdk.failed);
+      note('failback_sdk_longest_gap_ms', sdk.longestGapMs);
+      assert.equal(sdk.failed, 0);
+      const applied = lab.master.appliedRevisions();
+      assert.deepEqual(
+        applied,
+        [...applied].sort((a, b) => a - b),
+        'the master never went back to an older revision',
+      );
+
+      // Alerts: exactly one per transition, however many health replicas ran.
+      const forMaster = (status: string) =>
+        plane.alerts.filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status)
+          .length;
+      assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
+      assert.equal(forMaster('UP'), 1, 'one UP alert');
+      // The cores' registrars kept their leases alive through the surviving registry replica.
+      const registered = await plane.redis.client.hkeys(RedisKeys.instances);
+      assert.equal(
+        registered.length,
+        3,
+        `all three cores still registered: ${registered.join(', ')}`,
+      );
+      for (const core of cores)
+        assert.ok(routesTo(lab.master.upstreams(), core), `${core.id} still routed`);
+      const sdkTotal = figuresBetween(log(), 'sdk', 0, Date.now());
+      const plainTotal = figuresBetween(log(), 'plain', 0, Date.now());
+      note('story_sdk_requests_failed', `${sdkTotal.failed}/${sdkTotal.requests}`);
+      note('story_plain_requests_failed', `${plainTotal.failed}/${plainTotal.requests}`);
+    });
+
+    /** Waits until both modes have had 10 successes after `since`. */
+    async function waitForSteady(since: number): Promise<void> {
+      await waitFor(
+        'steady traffic again in both modes',
+        () => {
+          const events = log();
+          return (
+            successesAfter(events, 'sdk', since).length >= 10 &&
+            successesAfter(events, 'plain', since).length >= 10
+          );
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
     }
-    health = plane.healths[1]!;
-    pusher = plane.pushers[1 - pusherVictim]!;
-    // The survivors answer.
-    await plane.healthClient(health).listNodes({});
-    await plane.pushClient(pusher).getPushStatus({});
-  });
-
-  let killedAt = 0;
-  it('2. kill the master nginx under steady traffic: VIP to the backup, SDK calls keep succeeding, suspect reported, master DOWN, alert sent', async () => {
-    killedAt = Date.now();
-    // Watched from the moment of the kill, in parallel with the VIP takeover.
-    const downInRedis = waitFor('the master to be DOWN in Redis', async () =>
-      (await healthStatus(lab.master.ns.ip)) === 'DOWN' ? Date.now() : undefined, { timeoutMs: 15_000, intervalMs: 20 });
-    await lab.master.nginx.kill();
-    await lab.waitForVipOn(lab.backup, 20_000);
-    const takeoverAt = Date.now();
-    // vrrp-notify.sh (notify_fifo) records the transition a moment after keepalived set the VIP.
-    const becameMaster = await waitFor("the backup's keepalived to notify MASTER", () =>
-      lab.backup.keepalived
-        .history()
-        .map((line) => line.split(' '))
-        .find((fields) => fields[2] === 'MASTER' && Number(fields[0]) >= killedAt), { timeoutMs: 5_000, intervalMs: 20 });
-    assert.equal(lab.backup.keepalived.state(), 'MASTER');
-    note('vip_takeover_keepalived_ms', Number(becameMaster[0]) - killedAt);
-    note('vip_takeover_observed_ms', takeoverAt - killedAt);
-
-    note('nginx_death_to_down_in_redis_ms', (await downInRedis) - killedAt);
-    assert.equal(await healthStatus(lab.backup.ns.ip), 'UP', 'the backup stays UP');
-
-    const reports = log().filter((e) => e.type === 'report' && e.at >= killedAt);
-    const accepted = reports.filter((e) => e.type === 'report' && (e.outcome as { result?: string }).result === 'sent');
-    assert.ok(accepted.length > 0, `the SDK reported the suspect and a health replica accepted it: ${JSON.stringify(reports)}`);
-    const decisions = accepted.map((e) => (e.type === 'report' ? (e.outcome as { decision: string }).decision : ''));
-    const allowed = [ProbeDecision.PROBE_DECISION_STARTED, ProbeDecision.PROBE_DECISION_JOINED].map(probeDecisionToJSON);
-    assert.ok(decisions.every((decision) => allowed.includes(decision)), decisions.join());
-    note('suspect_reports_sent', accepted.length);
-    // A report that JOINED a round already running gets its own trailing round a moment later.
-    await waitFor('the health service to record our report against the master', async () => {
-      const detail = await plane.healthClient(health).getNode({ ip: lab.master.ns.ip });
-      return detail.node?.health?.lastReporter === REPORTER;
-    }, { timeoutMs: 5_000, intervalMs: 50 });
-
-    const downAlert = await waitFor('a DOWN alert for the master', () =>
-      plane.alerts.find((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN'), { timeoutMs: 15_000, intervalMs: 50 });
-    note('down_alert_trigger', String(downAlert.body['trigger']));
-    note('nginx_death_to_down_alert_ms', downAlert.at - killedAt);
-
-    await waitForSteady(takeoverAt);
-    const plain = figuresBetween(log(), 'plain', killedAt - 200, Date.now());
-    const sdk = figuresBetween(log(), 'sdk', killedAt - 200, Date.now());
-    note('failover_plain_requests', plain.requests);
-    note('failover_plain_failed', plain.failed);
-    note('failover_plain_longest_gap_ms', plain.longestGapMs);
-    note('failover_sdk_requests', sdk.requests);
-    note('failover_sdk_failed', sdk.failed);
-    note('failover_sdk_retried', sdk.retried);
-    note('failover_sdk_longest_gap_ms', sdk.longestGapMs);
-    assert.ok(plain.failed > 0, 'a client without retries saw the outage (the test measures a real one)');
-    assert.equal(sdk.failed, 0, 'no idempotent call through the SDK failed');
-    assert.ok(sdk.retried > 0, 'the SDK rode the outage out by retrying');
-  });
-
-  let core3: Core;
-  it('3. a core registered while the master is DOWN reaches the backup; the master is skipped', async () => {
-    const masterBefore = lab.master.upstreams();
-    const registeredAt = Date.now();
-    core3 = await startCore('core-3');
-    const revision = Number(await plane.redis.client.get(RedisKeys.instancesRevision));
-    await waitFor('the backup to route to core-3', () => routesTo(lab.backup.upstreams(), core3), { timeoutMs: 20_000, intervalMs: 50 });
-    note('registration_to_backup_while_master_down_ms', Date.now() - registeredAt);
-    const status = await waitFor('config-push to record the master as skipped (DOWN)', async () => {
-      const reply = await plane.pushClient(pusher).getPushStatus({});
-      const master = reply.nodes.find((n) => n.nodeIp === lab.master.ns.ip);
-      return master?.lastResult?.outcome === PushOutcome.PUSH_OUTCOME_SKIPPED_DOWN && reply.desiredRevision >= revision ? reply : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 100 });
-    const masterStatus = status.nodes.find((n) => n.nodeIp === lab.master.ns.ip)!;
-    assert.ok(masterStatus.appliedRevision < status.desiredRevision, 'the master does not run the latest revision');
-    assert.equal(lab.master.upstreams(), masterBefore, "the master's file was not touched");
-    assert.ok(!routesTo(lab.master.upstreams(), core3));
-    await waitFor('traffic through the VIP to reach core-3', () => successesAfter(log(), 'sdk', registeredAt).some((r) => r.body.includes('"core-3"')), { timeoutMs: 15_000, intervalMs: 50 });
-  });
-
-  it('4. restart the master nginx: UP again, reconciled to the latest revision with no new registration, VIP back, SDK loses nothing', async () => {
-    const restartedAt = Date.now();
-    await lab.master.nginx.start();
-    await waitFor('the master to be UP in Redis', async () => (await healthStatus(lab.master.ns.ip)) === 'UP', { timeoutMs: 20_000, intervalMs: 20 });
-    note('recovery_to_up_in_redis_ms', Date.now() - restartedAt);
-    await waitFor('the master to run the latest config (same file as the backup, with core-3)', async () => {
-      const reply = await plane.pushClient(pusher).getPushStatus({});
-      const master = reply.nodes.find((n) => n.nodeIp === lab.master.ns.ip);
-      return master?.appliedRevision === reply.desiredRevision && lab.master.upstreams() === lab.backup.upstreams() && routesTo(lab.master.upstreams(), core3);
-    }, { timeoutMs: 20_000, intervalMs: 50 });
-    note('recovery_to_latest_revision_ms', Date.now() - restartedAt);
-    await lab.waitForVipOn(lab.master, 20_000);
-    const backAt = Date.now();
-    note('recovery_to_vip_back_on_master_ms', backAt - restartedAt);
-    const upAlert = await waitFor('an UP alert for the master', () =>
-      plane.alerts.find((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'UP' && a.at >= restartedAt), { timeoutMs: 15_000, intervalMs: 50 });
-    assert.ok(upAlert);
-
-    await waitForSteady(backAt);
-    const plain = figuresBetween(log(), 'plain', restartedAt, Date.now());
-    const sdk = figuresBetween(log(), 'sdk', restartedAt, Date.now());
-    note('failback_plain_failed', plain.failed);
-    note('failback_plain_longest_gap_ms', plain.longestGapMs);
-    note('failback_sdk_failed', sdk.failed);
-    note('failback_sdk_longest_gap_ms', sdk.longestGapMs);
-    assert.equal(sdk.failed, 0);
-    const applied = lab.master.appliedRevisions();
-    assert.deepEqual(applied, [...applied].sort((a, b) => a - b), 'the master never went back to an older revision');
-
-    // Alerts: exactly one per transition, however many health replicas ran.
-    const forMaster = (status: string) => plane.alerts.filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status).length;
-    assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
-    assert.equal(forMaster('UP'), 1, 'one UP alert');
-    // The cores' registrars kept their leases alive through the surviving registry replica.
-    const registered = await plane.redis.client.hkeys(RedisKeys.instances);
-    assert.equal(registered.length, 3, `all three cores still registered: ${registered.join(', ')}`);
-    for (const core of cores) assert.ok(routesTo(lab.master.upstreams(), core), `${core.id} still routed`);
-    const sdkTotal = figuresBetween(log(), 'sdk', 0, Date.now());
-    const plainTotal = figuresBetween(log(), 'plain', 0, Date.now());
-    note('story_sdk_requests_failed', `${sdkTotal.failed}/${sdkTotal.requests}`);
-    note('story_plain_requests_failed', `${plainTotal.failed}/${plainTotal.requests}`);
-  });
-
-  /** Waits until both modes have had 10 successes after `since`. */
-  async function waitForSteady(since: number): Promise<void> {
-    await waitFor('steady traffic again in both modes', () => {
-      const events = log();
-      return successesAfter(events, 'sdk', since).length >= 10 && successesAfter(events, 'plain', since).length >= 10;
-    }, { timeoutMs: 30_000, intervalMs: 100 });
-  }
-});
+  },
+);

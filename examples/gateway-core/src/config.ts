@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, integer, listenAddress, loadConfig, parseHostPort, type Environment } from '@gateway/shared';
+import {
+  ConfigError,
+  integer,
+  listenAddress,
+  loadConfig,
+  parseHostPort,
+  type Environment,
+} from '@gateway/shared';
 
 /** Every variable the example core reads (see docs/deployment.md, "Gateway-core processes"). */
 export const coreConfigShape = {
@@ -9,9 +16,15 @@ export const coreConfigShape = {
   /** The address Nginx should use to reach this process (default: CORE_LISTEN's host). */
   CORE_ADVERTISE_HOST: z.string().max(253).optional(),
   /** A name for this process, answered in every response. */
-  CORE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"').default('core'),
+  CORE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+    .default('core'),
   /** Upstream group to join (the default group is rendered as `gateway_backend`). */
-  CORE_GROUP: z.string().regex(/^[a-z0-9_-]{1,63}$/, 'must be 1-63 lower-case letters, digits, "-" or "_"').default('default'),
+  CORE_GROUP: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,63}$/, 'must be 1-63 lower-case letters, digits, "-" or "_"')
+    .default('default'),
   CORE_WEIGHT: integer({ min: 1, max: 100, default: 1 }),
   /** Comma-separated host:port of the registry replicas. */
   REGISTRY_ADDRESSES: z.string().default('127.0.0.1:50051'),
@@ -27,8 +40,11 @@ export type CoreConfig = ReturnType<typeof loadCoreConfig>;
 export function loadCoreConfig(env: Environment) {
   const parsed = loadConfig(coreConfigShape, env);
   const listen = parseHostPort(parsed.CORE_LISTEN)!;
-  if (listen.port === 0) throw new ConfigError('CORE_LISTEN', 'needs a fixed port: it is what the core registers');
-  const registries = parsed.REGISTRY_ADDRESSES.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (listen.port === 0)
+    throw new ConfigError('CORE_LISTEN', 'needs a fixed port: it is what the core registers');
+  const registries = parsed.REGISTRY_ADDRESSES.split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (registries.length === 0 || registries.some((entry) => parseHostPort(entry) === undefined)) {
     throw new ConfigError('REGISTRY_ADDRESSES', 'must be a comma-separated list of host:port');
   }
@@ -37,10 +53,14 @@ export function loadCoreConfig(env: Environment) {
     try {
       token = readFileSync(parsed.GATEWAY_CORE_TOKEN_FILE, 'utf8').trim();
     } catch (error) {
-      throw new ConfigError('GATEWAY_CORE_TOKEN_FILE', `cannot read it: ${(error as Error).message}`);
+      throw new ConfigError(
+        'GATEWAY_CORE_TOKEN_FILE',
+        `cannot read it: ${(error as Error).message}`,
+      );
     }
   }
-  if (!token) throw new ConfigError('GATEWAY_CORE_TOKEN', 'is required (or GATEWAY_CORE_TOKEN_FILE)');
+  if (!token)
+    throw new ConfigError('GATEWAY_CORE_TOKEN', 'is required (or GATEWAY_CORE_TOKEN_FILE)');
   return Object.freeze({
     ...parsed,
     listen,

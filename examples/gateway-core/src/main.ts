@@ -34,7 +34,13 @@ logger.info({ listen: config.CORE_LISTEN, id: config.CORE_ID }, 'gateway-core li
 const registrar = Registrar({
   registries: config.registries,
   token: config.token,
-  instance: { group: config.CORE_GROUP, host: config.advertiseHost, port: config.listen.port, weight: config.CORE_WEIGHT, metadata: { core: config.CORE_ID } },
+  instance: {
+    group: config.CORE_GROUP,
+    host: config.advertiseHost,
+    port: config.listen.port,
+    weight: config.CORE_WEIGHT,
+    metadata: { core: config.CORE_ID },
+  },
   leaseSeconds: config.CORE_LEASE_SECONDS,
   onEvent: (event) => logger.info({ registrar: event }, `registrar: ${event.type}`),
 });

@@ -1,2 +1,7 @@
 export { Registrar } from './registrar.js';
-export type { RegistrarEvent, RegistrarInstance, RegistrarOptions, RegistrarState } from './registrar-options.js';
+export type {
+  RegistrarEvent,
+  RegistrarInstance,
+  RegistrarOptions,
+  RegistrarState,
+} from './registrar-options.js';

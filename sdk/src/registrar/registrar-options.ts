@@ -32,9 +32,19 @@ export type RegistrarOptions = {
 };
 
 export type RegistrarEvent =
-  | { readonly type: 'registered'; readonly instanceId: string; readonly registry: string; readonly revision: number }
+  | {
+      readonly type: 'registered';
+      readonly instanceId: string;
+      readonly registry: string;
+      readonly revision: number;
+    }
   | { readonly type: 'lost'; readonly instanceId: string; readonly reason: string }
-  | { readonly type: 'call-failed'; readonly call: 'register' | 'heartbeat' | 'deregister'; readonly registry: string; readonly error: string }
+  | {
+      readonly type: 'call-failed';
+      readonly call: 'register' | 'heartbeat' | 'deregister';
+      readonly registry: string;
+      readonly error: string;
+    }
   | { readonly type: 'deregistered'; readonly instanceId: string };
 
 export type RegistrarState = 'idle' | 'registering' | 'registered' | 'stopped';

@@ -23,11 +23,18 @@ export type Registrar = {
   readonly instanceId: string | undefined;
 };
 
-const RETRYABLE_ELSEWHERE = new Set([Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.INTERNAL, Status.UNKNOWN, Status.CANCELLED]);
+const RETRYABLE_ELSEWHERE = new Set([
+  Status.UNAVAILABLE,
+  Status.DEADLINE_EXCEEDED,
+  Status.INTERNAL,
+  Status.UNKNOWN,
+  Status.CANCELLED,
+]);
 
 export function Registrar(options: RegistrarOptions): Registrar {
   const leaseSeconds = options.leaseSeconds ?? 15;
-  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.max(200, Math.floor((leaseSeconds * 1000) / 3));
+  const heartbeatIntervalMs =
+    options.heartbeatIntervalMs ?? Math.max(200, Math.floor((leaseSeconds * 1000) / 3));
   const callTimeoutMs = options.callTimeoutMs ?? 2_000;
   const retryMinMs = options.retryMinMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 5_000;
@@ -46,8 +53,17 @@ export function Registrar(options: RegistrarOptions): Registrar {
     }
   };
   const callDeadline = () => deadline(stopping.signal, callTimeoutMs);
-  const failed = (call: 'register' | 'heartbeat' | 'deregister', address: string, error: unknown) => {
-    tell({ type: 'call-failed', call, registry: address, error: error instanceof Error ? error.message : String(error) });
+  const failed = (
+    call: 'register' | 'heartbeat' | 'deregister',
+    address: string,
+    error: unknown,
+  ) => {
+    tell({
+      type: 'call-failed',
+      call,
+      registry: address,
+      error: error instanceof Error ? error.message : String(error),
+    });
     if (!(error instanceof ClientError) || RETRYABLE_ELSEWHERE.has(error.code)) endpoints.rotate();
   };
 
@@ -64,7 +80,10 @@ export function Registrar(options: RegistrarOptions): Registrar {
             port: instance.port,
             weight: instance.weight ?? 1,
             maxFails: instance.maxFails,
-            failTimeout: instance.failTimeoutSeconds === undefined ? undefined : { seconds: instance.failTimeoutSeconds, nanos: 0 },
+            failTimeout:
+              instance.failTimeoutSeconds === undefined
+                ? undefined
+                : { seconds: instance.failTimeoutSeconds, nanos: 0 },
             backup: instance.backup ?? false,
             adminState: 0,
             metadata: { ...instance.metadata },
@@ -134,7 +153,9 @@ export function Registrar(options: RegistrarOptions): Registrar {
     },
     start() {
       if (loop || stopping.signal.aborted) return;
-      loop = run().catch((error: unknown) => tell({ type: 'call-failed', call: 'register', registry: '', error: String(error) }));
+      loop = run().catch((error: unknown) =>
+        tell({ type: 'call-failed', call: 'register', registry: '', error: String(error) }),
+      );
     },
     registered(signal) {
       if (state === 'registered') return Promise.resolve(instanceId!);

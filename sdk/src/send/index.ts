@@ -1,5 +1,9 @@
 export { FailureCounter } from './failure-counter.js';
-export { networkFailureOf, toProtoFailureKind, type NetworkFailureKind } from './network-failure.js';
+export {
+  networkFailureOf,
+  toProtoFailureKind,
+  type NetworkFailureKind,
+} from './network-failure.js';
 export { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 export {
   SendClient,

@@ -32,7 +32,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
  * capped, with "equal jitter" (half fixed, half random) so that many clients
  * failing together do not retry in lock-step, yet each still waits a while.
  */
-export function backoffDelayMs(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  policy: RetryPolicy,
+  retry: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.round(exponential / 2 + random() * (exponential / 2));
 }

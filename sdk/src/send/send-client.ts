@@ -78,7 +78,8 @@ export type SendClient = {
  */
 export function SendClient(options: SendClientOptions): SendClient {
   const base = new URL(options.baseUrl);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('SendClient: baseUrl must be http:// or https://');
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new Error('SendClient: baseUrl must be http:// or https://');
   const prefix = base.pathname.replace(/\/+$/, '');
   const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
   const threshold = options.suspectThreshold ?? 3;
@@ -92,7 +93,9 @@ export function SendClient(options: SendClientOptions): SendClient {
     bodyTimeout: requestTimeoutMs,
   });
   const counter = FailureCounter();
-  const reporter = options.suspect ? SuspectReporter({ ...options.suspect, target: base.origin }) : undefined;
+  const reporter = options.suspect
+    ? SuspectReporter({ ...options.suspect, target: base.origin })
+    : undefined;
   let networkFailures = 0;
   let retries = 0;
 
@@ -111,7 +114,11 @@ export function SendClient(options: SendClientOptions): SendClient {
       return { statusCode: response.statusCode, headers: response.headers, body };
     } catch (error) {
       if (request.signal?.aborted) throw error; // the caller gave up: not the network's fault
-      if (timeout.aborted) throw Object.assign(new Error(`no answer within ${requestTimeoutMs} ms`, { cause: error }), { code: 'ETIMEDOUT' });
+      if (timeout.aborted)
+        throw Object.assign(
+          new Error(`no answer within ${requestTimeoutMs} ms`, { cause: error }),
+          { code: 'ETIMEDOUT' },
+        );
       throw error;
     }
   };
@@ -134,7 +141,8 @@ export function SendClient(options: SendClientOptions): SendClient {
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       const delay = backoffDelayMs(policy, attempt);
-      const mayRetry = retryable && attempt < maxAttempts && performance.now() - started + delay < policy.budgetMs;
+      const mayRetry =
+        retryable && attempt < maxAttempts && performance.now() - started + delay < policy.budgetMs;
       try {
         const answer = await attemptOnce(req, method);
         counter.success();
@@ -150,7 +158,10 @@ export function SendClient(options: SendClientOptions): SendClient {
         const kind = networkFailureOf(error);
         if (kind === undefined) throw error;
         noteFailure(kind, attempt, error);
-        const stillMayRetry = retryable && attempt < maxAttempts && performance.now() - started + delay < policy.budgetMs;
+        const stillMayRetry =
+          retryable &&
+          attempt < maxAttempts &&
+          performance.now() - started + delay < policy.budgetMs;
         if (!stillMayRetry) {
           const message = `${method} ${base.origin}${prefix}${req.path} failed (${kind}) after ${attempt} attempt(s)`;
           throw new SendError(message, kind, attempt, { cause: error });

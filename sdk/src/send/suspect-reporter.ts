@@ -1,6 +1,10 @@
 import { deadline } from '@gateway/shared/deadline';
 import { createChannel, createClient, Metadata, type Channel } from 'nice-grpc';
-import { NodeHealthServiceDefinition, ProbeDecision, probeDecisionToJSON } from '@gateway/proto/health';
+import {
+  NodeHealthServiceDefinition,
+  ProbeDecision,
+  probeDecisionToJSON,
+} from '@gateway/proto/health';
 import { toProtoFailureKind, type NetworkFailureKind } from './network-failure.js';
 
 export type SuspectReporterOptions = {
@@ -21,7 +25,12 @@ export type SuspectReporterOptions = {
 };
 
 export type ReportOutcome =
-  | { readonly result: 'sent'; readonly center: string; readonly decision: string; readonly durationMs: number }
+  | {
+      readonly result: 'sent';
+      readonly center: string;
+      readonly decision: string;
+      readonly durationMs: number;
+    }
   | { readonly result: 'failed'; readonly errors: readonly string[]; readonly durationMs: number }
   | { readonly result: 'rate-limited' }
   | { readonly result: 'in-flight' };
@@ -45,7 +54,8 @@ export type SuspectReporter = {
 };
 
 export function SuspectReporter(options: SuspectReporterOptions): SuspectReporter {
-  if (options.centers.length === 0) throw new Error('SuspectReporter: at least one center address is needed');
+  if (options.centers.length === 0)
+    throw new Error('SuspectReporter: at least one center address is needed');
   const deadlineMs = options.deadlineMs ?? 1_000;
   const minIntervalMs = options.minIntervalMs ?? 2_000;
   const metadata = Metadata({ authorization: `Bearer ${options.token}` });
@@ -91,7 +101,9 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
           { metadata, signal: limit.signal },
         );
         counts.sent++;
-        const decision = probeDecisionToJSON(response.decision ?? ProbeDecision.PROBE_DECISION_UNSPECIFIED);
+        const decision = probeDecisionToJSON(
+          response.decision ?? ProbeDecision.PROBE_DECISION_UNSPECIFIED,
+        );
         tell({ result: 'sent', center, decision, durationMs: performance.now() - started });
         return;
       } catch (error) {

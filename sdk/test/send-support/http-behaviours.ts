@@ -1,4 +1,9 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { freePort } from '@gateway/shared/testing';
 
@@ -18,7 +23,9 @@ export async function refusingAddress(): Promise<{ url: string; port: number }> 
 }
 
 /** An HTTP server answering every request with `handler`. */
-export async function httpServer(handler: (req: IncomingMessage, res: ServerResponse, hit: number) => void): Promise<LocalServer> {
+export async function httpServer(
+  handler: (req: IncomingMessage, res: ServerResponse, hit: number) => void,
+): Promise<LocalServer> {
   let hits = 0;
   const sockets = new Set<Socket>();
   const server: Server = createHttpServer((req, res) => {
@@ -79,7 +86,11 @@ export async function resetting(): Promise<LocalServer> {
 }
 
 /** Accepts TCP connections and never says a word: a hung gRPC center. */
-export async function silentTcp(): Promise<{ address: string; connections: () => number; close(): Promise<void> }> {
+export async function silentTcp(): Promise<{
+  address: string;
+  connections: () => number;
+  close(): Promise<void>;
+}> {
   let connections = 0;
   const sockets = new Set<Socket>();
   const server = createTcpServer((socket) => {

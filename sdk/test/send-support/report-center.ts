@@ -8,7 +8,10 @@ import {
 
 export const SDK_TOKEN = 'sdk-token-for-send-tests-0123456789';
 
-export type ReceivedReport = ReportSuspectRequest & { readonly authorization: string | undefined; readonly at: number };
+export type ReceivedReport = ReportSuspectRequest & {
+  readonly authorization: string | undefined;
+  readonly at: number;
+};
 
 /**
  * A real gRPC server serving NodeHealthService.ReportSuspect on 127.0.0.1: it
@@ -39,9 +42,15 @@ export async function startReportCenter(): Promise<ReportCenter> {
     },
     async reportSuspect(request, context) {
       const authorization = context.metadata.get('authorization');
-      if (authorization !== `Bearer ${SDK_TOKEN}`) throw new ServerError(Status.UNAUTHENTICATED, 'bad token');
+      if (authorization !== `Bearer ${SDK_TOKEN}`)
+        throw new ServerError(Status.UNAUTHENTICATED, 'bad token');
       reports.push({ ...request, authorization, at: performance.now() });
-      return { decision: reports.length === 1 ? ProbeDecision.PROBE_DECISION_STARTED : ProbeDecision.PROBE_DECISION_JOINED };
+      return {
+        decision:
+          reports.length === 1
+            ? ProbeDecision.PROBE_DECISION_STARTED
+            : ProbeDecision.PROBE_DECISION_JOINED,
+      };
     },
   };
   const server: Server = createServer();

@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import ssh2 from 'ssh2';
 import { z } from 'zod';
-import { commonConfigShape, ConfigError, durationMs, fraction, integer, loadConfig, type Environment } from '@gateway/shared';
+import {
+  commonConfigShape,
+  ConfigError,
+  durationMs,
+  fraction,
+  integer,
+  loadConfig,
+  type Environment,
+} from '@gateway/shared';
 
 const REMOTE_COMMAND = /^[A-Za-z0-9_./ -]{1,256}$/;
 
@@ -15,7 +23,10 @@ export const configPushConfigShape = {
   CONFIG_PUSH_KNOWN_HOSTS_FILE: z.string().default('/etc/gateway/config-push/known_hosts'),
   CONFIG_PUSH_REMOTE_COMMAND: z
     .string()
-    .regex(REMOTE_COMMAND, 'must be a command line of letters, digits, "_", ".", "/", "-" and spaces')
+    .regex(
+      REMOTE_COMMAND,
+      'must be a command line of letters, digits, "_", ".", "/", "-" and spaces',
+    )
     .default('sudo -n /usr/local/sbin/gateway-nginx-apply'),
   CONFIG_PUSH_SSH_CONNECT_TIMEOUT: durationMs({ min: 100, max: 120_000, default: 5_000 }),
   CONFIG_PUSH_COMMAND_TIMEOUT: durationMs({ min: 100, max: 600_000, default: 20_000 }),
@@ -33,7 +44,9 @@ export const configPushConfigShape = {
   CONFIG_PUSH_ALERT_WEBHOOK_URL: z
     .string()
     .optional()
-    .refine((text) => text === undefined || /^https?:\/\//.test(text), { message: 'must be an http:// or https:// URL' }),
+    .refine((text) => text === undefined || /^https?:\/\//.test(text), {
+      message: 'must be an http:// or https:// URL',
+    }),
   CONFIG_PUSH_ALERT_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 3_000 }),
   CONFIG_PUSH_ALERT_RETRIES: integer({ min: 0, max: 10, default: 3 }),
   CONFIG_PUSH_ALERT_REPEAT: durationMs({ min: 0, max: 86_400_000, default: 600_000 }),
@@ -54,10 +67,20 @@ export function loadConfigPushConfig(env: Environment) {
     throw new ConfigError('CONFIG_PUSH_RETRY_MIN', 'must not exceed CONFIG_PUSH_RETRY_MAX');
   }
   if (config.CONFIG_PUSH_SSH_CONNECT_TIMEOUT >= config.CONFIG_PUSH_NODE_TIMEOUT) {
-    throw new ConfigError('CONFIG_PUSH_SSH_CONNECT_TIMEOUT', 'must be shorter than CONFIG_PUSH_NODE_TIMEOUT');
+    throw new ConfigError(
+      'CONFIG_PUSH_SSH_CONNECT_TIMEOUT',
+      'must be shorter than CONFIG_PUSH_NODE_TIMEOUT',
+    );
   }
-  checkPrivateKey(config.CONFIG_PUSH_SSH_PRIVATE_KEY_FILE, config.CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE);
-  const replicaId = config.CONFIG_PUSH_REPLICA_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64)}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  checkPrivateKey(
+    config.CONFIG_PUSH_SSH_PRIVATE_KEY_FILE,
+    config.CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE,
+  );
+  const replicaId =
+    config.CONFIG_PUSH_REPLICA_ID ??
+    `${hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 64)}:${process.pid}:${randomBytes(3).toString('hex')}`;
   return Object.freeze({ ...config, CONFIG_PUSH_REPLICA_ID: replicaId });
 }
 
@@ -67,10 +90,16 @@ function checkPrivateKey(path: string, passphrase: string | undefined): void {
   try {
     text = readFileSync(path);
   } catch (error) {
-    throw new ConfigError('CONFIG_PUSH_SSH_PRIVATE_KEY_FILE', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE',
+      `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const parsed = ssh2.utils.parseKey(text, passphrase);
   if (parsed instanceof Error) {
-    throw new ConfigError('CONFIG_PUSH_SSH_PRIVATE_KEY_FILE', `${path} is not a usable private key: ${parsed.message}`);
+    throw new ConfigError(
+      'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE',
+      `${path} is not a usable private key: ${parsed.message}`,
+    );
   }
 }

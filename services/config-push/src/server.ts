@@ -30,7 +30,10 @@ import { PushLease } from './leader/push-lease.js';
 import { SshPool } from './push/ssh-pool.js';
 import { Pusher } from './reconcile/pusher.js';
 
-export type RunningConfigPush = RunningService & { readonly port: number; readonly replicaId: string };
+export type RunningConfigPush = RunningService & {
+  readonly port: number;
+  readonly replicaId: string;
+};
 
 const WATCH_QUEUE_LIMIT = 10_000;
 
@@ -39,11 +42,20 @@ const WATCH_QUEUE_LIMIT = 10_000;
  * health and push-result channels), the push lease, and — while this replica holds the
  * lease — the push loop. Every replica serves the RPCs; only the holder pushes.
  */
-export async function startConfigPush(config: ConfigPushConfig, logger: Logger, tokens: TokenTable | undefined): Promise<RunningConfigPush> {
+export async function startConfigPush(
+  config: ConfigPushConfig,
+  logger: Logger,
+  tokens: TokenTable | undefined,
+): Promise<RunningConfigPush> {
   const replicaId = config.CONFIG_PUSH_REPLICA_ID;
   const redis = createRedisClient(config, 'config-push', logger);
   const subscriber = createRedisClient(config, 'config-push-subscriber', logger);
-  const feed = RegistryChangeFeed({ subscriber, redis, pollIntervalMs: config.CONFIG_PUSH_REVISION_POLL_INTERVAL, logger });
+  const feed = RegistryChangeFeed({
+    subscriber,
+    redis,
+    pollIntervalMs: config.CONFIG_PUSH_REVISION_POLL_INTERVAL,
+    logger,
+  });
   const pool = SshPool({
     privateKeyFile: config.CONFIG_PUSH_SSH_PRIVATE_KEY_FILE,
     passphrase: config.CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE,
@@ -95,7 +107,9 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
     });
   });
 
-  feed.listen((event) => pusher?.registryChanged(event.kind === 'change' ? event.change.revision : event.revision));
+  feed.listen((event) =>
+    pusher?.registryChanged(event.kind === 'change' ? event.change.revision : event.revision),
+  );
   const nodeEvents = ChannelFeed<NodeEvent>({
     name: 'config-push-events',
     subscriber,
@@ -134,13 +148,22 @@ export async function startConfigPush(config: ConfigPushConfig, logger: Logger, 
       redis,
       pusher: () => pusher,
       hub,
-      guard: { dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE, dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED },
+      guard: {
+        dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
+        dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
+      },
       shutdownSignal: shutdownController.signal,
       logger,
     }),
     { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [] },
   );
-  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding], shutdown: shutdownController });
+  const server = await startGrpcServer({
+    listen: config.GRPC_LISTEN,
+    logger,
+    tokens,
+    bindings: [binding],
+    shutdown: shutdownController,
+  });
 
   serveWhileReady(server, [redis, subscriber], [subscribed]);
   logger.info({ replica: replicaId }, 'config-push started: waiting for the push lease');

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RedisKeys } from '@gateway/shared';
 import { waitFor } from '@gateway/shared/testing';
-import { configPushEnv, startInProcessConfigPush, startPushWorld, type InProcessConfigPush, type PushWorld } from './support/push-fixture.js';
+import {
+  configPushEnv,
+  startInProcessConfigPush,
+  startPushWorld,
+  type InProcessConfigPush,
+  type PushWorld,
+} from './support/push-fixture.js';
 
 const REGISTRATIONS = 1_000;
 const CONCURRENCY = 32;
@@ -20,9 +26,16 @@ describe('config-push: a registration storm causes a handful of reloads', () => 
   before(async () => {
     world = await startPushWorld();
     push = await startInProcessConfigPush(
-      configPushEnv(world.redis.url, world.privateKeyPath, { CONFIG_PUSH_WAIT_MIN: `${WAIT_MIN_MS}ms`, CONFIG_PUSH_WAIT_MAX: `${WAIT_MAX_MS}ms` }),
+      configPushEnv(world.redis.url, world.privateKeyPath, {
+        CONFIG_PUSH_WAIT_MIN: `${WAIT_MIN_MS}ms`,
+        CONFIG_PUSH_WAIT_MAX: `${WAIT_MAX_MS}ms`,
+      }),
     );
-    await waitFor('config-push to take the lease', async () => (await push.client.getPushStatus({})).leader !== '', { timeoutMs: 15_000 });
+    await waitFor(
+      'config-push to take the lease',
+      async () => (await push.client.getPushStatus({})).leader !== '',
+      { timeoutMs: 15_000 },
+    );
   });
   after(async () => {
     await push?.close();
@@ -43,13 +56,22 @@ describe('config-push: a registration storm causes a handful of reloads', () => 
     );
     const stormMs = performance.now() - started;
     const finalRevision = Number(await world.redis.client.get(RedisKeys.instancesRevision));
-    await waitFor('both nodes at the final revision', () => world.nodes.every((node) => node.appliedRevisions().at(-1) === finalRevision), { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      'both nodes at the final revision',
+      () => world.nodes.every((node) => node.appliedRevisions().at(-1) === finalRevision),
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     const convergedMs = performance.now() - started;
     const bound = Math.ceil(stormMs / WAIT_MAX_MS) + 2;
     for (const [index, node] of world.nodes.entries()) {
       const reloads = node.reloadCount() - reloadsBefore[index]!;
-      console.log(`[figure] ${REGISTRATIONS} registrations in ${Math.round(stormMs)} ms (${Math.round(REGISTRATIONS / (stormMs / 1000))}/s): ${node.ip} reloaded ${reloads} times, at the final revision ${Math.round(convergedMs)} ms after the first (bound ${bound})`);
-      assert.ok(reloads >= 1 && reloads <= bound, `${node.ip}: ${reloads} reloads (bound ${bound})`);
+      console.log(
+        `[figure] ${REGISTRATIONS} registrations in ${Math.round(stormMs)} ms (${Math.round(REGISTRATIONS / (stormMs / 1000))}/s): ${node.ip} reloaded ${reloads} times, at the final revision ${Math.round(convergedMs)} ms after the first (bound ${bound})`,
+      );
+      assert.ok(
+        reloads >= 1 && reloads <= bound,
+        `${node.ip}: ${reloads} reloads (bound ${bound})`,
+      );
       const applied = node.appliedRevisions();
       for (let i = 1; i < applied.length; i++) assert.ok(applied[i]! >= applied[i - 1]!);
     }

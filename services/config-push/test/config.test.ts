@@ -8,9 +8,14 @@ import { loadConfigPushConfig } from '../src/config.js';
 
 describe('config-push configuration', () => {
   const key = generateSshKey();
-  const load = (env: Record<string, string>) => loadConfigPushConfig({ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath, ...env });
+  const load = (env: Record<string, string>) =>
+    loadConfigPushConfig({ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath, ...env });
   const rejects = (env: Record<string, string>, variable: string, reason: RegExp) =>
-    assert.throws(() => load(env), (error: unknown) => error instanceof ConfigError && error.variable === variable && reason.test(error.reason));
+    assert.throws(
+      () => load(env),
+      (error: unknown) =>
+        error instanceof ConfigError && error.variable === variable && reason.test(error.reason),
+    );
 
   it('has production defaults', () => {
     const config = load({});
@@ -26,18 +31,38 @@ describe('config-push configuration', () => {
   });
 
   it('names the variable and the reason for a bad value', () => {
-    rejects({ CONFIG_PUSH_WAIT_MIN: '2s', CONFIG_PUSH_WAIT_MAX: '1s' }, 'CONFIG_PUSH_WAIT_MIN', /must not exceed/);
+    rejects(
+      { CONFIG_PUSH_WAIT_MIN: '2s', CONFIG_PUSH_WAIT_MAX: '1s' },
+      'CONFIG_PUSH_WAIT_MIN',
+      /must not exceed/,
+    );
     rejects({ CONFIG_PUSH_NODE_TIMEOUT: 'soon' }, 'CONFIG_PUSH_NODE_TIMEOUT', /not a duration/);
-    rejects({ CONFIG_PUSH_REMOTE_COMMAND: 'sudo apply; rm -rf /' }, 'CONFIG_PUSH_REMOTE_COMMAND', /command line/);
+    rejects(
+      { CONFIG_PUSH_REMOTE_COMMAND: 'sudo apply; rm -rf /' },
+      'CONFIG_PUSH_REMOTE_COMMAND',
+      /command line/,
+    );
     rejects({ CONFIG_PUSH_DROP_GUARD_SHARE: '1.5' }, 'CONFIG_PUSH_DROP_GUARD_SHARE', /.+/);
     rejects({ CONFIG_PUSH_ALERT_WEBHOOK_URL: 'ftp://x' }, 'CONFIG_PUSH_ALERT_WEBHOOK_URL', /http/);
-    rejects({ CONFIG_PUSH_SSH_CONNECT_TIMEOUT: '40s' }, 'CONFIG_PUSH_SSH_CONNECT_TIMEOUT', /shorter than CONFIG_PUSH_NODE_TIMEOUT/);
+    rejects(
+      { CONFIG_PUSH_SSH_CONNECT_TIMEOUT: '40s' },
+      'CONFIG_PUSH_SSH_CONNECT_TIMEOUT',
+      /shorter than CONFIG_PUSH_NODE_TIMEOUT/,
+    );
   });
 
   it('refuses a private key it cannot read or parse', () => {
-    rejects({ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: '/nonexistent/id_ed25519' }, 'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE', /cannot read .*ENOENT/);
+    rejects(
+      { CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: '/nonexistent/id_ed25519' },
+      'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE',
+      /cannot read .*ENOENT/,
+    );
     const bad = join(tempDir('key'), 'id_bad');
     writeFileSync(bad, 'not a key\n');
-    rejects({ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: bad }, 'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE', /not a usable private key/);
+    rejects(
+      { CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: bad },
+      'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE',
+      /not a usable private key/,
+    );
   });
 });

@@ -40,7 +40,11 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
         CONFIG_PUSH_DRIFT_CHECK_INTERVAL: '2s',
       }),
     );
-    await waitFor('config-push to take the lease', async () => (await push.client.getPushStatus({})).leader !== '', { timeoutMs: 15_000 });
+    await waitFor(
+      'config-push to take the lease',
+      async () => (await push.client.getPushStatus({})).leader !== '',
+      { timeoutMs: 15_000 },
+    );
   });
   after(async () => {
     await push?.close();
@@ -67,16 +71,27 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const first = await backend('instance-one');
     const started = performance.now();
     const revision = await world.register('default', first.port);
-    const served = await waitFor('both nodes to route to the new instance', async () => {
-      const answers = await Promise.all(world.nodes.map((node) => getThrough(node)));
-      return answers.every((answer) => answer.status === 200 && answer.body === 'instance-one') ? answers : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 20 });
+    const served = await waitFor(
+      'both nodes to route to the new instance',
+      async () => {
+        const answers = await Promise.all(world.nodes.map((node) => getThrough(node)));
+        return answers.every((answer) => answer.status === 200 && answer.body === 'instance-one')
+          ? answers
+          : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
     const ms = Math.round(performance.now() - started);
     console.log(`[figure] registration → both nodes routing: ${ms} ms`);
     assert.equal(served.length, 2);
     const files = world.nodes.map((node) => readFileSync(node.livePath));
     assert.ok(files[0]!.equals(files[1]!), 'both nodes run byte-identical files');
-    assert.match(files[0]!.toString(), new RegExp(`upstream gateway_backend \\{\\n    server 127\\.0\\.0\\.1:${first.port} weight=1 max_fails=1 fail_timeout=10s;\\n\\}`));
+    assert.match(
+      files[0]!.toString(),
+      new RegExp(
+        `upstream gateway_backend \\{\\n    server 127\\.0\\.0\\.1:${first.port} weight=1 max_fails=1 fail_timeout=10s;\\n\\}`,
+      ),
+    );
 
     const status = await waitFor('both nodes recorded at the revision', async () => {
       const current = await push.client.getPushStatus({});
@@ -84,12 +99,23 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     });
     assert.equal(status.desiredRevision, revision);
     await waitFor('WatchPushes to stream both applies', () =>
-      world.nodes.every((node) => streamed.some((entry) => entry.nodeIp === node.ip && entry.revision === revision && entry.outcome === PushOutcome.PUSH_OUTCOME_APPLIED)),
+      world.nodes.every((node) =>
+        streamed.some(
+          (entry) =>
+            entry.nodeIp === node.ip &&
+            entry.revision === revision &&
+            entry.outcome === PushOutcome.PUSH_OUTCOME_APPLIED,
+        ),
+      ),
     );
     watch.abort();
     await watching;
     const preview = await push.client.renderConfig({});
-    assert.equal(preview.content, files[0]!.toString(), 'RenderConfig previews exactly what the nodes run');
+    assert.equal(
+      preview.content,
+      files[0]!.toString(),
+      'RenderConfig previews exactly what the nodes run',
+    );
     assert.equal(preview.contentHash, status.desiredContentHash);
     for (const node of status.nodes) assert.equal(node.appliedContentHash, preview.contentHash);
 
@@ -97,8 +123,15 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const reloads = world.nodes.map((node) => node.reloadCount());
     assert.equal(await world.register('default', first.port), revision);
     const forced = await push.client.pushNow({ force: false, nodeIp: '' });
-    assert.deepEqual(forced.results.map((result) => result.outcome), [PushOutcome.PUSH_OUTCOME_UNCHANGED, PushOutcome.PUSH_OUTCOME_UNCHANGED]);
-    assert.deepEqual(world.nodes.map((node) => node.reloadCount()), reloads, 'an identical render is never reloaded again');
+    assert.deepEqual(
+      forced.results.map((result) => result.outcome),
+      [PushOutcome.PUSH_OUTCOME_UNCHANGED, PushOutcome.PUSH_OUTCOME_UNCHANGED],
+    );
+    assert.deepEqual(
+      world.nodes.map((node) => node.reloadCount()),
+      reloads,
+      'an identical render is never reloaded again',
+    );
   });
 
   it('2: a DOWN node is skipped and not contacted; it converges once UP again, with no new registration', async () => {
@@ -111,34 +144,59 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const second = await backend('instance-two');
     const started = performance.now();
     const revision = await world.register('default', second.port);
-    await waitFor('the UP node to apply the new revision', async () => {
-      const status = await push.client.getPushStatus({});
-      return status.nodes.find((node) => node.nodeIp === up.ip)?.appliedRevision === revision;
-    }, { timeoutMs: 10_000, intervalMs: 20 });
-    console.log(`[figure] registration → UP node applied while the other is DOWN: ${Math.round(performance.now() - started)} ms`);
+    await waitFor(
+      'the UP node to apply the new revision',
+      async () => {
+        const status = await push.client.getPushStatus({});
+        return status.nodes.find((node) => node.nodeIp === up.ip)?.appliedRevision === revision;
+      },
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    console.log(
+      `[figure] registration → UP node applied while the other is DOWN: ${Math.round(performance.now() - started)} ms`,
+    );
     const bodies = new Set<string>();
     for (let i = 0; i < 6; i++) bodies.add((await getThrough(up)).body);
-    assert.deepEqual([...bodies].sort(), ['instance-one', 'instance-two'], `the UP node balances over both instances: ${readFileSync(up.livePath, 'utf8')} ${JSON.stringify(up.nginx.accessLog().slice(-6))}`);
+    assert.deepEqual(
+      [...bodies].sort(),
+      ['instance-one', 'instance-two'],
+      `the UP node balances over both instances: ${readFileSync(up.livePath, 'utf8')} ${JSON.stringify(up.nginx.accessLog().slice(-6))}`,
+    );
 
     const status = await push.client.getPushStatus({});
     const skipped = status.nodes.find((node) => node.nodeIp === down.ip)!;
     assert.equal(skipped.lastResult?.outcome, PushOutcome.PUSH_OUTCOME_SKIPPED_DOWN);
     assert.equal(skipped.lastResult?.revision, revision);
     assert.ok(skipped.appliedRevision < revision);
-    assert.equal(down.sshd.connectionCount(), connectionsBefore, 'the DOWN node was never contacted');
+    assert.equal(
+      down.sshd.connectionCount(),
+      connectionsBefore,
+      'the DOWN node was never contacted',
+    );
 
     const nowPush = await push.client.pushNow({ force: false, nodeIp: '' });
-    assert.equal(nowPush.results.find((result) => result.nodeIp === down.ip)?.outcome, PushOutcome.PUSH_OUTCOME_SKIPPED_DOWN);
+    assert.equal(
+      nowPush.results.find((result) => result.nodeIp === down.ip)?.outcome,
+      PushOutcome.PUSH_OUTCOME_SKIPPED_DOWN,
+    );
 
     // Back UP: it converges to the latest revision without any new registration.
     const revisionBefore = Number(await world.redis.client.get(RedisKeys.instancesRevision));
     await down.nginx.start();
     await setNodeStatus(world.redis.client, down.ip, 'UP', 'nginx answers again');
-    await waitFor('the node back UP to run the latest revision', async () => {
-      const current = await push.client.getPushStatus({});
-      return current.nodes.find((node) => node.nodeIp === down.ip)?.appliedRevision === revision;
-    }, { timeoutMs: 10_000 });
-    assert.equal(Number(await world.redis.client.get(RedisKeys.instancesRevision)), revisionBefore, 'no registration happened');
+    await waitFor(
+      'the node back UP to run the latest revision',
+      async () => {
+        const current = await push.client.getPushStatus({});
+        return current.nodes.find((node) => node.nodeIp === down.ip)?.appliedRevision === revision;
+      },
+      { timeoutMs: 10_000 },
+    );
+    assert.equal(
+      Number(await world.redis.client.get(RedisKeys.instancesRevision)),
+      revisionBefore,
+      'no registration happened',
+    );
     assert.ok(readFileSync(down.livePath).equals(readFileSync(up.livePath)));
     const served = new Set<string>();
     for (let i = 0; i < 6; i++) served.add((await getThrough(down)).body);
@@ -156,73 +214,140 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
 
     const payments = await backend('payments-one');
     const revision = await world.register('payments', payments.port);
-    await waitFor('the healthy node to apply it', async () => {
-      const status = await push.client.getPushStatus({});
-      return status.nodes.find((node) => node.nodeIp === healthy.ip)?.appliedRevision === revision;
-    }, { timeoutMs: 10_000 });
-    const failed = await waitFor('the broken node to record the failure', async () => {
-      const status = await push.client.getPushStatus({});
-      const node = status.nodes.find((entry) => entry.nodeIp === broken.ip)!;
-      return node.lastResult?.outcome === PushOutcome.PUSH_OUTCOME_FAILED && node.lastResult.revision === revision ? node : undefined;
-    }, { timeoutMs: 10_000 });
-    assert.match(failed.lastResult!.error, /nginx -t failed.*duplicate upstream "gateway_payments"/);
+    await waitFor(
+      'the healthy node to apply it',
+      async () => {
+        const status = await push.client.getPushStatus({});
+        return (
+          status.nodes.find((node) => node.nodeIp === healthy.ip)?.appliedRevision === revision
+        );
+      },
+      { timeoutMs: 10_000 },
+    );
+    const failed = await waitFor(
+      'the broken node to record the failure',
+      async () => {
+        const status = await push.client.getPushStatus({});
+        const node = status.nodes.find((entry) => entry.nodeIp === broken.ip)!;
+        return node.lastResult?.outcome === PushOutcome.PUSH_OUTCOME_FAILED &&
+          node.lastResult.revision === revision
+          ? node
+          : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    assert.match(
+      failed.lastResult!.error,
+      /nginx -t failed.*duplicate upstream "gateway_payments"/,
+    );
     assert.ok(failed.appliedRevision < revision);
     assert.ok(readFileSync(broken.livePath).equals(before), 'the previous file is back in place');
     assert.equal(broken.reloadCount(), reloads, 'nothing was reloaded');
-    assert.equal((await getThrough(broken, { 'x-gateway-group': 'payments' })).body.startsWith('instance-'), true, 'the old config still serves');
-    assert.equal((await getThrough(healthy, { 'x-gateway-group': 'payments' })).body, 'payments-one');
-    const alert = await waitFor('the alert', () => webhook.alerts.find((entry) => entry['kind'] === 'config_test_failed'));
+    assert.equal(
+      (await getThrough(broken, { 'x-gateway-group': 'payments' })).body.startsWith('instance-'),
+      true,
+      'the old config still serves',
+    );
+    assert.equal(
+      (await getThrough(healthy, { 'x-gateway-group': 'payments' })).body,
+      'payments-one',
+    );
+    const alert = await waitFor('the alert', () =>
+      webhook.alerts.find((entry) => entry['kind'] === 'config_test_failed'),
+    );
     assert.equal(alert['node'], broken.ip);
     assert.equal(alert['revision'], revision);
 
     // The operator removes the clash: the failed node is retried (backoff) and converges, no new registration.
     rmSync(clash);
-    await waitFor('the failed node to be retried and converge', async () => {
-      const status = await push.client.getPushStatus({});
-      return status.nodes.find((node) => node.nodeIp === broken.ip)?.appliedRevision === revision;
-    }, { timeoutMs: 15_000 });
-    assert.equal((await getThrough(broken, { 'x-gateway-group': 'payments' })).body, 'payments-one');
+    await waitFor(
+      'the failed node to be retried and converge',
+      async () => {
+        const status = await push.client.getPushStatus({});
+        return status.nodes.find((node) => node.nodeIp === broken.ip)?.appliedRevision === revision;
+      },
+      { timeoutMs: 15_000 },
+    );
+    assert.equal(
+      (await getThrough(broken, { 'x-gateway-group': 'payments' })).body,
+      'payments-one',
+    );
   });
 
   it('reconciles drift: a live file changed by hand on a node is put back without any registration', async () => {
     const node = world.nodes[a]!;
     const expected = readFileSync(world.nodes[b]!.livePath);
     writeFileSync(node.livePath, expected.toString().replace(/weight=1/g, 'weight=2'));
-    await waitFor('the drifted file to be restored', () => readFileSync(node.livePath).equals(expected), { timeoutMs: 15_000 });
+    await waitFor(
+      'the drifted file to be restored',
+      () => readFileSync(node.livePath).equals(expected),
+      { timeoutMs: 15_000 },
+    );
     assert.ok(node.journal().some((entry) => entry.outcome === 'applied'));
   });
 
   it('a sudden drop below the floor is refused and alerted, until an admin forces it', async () => {
     const before = world.nodes.map((node) => readFileSync(node.livePath));
     const kept = await push.client.getPushStatus({});
-    const ids = (await world.registry.listInstances({ group: '', pageSize: 100, pageToken: '' })).instances.map((instance) => instance.id).sort();
+    const ids = (
+      await world.registry.listInstances({ group: '', pageSize: 100, pageToken: '' })
+    ).instances
+      .map((instance) => instance.id)
+      .sort();
     assert.equal(ids.length, 3);
     let revision = 0;
-    for (const id of ids.slice(1)) revision = (await world.registry.deregister({ instanceId: id })).revision;
-    const alert = await waitFor('the drop-guard alert', () => webhook.alerts.find((entry) => entry['kind'] === 'drop_guard' && entry['revision'] === revision), { timeoutMs: 10_000 });
+    for (const id of ids.slice(1))
+      revision = (await world.registry.deregister({ instanceId: id })).revision;
+    const alert = await waitFor(
+      'the drop-guard alert',
+      () =>
+        webhook.alerts.find(
+          (entry) => entry['kind'] === 'drop_guard' && entry['revision'] === revision,
+        ),
+      { timeoutMs: 10_000 },
+    );
     assert.match(String(alert['message']), /only 1 of the 3 servers .* PushNow with force=true/);
     const refused = await push.client.getPushStatus({});
     assert.equal(refused.desiredRevision, kept.desiredRevision, 'not accepted');
     assert.ok(refused.refusals.some((entry) => /only 1 of the 3/.test(entry)));
-    world.nodes.forEach((node, index) => assert.ok(readFileSync(node.livePath).equals(before[index]!), `${node.ip} keeps its file`));
+    world.nodes.forEach((node, index) =>
+      assert.ok(readFileSync(node.livePath).equals(before[index]!), `${node.ip} keeps its file`),
+    );
     const preview = await push.client.renderConfig({});
     assert.ok(preview.refusals.some((entry) => /only 1 of the 3/.test(entry)));
 
     const forced = await push.client.pushNow({ force: true, nodeIp: '' });
     assert.equal(forced.revision, revision);
-    assert.deepEqual(forced.results.map((result) => result.outcome), [PushOutcome.PUSH_OUTCOME_APPLIED, PushOutcome.PUSH_OUTCOME_APPLIED]);
-    for (const node of world.nodes) assert.equal((readFileSync(node.livePath, 'utf8').match(/^\s+server /gm) ?? []).length, 1);
+    assert.deepEqual(
+      forced.results.map((result) => result.outcome),
+      [PushOutcome.PUSH_OUTCOME_APPLIED, PushOutcome.PUSH_OUTCOME_APPLIED],
+    );
+    for (const node of world.nodes)
+      assert.equal((readFileSync(node.livePath, 'utf8').match(/^\s+server /gm) ?? []).length, 1);
   });
 
   it('RPCs validate their input and are admin only', async () => {
-    await assert.rejects(push.client.pushNow({ force: false, nodeIp: 'not-an-ip' }), (error: Error & { code?: number; details?: string }) => error.code === Status.INVALID_ARGUMENT && /node_ip/.test(error.details ?? ''));
-    await assert.rejects(push.client.pushNow({ force: false, nodeIp: '10.255.255.1' }), (error: Error & { code?: number }) => error.code === Status.NOT_FOUND);
+    await assert.rejects(
+      push.client.pushNow({ force: false, nodeIp: 'not-an-ip' }),
+      (error: Error & { code?: number; details?: string }) =>
+        error.code === Status.INVALID_ARGUMENT && /node_ip/.test(error.details ?? ''),
+    );
+    await assert.rejects(
+      push.client.pushNow({ force: false, nodeIp: '10.255.255.1' }),
+      (error: Error & { code?: number }) => error.code === Status.NOT_FOUND,
+    );
     const channel = createChannel(`127.0.0.1:${push.running.port}`);
     try {
       const anonymous = createClient(ConfigPushServiceDefinition, channel);
-      await assert.rejects(anonymous.getPushStatus({}), (error: Error & { code?: number }) => error.code === Status.UNAUTHENTICATED);
+      await assert.rejects(
+        anonymous.getPushStatus({}),
+        (error: Error & { code?: number }) => error.code === Status.UNAUTHENTICATED,
+      );
       const core = createClient(ConfigPushServiceDefinition, channel, { '*': bearer(CORE_TOKEN) });
-      await assert.rejects(core.renderConfig({}), (error: Error & { code?: number }) => error.code === Status.PERMISSION_DENIED);
+      await assert.rejects(
+        core.renderConfig({}),
+        (error: Error & { code?: number }) => error.code === Status.PERMISSION_DENIED,
+      );
     } finally {
       channel.close();
     }
@@ -231,21 +356,44 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   it('7: when every instance is gone the nodes keep a valid config, and an alert says why', async () => {
     const before = world.nodes.map((node) => readFileSync(node.livePath));
     const status = await push.client.getPushStatus({});
-    const ids = (await world.registry.listInstances({ group: '', pageSize: 100, pageToken: '' })).instances.map((instance) => instance.id);
+    const ids = (
+      await world.registry.listInstances({ group: '', pageSize: 100, pageToken: '' })
+    ).instances.map((instance) => instance.id);
     let revision = 0;
     for (const id of ids) revision = (await world.registry.deregister({ instanceId: id })).revision;
-    const alert = await waitFor('the all-instances-gone alert', () => webhook.alerts.find((entry) => entry['kind'] === 'all_instances_gone' && entry['revision'] === revision), { timeoutMs: 10_000 });
+    const alert = await waitFor(
+      'the all-instances-gone alert',
+      () =>
+        webhook.alerts.find(
+          (entry) => entry['kind'] === 'all_instances_gone' && entry['revision'] === revision,
+        ),
+      { timeoutMs: 10_000 },
+    );
     assert.match(String(alert['message']), /no instance to render/);
     const after = await push.client.getPushStatus({});
-    assert.equal(after.desiredRevision, status.desiredRevision, 'the empty render was never accepted');
+    assert.equal(
+      after.desiredRevision,
+      status.desiredRevision,
+      'the empty render was never accepted',
+    );
     assert.equal(after.registryRevision, revision);
     assert.ok(after.refusals.some((refusal) => /no instance/.test(refusal)));
-    world.nodes.forEach((node, index) => assert.ok(readFileSync(node.livePath).equals(before[index]!), `${node.ip} keeps its file`));
-    for (const node of world.nodes) assert.equal(await node.nginx.testConfig(), undefined, 'nginx -t still passes');
+    world.nodes.forEach((node, index) =>
+      assert.ok(readFileSync(node.livePath).equals(before[index]!), `${node.ip} keeps its file`),
+    );
+    for (const node of world.nodes)
+      assert.equal(await node.nginx.testConfig(), undefined, 'nginx -t still passes');
     const preview = await push.client.renderConfig({});
     assert.ok(!/upstream/.test(preview.content), 'the preview has no (empty) upstream');
     const refused = await push.client.pushNow({ force: true, nodeIp: '' });
-    assert.ok(refused.results.every((result) => result.outcome === PushOutcome.PUSH_OUTCOME_REFUSED), 'not even a forced push sends an empty config');
-    assert.equal((await getThrough(world.nodes[0]!)).status, 200, 'the nodes still route with the last config');
+    assert.ok(
+      refused.results.every((result) => result.outcome === PushOutcome.PUSH_OUTCOME_REFUSED),
+      'not even a forced push sends an empty config',
+    );
+    assert.equal(
+      (await getThrough(world.nodes[0]!)).status,
+      200,
+      'the nodes still route with the last config',
+    );
   });
 });

@@ -7,14 +7,28 @@ import { startNginx, tempDir } from '@gateway/shared/testing';
 import { checkRender } from '../src/render/render-guard.js';
 import { renderUpstreams } from '../src/render/render-upstreams.js';
 
-function instance(group: string, host: string, port: number, extra: Partial<StoredInstance['spec']> = {}): StoredInstance {
+function instance(
+  group: string,
+  host: string,
+  port: number,
+  extra: Partial<StoredInstance['spec']> = {},
+): StoredInstance {
   return {
     id: `${group}/${host}/${port}`,
     revision: 1,
     registerTime: 0,
     leaseMs: 15_000,
     fingerprint: 'x',
-    spec: { group, host, port, weight: 1, backup: false, adminState: 'enabled', metadata: {}, ...extra },
+    spec: {
+      group,
+      host,
+      port,
+      weight: 1,
+      backup: false,
+      adminState: 'enabled',
+      metadata: {},
+      ...extra,
+    },
   };
 }
 
@@ -70,8 +84,16 @@ describe('render: the upstream file', () => {
     const hostile = instance('default', '10.0.0.1;\n}\nserver { listen 80', 80);
     const heavy = instance('default', '10.0.0.2', 80, { weight: 1000 });
     const colliding = instance('backend', '10.0.0.3', 80);
-    const rendered = renderUpstreams([hostile, heavy, colliding, instance('default', '10.0.0.4', 80)]);
-    assert.deepEqual(rendered.skipped.map((entry) => entry.id).sort(), [colliding.id, heavy.id, hostile.id].sort());
+    const rendered = renderUpstreams([
+      hostile,
+      heavy,
+      colliding,
+      instance('default', '10.0.0.4', 80),
+    ]);
+    assert.deepEqual(
+      rendered.skipped.map((entry) => entry.id).sort(),
+      [colliding.id, heavy.id, hostile.id].sort(),
+    );
     assert.ok(!rendered.content.includes('listen'));
     assert.ok(!rendered.content.includes('10.0.0.2') && !rendered.content.includes('10.0.0.3'));
     assert.equal(rendered.servers, 1);
@@ -81,12 +103,26 @@ describe('render: the upstream file', () => {
     const empty = renderUpstreams([]);
     assert.equal(empty.servers, 0);
     assert.ok(!/upstream|map/.test(empty.content.replace(/^#.*$/gm, '')));
-    assert.equal(checkRender({ servers: 0, previousServers: 3, force: true, minShare: 0.5, minRemoved: 2 })?.kind, 'all_instances_gone');
-    assert.equal(checkRender({ servers: 0, previousServers: undefined, force: false, minShare: 0.5, minRemoved: 2 })?.kind, 'all_instances_gone');
+    assert.equal(
+      checkRender({ servers: 0, previousServers: 3, force: true, minShare: 0.5, minRemoved: 2 })
+        ?.kind,
+      'all_instances_gone',
+    );
+    assert.equal(
+      checkRender({
+        servers: 0,
+        previousServers: undefined,
+        force: false,
+        minShare: 0.5,
+        minRemoved: 2,
+      })?.kind,
+      'all_instances_gone',
+    );
   });
 
   it('the drop guard refuses a sudden drop below the floor unless forced', () => {
-    const guard = (servers: number, previousServers: number | undefined, force = false) => checkRender({ servers, previousServers, force, minShare: 0.5, minRemoved: 2 })?.kind;
+    const guard = (servers: number, previousServers: number | undefined, force = false) =>
+      checkRender({ servers, previousServers, force, minShare: 0.5, minRemoved: 2 })?.kind;
     assert.equal(guard(4, 10), 'drop_guard');
     assert.equal(guard(4, 10, true), undefined);
     assert.equal(guard(5, 10), undefined, 'exactly half is allowed');
@@ -99,10 +135,15 @@ describe('render: the upstream file', () => {
   it('passes nginx -t on a real nginx that includes it, routing through $gateway_upstream', async () => {
     const dir = tempDir('render');
     const file = join(dir, 'gateway-upstreams.conf');
-    writeFileSync(file, renderUpstreams(SAMPLE.filter((entry) => entry.spec.host !== 'core.example.internal')).content);
+    writeFileSync(
+      file,
+      renderUpstreams(SAMPLE.filter((entry) => entry.spec.host !== 'core.example.internal'))
+        .content,
+    );
     const nginx = await startNginx({
       httpConfig: `include ${file};`,
-      serverConfig: 'location / { proxy_pass http://$gateway_upstream; }\nlocation /static { proxy_pass http://gateway_backend; }',
+      serverConfig:
+        'location / { proxy_pass http://$gateway_upstream; }\nlocation /static { proxy_pass http://gateway_backend; }',
     });
     try {
       assert.equal(await nginx.testConfig(), undefined);

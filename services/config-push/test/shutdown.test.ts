@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RedisKeys } from '@gateway/shared';
-import { generateSshKey, startProcess, startRedisServer, startServiceProcess, waitFor, type RedisServerHandle } from '@gateway/shared/testing';
+import {
+  generateSshKey,
+  startProcess,
+  startRedisServer,
+  startServiceProcess,
+  waitFor,
+  type RedisServerHandle,
+} from '@gateway/shared/testing';
 import { CONFIG_PUSH_ENTRY, configPushEnv, TOKENS_ENV } from './support/push-fixture.js';
 
 describe('config-push process: signals and configuration', () => {
@@ -15,8 +22,14 @@ describe('config-push process: signals and configuration', () => {
   });
 
   it('SIGTERM: the lease holder drains, gives the lease up and exits 0', async () => {
-    const replica = await startServiceProcess({ name: 'config-push', entry: CONFIG_PUSH_ENTRY, env: configPushEnv(redis.url, key.privateKeyPath, { CONFIG_PUSH_REPLICA_ID: 'only' }) });
-    await waitFor('the lease', async () => (await redis.client.get(RedisKeys.pushLeader))?.startsWith('only|'));
+    const replica = await startServiceProcess({
+      name: 'config-push',
+      entry: CONFIG_PUSH_ENTRY,
+      env: configPushEnv(redis.url, key.privateKeyPath, { CONFIG_PUSH_REPLICA_ID: 'only' }),
+    });
+    await waitFor('the lease', async () =>
+      (await redis.client.get(RedisKeys.pushLeader))?.startsWith('only|'),
+    );
     const started = Date.now();
     const exit = await replica.stop(10_000);
     const took = Date.now() - started;
@@ -28,8 +41,15 @@ describe('config-push process: signals and configuration', () => {
 
   it('SIGTERM while Redis is gone: still drains and exits 0 within 5 s', async () => {
     const lonely = await startRedisServer();
-    const replica = await startServiceProcess({ name: 'config-push', entry: CONFIG_PUSH_ENTRY, env: configPushEnv(lonely.url, key.privateKeyPath) });
-    await waitFor('the lease', async () => (await lonely.client.get(RedisKeys.pushLeader)) !== null);
+    const replica = await startServiceProcess({
+      name: 'config-push',
+      entry: CONFIG_PUSH_ENTRY,
+      env: configPushEnv(lonely.url, key.privateKeyPath),
+    });
+    await waitFor(
+      'the lease',
+      async () => (await lonely.client.get(RedisKeys.pushLeader)) !== null,
+    );
     await lonely.stop();
     const started = Date.now();
     replica.process.child.kill('SIGTERM');
@@ -42,13 +62,25 @@ describe('config-push process: signals and configuration', () => {
 
   it('a bad variable exits 78 naming the variable and why', async () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
-      [{ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: '/nonexistent/key' }, /CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: cannot read \/nonexistent\/key \(ENOENT\)/],
+      [
+        { CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: '/nonexistent/key' },
+        /CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: cannot read \/nonexistent\/key \(ENOENT\)/,
+      ],
       [{ CONFIG_PUSH_LEASE_TTL: 'long' }, /CONFIG_PUSH_LEASE_TTL: "long" is not a duration/],
-      [{ CONFIG_PUSH_REMOTE_COMMAND: 'apply && reboot' }, /CONFIG_PUSH_REMOTE_COMMAND: must be a command line/],
+      [
+        { CONFIG_PUSH_REMOTE_COMMAND: 'apply && reboot' },
+        /CONFIG_PUSH_REMOTE_COMMAND: must be a command line/,
+      ],
     ];
     for (const [env, expected] of cases) {
       const child = startProcess('config-push-bad-config', process.execPath, [CONFIG_PUSH_ENTRY], {
-        env: { PATH: process.env['PATH'] ?? '', REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV, CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath, ...env },
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          REDIS_URL: redis.url,
+          GATEWAY_TOKENS: TOKENS_ENV,
+          CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath,
+          ...env,
+        },
       });
       const exit = await child.exited;
       assert.equal(exit.code, 78, child.output());

@@ -16,7 +16,10 @@ const urlList = z
   .optional()
   .transform((text, ctx) => {
     if (text === undefined) return [] as string[];
-    const urls = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const urls = text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
     for (const entry of urls) {
       if (!isHttpUrl(entry)) {
         ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 80)}" is not an http(s) URL` });
@@ -34,7 +37,10 @@ const optionalUrl = z
 /** Every variable the health service reads; documented in docs/health.md and the README. */
 export const healthConfigShape = {
   ...commonConfigShape('127.0.0.1:50052'),
-  HEALTH_REPLICA_ID: z.string().regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'must be 1-128 letters, digits or . _ : / -').optional(),
+  HEALTH_REPLICA_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'must be 1-128 letters, digits or . _ : / -')
+    .optional(),
   HEALTH_POLL_INTERVAL: durationMs({ min: 1_000, max: 86_400_000, default: 60_000 }),
   HEALTH_PROBE_CONNECT_TIMEOUT: durationMs({ min: 50, max: 60_000, default: 1_000 }),
   HEALTH_PROBE_TIMEOUT: durationMs({ min: 100, max: 120_000, default: 3_000 }),
@@ -47,7 +53,9 @@ export const healthConfigShape = {
   HEALTH_ALERT_WEBHOOK_URLS: urlList,
   HEALTH_ALERT_DINGTALK_URL: optionalUrl,
   HEALTH_ALERT_DINGTALK_SECRET: z.string().max(256).optional(),
-  HEALTH_ALERT_DINGTALK_MSGTYPE: z.enum(['markdown', 'text'], { message: 'must be "markdown" or "text"' }).default('markdown'),
+  HEALTH_ALERT_DINGTALK_MSGTYPE: z
+    .enum(['markdown', 'text'], { message: 'must be "markdown" or "text"' })
+    .default('markdown'),
   HEALTH_ALERT_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 5_000 }),
   HEALTH_ALERT_RETRIES: integer({ min: 0, max: 10, default: 3 }),
   HEALTH_ALERT_RETRY_BACKOFF: durationMs({ min: 10, max: 60_000, default: 1_000 }),
@@ -75,7 +83,10 @@ export function loadHealthConfig(env: Environment): HealthConfig {
     throw new ConfigError('HEALTH_PROBE_CONNECT_TIMEOUT', 'must not exceed HEALTH_PROBE_TIMEOUT');
   }
   if (parsed.HEALTH_ALERT_DINGTALK_SECRET && !parsed.HEALTH_ALERT_DINGTALK_URL) {
-    throw new ConfigError('HEALTH_ALERT_DINGTALK_SECRET', 'is set but HEALTH_ALERT_DINGTALK_URL is not');
+    throw new ConfigError(
+      'HEALTH_ALERT_DINGTALK_SECRET',
+      'is set but HEALTH_ALERT_DINGTALK_URL is not',
+    );
   }
   const staleAfter = parsed.HEALTH_STALE_AFTER || 3 * parsed.HEALTH_POLL_INTERVAL;
   if (staleAfter <= parsed.HEALTH_POLL_INTERVAL) {

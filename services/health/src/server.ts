@@ -38,13 +38,27 @@ export type RunningHealth = RunningService & {
  * list are added when absent. Health turns SERVING once Redis is ready, the change
  * subscription is in place and the start-up nodes are in.
  */
-export async function startHealth(config: HealthConfig, logger: Logger, tokens: TokenTable | undefined): Promise<RunningHealth> {
+export async function startHealth(
+  config: HealthConfig,
+  logger: Logger,
+  tokens: TokenTable | undefined,
+): Promise<RunningHealth> {
   const redis = createRedisClient(config, 'health', logger);
   const subscriber = createRedisClient(config, 'health-subscriber', logger);
-  const feed = HealthFeed({ subscriber, redis, pollIntervalMs: config.HEALTH_WATCH_REVISION_POLL, logger });
+  const feed = HealthFeed({
+    subscriber,
+    redis,
+    pollIntervalMs: config.HEALTH_WATCH_REVISION_POLL,
+    logger,
+  });
 
-  const alertDispatcher = new Agent({ connect: { timeout: config.HEALTH_ALERT_TIMEOUT }, keepAliveTimeout: 4_000 });
-  const sinks: AlertSink[] = config.HEALTH_ALERT_WEBHOOK_URLS.map((url, index) => WebhookSink(url, alertDispatcher, index + 1));
+  const alertDispatcher = new Agent({
+    connect: { timeout: config.HEALTH_ALERT_TIMEOUT },
+    keepAliveTimeout: 4_000,
+  });
+  const sinks: AlertSink[] = config.HEALTH_ALERT_WEBHOOK_URLS.map((url, index) =>
+    WebhookSink(url, alertDispatcher, index + 1),
+  );
   if (config.HEALTH_ALERT_DINGTALK_URL) {
     sinks.push(
       DingTalkSink({
@@ -72,7 +86,10 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
     redis,
     prober,
     alerts,
-    gate: ProbeGate(redis, { windowMs: config.HEALTH_COALESCE_WINDOW, probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT }),
+    gate: ProbeGate(redis, {
+      windowMs: config.HEALTH_COALESCE_WINDOW,
+      probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT,
+    }),
     damping: { rise: config.HEALTH_RISE, fall: config.HEALTH_FALL },
     replicaId: config.HEALTH_REPLICA_ID,
     logger,
@@ -94,7 +111,16 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
   const shutdownController = new AbortController();
   const binding = bindService(
     NodeHealthServiceDefinition,
-    NodeHealthServiceImpl({ redis, store, reader, runner, intake, feed, shutdownSignal: shutdownController.signal, logger }),
+    NodeHealthServiceImpl({
+      redis,
+      store,
+      reader,
+      runner,
+      intake,
+      feed,
+      shutdownSignal: shutdownController.signal,
+      logger,
+    }),
     {
       AddNode: [],
       UpdateNode: [],
@@ -107,7 +133,13 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
     },
   );
 
-  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding], shutdown: shutdownController });
+  const server = await startGrpcServer({
+    listen: config.GRPC_LISTEN,
+    logger,
+    tokens,
+    bindings: [binding],
+    shutdown: shutdownController,
+  });
   const poll = PeriodicPoll({
     redis,
     runner,
@@ -154,14 +186,25 @@ export async function startHealth(config: HealthConfig, logger: Logger, tokens: 
  * stays the source of truth: a node already there is left as it is (change it with
  * UpdateNode). While Redis does not answer, it retries every 2 s until shutdown.
  */
-async function seedNodes(config: HealthConfig, store: NodeStore, runner: ProbeRunner, signal: AbortSignal, logger: Logger): Promise<void> {
+async function seedNodes(
+  config: HealthConfig,
+  store: NodeStore,
+  runner: ProbeRunner,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<void> {
   if (config.seedNodes.length === 0) return;
   for (;;) {
     try {
       for (const spec of config.seedNodes) {
         const outcome = await store.add(spec);
-        if (outcome === 'added') logger.info({ ip: spec.ip, healthUrl: spec.healthUrl }, 'node seeded from the start-up list');
-        else logger.debug({ ip: spec.ip }, 'start-up node already in the inventory: kept as stored');
+        if (outcome === 'added')
+          logger.info(
+            { ip: spec.ip, healthUrl: spec.healthUrl },
+            'node seeded from the start-up list',
+          );
+        else
+          logger.debug({ ip: spec.ip }, 'start-up node already in the inventory: kept as stored');
       }
       runner.startRound({ trigger: 'added', ips: config.seedNodes.map((node) => node.ip) });
       return;

@@ -3,7 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, RedisKeys } from '@gateway/shared';
-import { startProcess, startRedisServer, tempDir, waitFor, type RedisServerHandle, collectStream } from '@gateway/shared/testing';
+import {
+  startProcess,
+  startRedisServer,
+  tempDir,
+  waitFor,
+  type RedisServerHandle,
+  collectStream,
+} from '@gateway/shared/testing';
 import { loadHealthConfig } from '../src/config.js';
 import { HEALTH_ENTRY, healthClients, TOKENS_ENV } from './support/health-fixture.js';
 import { startReplicas } from './support/replicas.js';
@@ -45,15 +52,30 @@ describe('health: configuration', () => {
     assert.equal(configError({ HEALTH_POLL_INTERVAL: 'soon' }).variable, 'HEALTH_POLL_INTERVAL');
     assert.equal(configError({ HEALTH_FALL: '0' }).variable, 'HEALTH_FALL');
     assert.equal(configError({ HEALTH_PROBE_TIMEOUT: '3m' }).variable, 'HEALTH_PROBE_TIMEOUT');
-    assert.equal(configError({ HEALTH_PROBE_CONNECT_TIMEOUT: '5s', HEALTH_PROBE_TIMEOUT: '2s' }).variable, 'HEALTH_PROBE_CONNECT_TIMEOUT');
-    assert.equal(configError({ HEALTH_ALERT_WEBHOOK_URLS: 'http://ok.example/a,ftp://no.example/' }).variable, 'HEALTH_ALERT_WEBHOOK_URLS');
-    assert.equal(configError({ HEALTH_ALERT_DINGTALK_SECRET: 'SECabc' }).variable, 'HEALTH_ALERT_DINGTALK_SECRET');
+    assert.equal(
+      configError({ HEALTH_PROBE_CONNECT_TIMEOUT: '5s', HEALTH_PROBE_TIMEOUT: '2s' }).variable,
+      'HEALTH_PROBE_CONNECT_TIMEOUT',
+    );
+    assert.equal(
+      configError({ HEALTH_ALERT_WEBHOOK_URLS: 'http://ok.example/a,ftp://no.example/' }).variable,
+      'HEALTH_ALERT_WEBHOOK_URLS',
+    );
+    assert.equal(
+      configError({ HEALTH_ALERT_DINGTALK_SECRET: 'SECabc' }).variable,
+      'HEALTH_ALERT_DINGTALK_SECRET',
+    );
     assert.equal(configError({ HEALTH_STALE_AFTER: '30s' }).variable, 'HEALTH_STALE_AFTER');
     assert.equal(configError({ HEALTH_NODES: '{"ip":"10.0.0.1"}' }).variable, 'HEALTH_NODES');
-    const bad = configError({ HEALTH_NODES: '[{"ip":"10.0.0.1","healthUrl":"http://10.0.0.2/healthz","ssh":{"user":"deploy"},"configPath":"/etc/nginx/u.conf"}]' });
+    const bad = configError({
+      HEALTH_NODES:
+        '[{"ip":"10.0.0.1","healthUrl":"http://10.0.0.2/healthz","ssh":{"user":"deploy"},"configPath":"/etc/nginx/u.conf"}]',
+    });
     assert.equal(bad.variable, 'HEALTH_NODES');
     assert.match(bad.reason, /nodes\[0\]\.health_url/);
-    assert.equal(configError({ HEALTH_NODES_FILE: '/nonexistent/nodes.json' }).variable, 'HEALTH_NODES_FILE');
+    assert.equal(
+      configError({ HEALTH_NODES_FILE: '/nonexistent/nodes.json' }).variable,
+      'HEALTH_NODES_FILE',
+    );
   });
 });
 
@@ -68,7 +90,12 @@ describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
 
   it('exits 78 naming the variable when the configuration is bad', async () => {
     const child = startProcess('health-bad-config', process.execPath, [HEALTH_ENTRY], {
-      env: { PATH: process.env['PATH'] ?? '', ...BASE, REDIS_URL: redis.url, HEALTH_NODES: '[{"ip":"10.0.0"}]' },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        ...BASE,
+        REDIS_URL: redis.url,
+        HEALTH_NODES: '[{"ip":"10.0.0"}]',
+      },
     });
     const { code } = await child.exited;
     assert.equal(code, 78);
@@ -76,11 +103,34 @@ describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
   });
 
   it('seeds absent nodes from HEALTH_NODES and HEALTH_NODES_FILE, keeps stored ones, and drains on SIGTERM', async () => {
-    const stored = { ip: '127.0.0.21', healthUrl: 'http://127.0.0.21/healthz', ssh: { host: '127.0.0.21', port: 22, user: 'ops' }, configPath: '/etc/nginx/stored.conf', label: 'kept' };
+    const stored = {
+      ip: '127.0.0.21',
+      healthUrl: 'http://127.0.0.21/healthz',
+      ssh: { host: '127.0.0.21', port: 22, user: 'ops' },
+      configPath: '/etc/nginx/stored.conf',
+      label: 'kept',
+    };
     await redis.client.hset(RedisKeys.nodes, stored.ip, JSON.stringify(stored));
     const file = join(tempDir('health-seed'), 'nodes.json');
-    writeFileSync(file, JSON.stringify([{ ip: '127.0.0.22', ssh: { user: 'deploy' }, configPath: '/etc/nginx/conf.d/upstream.conf', label: 'from-file' }]));
-    const inline = JSON.stringify([{ ip: '127.0.0.21', ssh: { user: 'deploy' }, configPath: '/etc/nginx/other.conf', label: 'seed' }]);
+    writeFileSync(
+      file,
+      JSON.stringify([
+        {
+          ip: '127.0.0.22',
+          ssh: { user: 'deploy' },
+          configPath: '/etc/nginx/conf.d/upstream.conf',
+          label: 'from-file',
+        },
+      ]),
+    );
+    const inline = JSON.stringify([
+      {
+        ip: '127.0.0.21',
+        ssh: { user: 'deploy' },
+        configPath: '/etc/nginx/other.conf',
+        label: 'seed',
+      },
+    ]);
     const [replica] = await startReplicas(redis.url, 1, {
       HEALTH_NODES: inline,
       HEALTH_NODES_FILE: file,
@@ -92,7 +142,13 @@ describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
     const clients = healthClients(replica!.address);
     try {
       const { nodes } = await clients.admin.listNodes({});
-      assert.deepEqual(nodes.map((node) => [node.spec?.ip, node.spec?.label]), [['127.0.0.21', 'kept'], ['127.0.0.22', 'from-file']]);
+      assert.deepEqual(
+        nodes.map((node) => [node.spec?.ip, node.spec?.label]),
+        [
+          ['127.0.0.21', 'kept'],
+          ['127.0.0.22', 'from-file'],
+        ],
+      );
       assert.equal(nodes[1]!.spec?.healthUrl, 'http://127.0.0.22/healthz');
 
       const watch = collectStream((signal) => clients.admin.watchNodes({}, { signal }));
@@ -100,7 +156,9 @@ describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
       const stoppedAt = performance.now();
       const exit = await replica!.stop(10_000);
       const drainMs = performance.now() - stoppedAt;
-      console.log(`# FIGURE SIGTERM with an open WatchNodes stream: exited ${exit.code} after ${drainMs.toFixed(0)} ms`);
+      console.log(
+        `# FIGURE SIGTERM with an open WatchNodes stream: exited ${exit.code} after ${drainMs.toFixed(0)} ms`,
+      );
       assert.equal(exit.code, 0, replica!.process.output().slice(-2000));
       assert.equal(await watch.ended, 'completed');
     } finally {

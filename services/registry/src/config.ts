@@ -30,8 +30,14 @@ export function loadRegistryConfig(env: Environment) {
   if (config.REGISTRY_LEASE_MIN > config.REGISTRY_LEASE_MAX) {
     throw new ConfigError('REGISTRY_LEASE_MIN', 'must not exceed REGISTRY_LEASE_MAX');
   }
-  if (config.REGISTRY_LEASE_DEFAULT < config.REGISTRY_LEASE_MIN || config.REGISTRY_LEASE_DEFAULT > config.REGISTRY_LEASE_MAX) {
-    throw new ConfigError('REGISTRY_LEASE_DEFAULT', 'must lie between REGISTRY_LEASE_MIN and REGISTRY_LEASE_MAX');
+  if (
+    config.REGISTRY_LEASE_DEFAULT < config.REGISTRY_LEASE_MIN ||
+    config.REGISTRY_LEASE_DEFAULT > config.REGISTRY_LEASE_MAX
+  ) {
+    throw new ConfigError(
+      'REGISTRY_LEASE_DEFAULT',
+      'must lie between REGISTRY_LEASE_MIN and REGISTRY_LEASE_MAX',
+    );
   }
   return config;
 }

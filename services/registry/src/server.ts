@@ -22,10 +22,19 @@ export type RunningRegistry = RunningService & { readonly port: number };
  * evictor loop, and the gRPC server. Health turns SERVING once Redis is ready and
  * back to NOT_SERVING while it is not.
  */
-export async function startRegistry(config: RegistryConfig, logger: Logger, tokens: TokenTable | undefined): Promise<RunningRegistry> {
+export async function startRegistry(
+  config: RegistryConfig,
+  logger: Logger,
+  tokens: TokenTable | undefined,
+): Promise<RunningRegistry> {
   const redis = createRedisClient(config, 'registry', logger);
   const subscriber = createRedisClient(config, 'registry-subscriber', logger);
-  const feed = RegistryChangeFeed({ subscriber, redis, pollIntervalMs: config.REGISTRY_REVISION_POLL_INTERVAL, logger });
+  const feed = RegistryChangeFeed({
+    subscriber,
+    redis,
+    pollIntervalMs: config.REGISTRY_REVISION_POLL_INTERVAL,
+    logger,
+  });
 
   const shutdownController = new AbortController();
   const binding = bindService(
@@ -35,7 +44,11 @@ export async function startRegistry(config: RegistryConfig, logger: Logger, toke
       store: RegistryStore(redis),
       feed,
       settings: {
-        lease: { defaultMs: config.REGISTRY_LEASE_DEFAULT, minMs: config.REGISTRY_LEASE_MIN, maxMs: config.REGISTRY_LEASE_MAX },
+        lease: {
+          defaultMs: config.REGISTRY_LEASE_DEFAULT,
+          minMs: config.REGISTRY_LEASE_MIN,
+          maxMs: config.REGISTRY_LEASE_MAX,
+        },
         selfPreservationShare: config.REGISTRY_SELF_PRESERVATION_SHARE,
         selfPreservationWindowMs: config.REGISTRY_SELF_PRESERVATION_WINDOW,
         watchQueueLimit: config.REGISTRY_WATCH_QUEUE_LIMIT,
@@ -51,7 +64,13 @@ export async function startRegistry(config: RegistryConfig, logger: Logger, toke
       WatchInstances: [],
     },
   );
-  const server = await startGrpcServer({ listen: config.GRPC_LISTEN, logger, tokens, bindings: [binding], shutdown: shutdownController });
+  const server = await startGrpcServer({
+    listen: config.GRPC_LISTEN,
+    logger,
+    tokens,
+    bindings: [binding],
+    shutdown: shutdownController,
+  });
 
   const evictor = Evictor({
     redis,

@@ -4,7 +4,14 @@ import { Redis } from 'ioredis';
 import { createChannel, createClient } from 'nice-grpc';
 import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import { startRedisServer, startServiceProcess, waitFor, type RedisServerHandle, type ServiceProcess, collectStream } from '@gateway/shared/testing';
+import {
+  startRedisServer,
+  startServiceProcess,
+  waitFor,
+  type RedisServerHandle,
+  type ServiceProcess,
+  collectStream,
+} from '@gateway/shared/testing';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
 
 const REPLICAS = 3;
@@ -33,43 +40,84 @@ describe('registry: 3 replicas × 500 concurrent Registers on one redis-server',
   it('stores all 1,500, with strictly increasing revisions, and a connected subscriber loses no event', async () => {
     const subscriber = new Redis(redis.url);
     const published: Array<{ revision: number; id: string; type: string }> = [];
-    subscriber.on('message', (_channel: string, message: string) => published.push(JSON.parse(message)));
+    subscriber.on('message', (_channel: string, message: string) =>
+      published.push(JSON.parse(message)),
+    );
     await subscriber.subscribe(RedisChannels.instanceChanges);
 
     const channels = replicas.map((replica) => createChannel(replica.address));
-    const clients = channels.map((channel) => createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.core) }));
-    const admin = createClient(RegistryServiceDefinition, channels[0]!, { '*': bearer(TOKENS.admin) });
-    const watch = collectStream<WatchInstancesResponse>((signal) => admin.watchInstances({ group: '' }, { signal }));
+    const clients = channels.map((channel) =>
+      createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.core) }),
+    );
+    const admin = createClient(RegistryServiceDefinition, channels[0]!, {
+      '*': bearer(TOKENS.admin),
+    });
+    const watch = collectStream<WatchInstancesResponse>((signal) =>
+      admin.watchInstances({ group: '' }, { signal }),
+    );
     await waitFor('the watch snapshot', () => watch.messages.length >= 1);
 
     const started = performance.now();
     const responses = await Promise.all(
       clients.flatMap((client, replica) =>
         Array.from({ length: PER_REPLICA }, (_, i) =>
-          client.register({ instance: spec({ group: `g${replica}`, host: `10.${replica}.${Math.floor(i / 250)}.${i % 250}`, port: 8000 + (i % 7) }) }),
+          client.register({
+            instance: spec({
+              group: `g${replica}`,
+              host: `10.${replica}.${Math.floor(i / 250)}.${i % 250}`,
+              port: 8000 + (i % 7),
+            }),
+          }),
         ),
       ),
     );
     const elapsed = performance.now() - started;
     const total = REPLICAS * PER_REPLICA;
-    console.log(`# ${total} concurrent Registers over ${REPLICAS} replicas: ${Math.round(elapsed)} ms (${Math.round((total / elapsed) * 1000)}/s)`);
+    console.log(
+      `# ${total} concurrent Registers over ${REPLICAS} replicas: ${Math.round(elapsed)} ms (${Math.round((total / elapsed) * 1000)}/s)`,
+    );
 
     assert.equal(responses.length, total);
     assert.ok(responses.every((response) => response.created));
     const revisions = responses.map((response) => response.revision).sort((a, b) => a - b);
-    assert.deepEqual(revisions, Array.from({ length: total }, (_, i) => i + 1), 'each Register got its own revision, 1..1500');
+    assert.deepEqual(
+      revisions,
+      Array.from({ length: total }, (_, i) => i + 1),
+      'each Register got its own revision, 1..1500',
+    );
     assert.equal(await redis.client.hlen(RedisKeys.instances), total);
     assert.equal(await redis.client.get(RedisKeys.instancesRevision), String(total));
 
-    await waitFor('every change on the Redis channel', () => published.length >= total, { timeoutMs: 15_000 });
+    await waitFor('every change on the Redis channel', () => published.length >= total, {
+      timeoutMs: 15_000,
+    });
     assert.equal(published.length, total);
-    assert.deepEqual(published.map((event) => event.revision), Array.from({ length: total }, (_, i) => i + 1), 'published in strictly increasing order, none lost');
+    assert.deepEqual(
+      published.map((event) => event.revision),
+      Array.from({ length: total }, (_, i) => i + 1),
+      'published in strictly increasing order, none lost',
+    );
 
-    await waitFor('every change on the gRPC watch', () => watch.messages.length >= total + 1, { timeoutMs: 15_000 });
+    await waitFor('every change on the gRPC watch', () => watch.messages.length >= total + 1, {
+      timeoutMs: 15_000,
+    });
     const streamed = watch.messages.slice(1);
-    assert.ok(streamed.every((message) => message.event?.$case === 'change'), 'no resync snapshot was needed');
-    assert.deepEqual(streamed.map((message) => message.revision), Array.from({ length: total }, (_, i) => i + 1));
-    assert.equal(new Set(streamed.map((message) => message.event?.$case === 'change' && message.event.value.instanceId)).size, total);
+    assert.ok(
+      streamed.every((message) => message.event?.$case === 'change'),
+      'no resync snapshot was needed',
+    );
+    assert.deepEqual(
+      streamed.map((message) => message.revision),
+      Array.from({ length: total }, (_, i) => i + 1),
+    );
+    assert.equal(
+      new Set(
+        streamed.map(
+          (message) => message.event?.$case === 'change' && message.event.value.instanceId,
+        ),
+      ).size,
+      total,
+    );
 
     await watch.stop();
     channels.forEach((channel) => channel.close());

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RedisKeys } from '@gateway/shared';
-import { startRedisSentinel, startRedisServer, type RedisSentinelHandle, type RedisServerHandle } from '@gateway/shared/testing';
+import {
+  startRedisSentinel,
+  startRedisServer,
+  type RedisSentinelHandle,
+  type RedisServerHandle,
+} from '@gateway/shared/testing';
 import { spec, startRegistryFixture, type RegistryFixture } from './support/registry-fixture.js';
 
 const PASSWORD = 'redis-secret-for-tests';
@@ -25,7 +30,9 @@ describe('registry: Redis with a password, through Redis Sentinel', () => {
   });
 
   it('registers through the master that Sentinel names', async () => {
-    const response = await fixture.client.register({ instance: spec({ host: '10.7.0.1', port: 1 }) });
+    const response = await fixture.client.register({
+      instance: spec({ host: '10.7.0.1', port: 1 }),
+    });
     assert.equal(response.revision, 1);
     assert.equal(await redis.client.hexists(RedisKeys.instances, 'default/10.7.0.1/1'), 1);
   });

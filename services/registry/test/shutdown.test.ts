@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createChannel, createClient } from 'nice-grpc';
 import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
-import { startProcess, startRedisServer, startServiceProcess, waitFor, type RedisServerHandle, collectStream } from '@gateway/shared/testing';
+import {
+  startProcess,
+  startRedisServer,
+  startServiceProcess,
+  waitFor,
+  type RedisServerHandle,
+  collectStream,
+} from '@gateway/shared/testing';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
 
 describe('registry process: signals and configuration', () => {
@@ -15,10 +22,16 @@ describe('registry process: signals and configuration', () => {
   });
 
   it('SIGTERM during a Watch: the stream ends cleanly and the process exits 0 within 5 s', async () => {
-    const registry = await startServiceProcess({ name: 'registry', entry: REGISTRY_ENTRY, env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV } });
+    const registry = await startServiceProcess({
+      name: 'registry',
+      entry: REGISTRY_ENTRY,
+      env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV },
+    });
     const channel = createChannel(registry.address);
     const client = createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.admin) });
-    const watch = collectStream<WatchInstancesResponse>((signal) => client.watchInstances({ group: '' }, { signal }));
+    const watch = collectStream<WatchInstancesResponse>((signal) =>
+      client.watchInstances({ group: '' }, { signal }),
+    );
     await waitFor('the snapshot', () => watch.messages.length === 1);
     await client.register({ instance: spec({ port: 1 }) });
     await waitFor('the change', () => watch.messages.length === 2);
@@ -37,7 +50,11 @@ describe('registry process: signals and configuration', () => {
 
   it('SIGTERM while Redis is gone: still drains and exits 0 within 5 s', async () => {
     const lonely = await startRedisServer();
-    const registry = await startServiceProcess({ name: 'registry', entry: REGISTRY_ENTRY, env: { REDIS_URL: lonely.url, GATEWAY_TOKENS: TOKENS_ENV } });
+    const registry = await startServiceProcess({
+      name: 'registry',
+      entry: REGISTRY_ENTRY,
+      env: { REDIS_URL: lonely.url, GATEWAY_TOKENS: TOKENS_ENV },
+    });
     await lonely.stop();
     const started = Date.now();
     registry.process.child.kill('SIGTERM');
@@ -52,13 +69,24 @@ describe('registry process: signals and configuration', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ REDIS_URL: 'http://nope', GATEWAY_TOKENS: TOKENS_ENV }, /REDIS_URL: must be redis:\/\//],
       [{ GRPC_LISTEN: 'nowhere', GATEWAY_TOKENS: TOKENS_ENV }, /GRPC_LISTEN: must be host:port/],
-      [{ REGISTRY_LEASE_DEFAULT: 'soon', GATEWAY_TOKENS: TOKENS_ENV }, /REGISTRY_LEASE_DEFAULT: "soon" is not a duration/],
-      [{ GATEWAY_TOKENS: 'root:0123456789abcdef' }, /GATEWAY_TOKENS: each entry must be role:token/],
-      [{ GATEWAY_TOKENS: 'core:short' }, /GATEWAY_TOKENS: the core token must be at least 16 characters/],
+      [
+        { REGISTRY_LEASE_DEFAULT: 'soon', GATEWAY_TOKENS: TOKENS_ENV },
+        /REGISTRY_LEASE_DEFAULT: "soon" is not a duration/,
+      ],
+      [
+        { GATEWAY_TOKENS: 'root:0123456789abcdef' },
+        /GATEWAY_TOKENS: each entry must be role:token/,
+      ],
+      [
+        { GATEWAY_TOKENS: 'core:short' },
+        /GATEWAY_TOKENS: the core token must be at least 16 characters/,
+      ],
       [{}, /GATEWAY_TOKENS: no tokens configured.*GATEWAY_AUTH=disabled/],
     ];
     for (const [env, expected] of cases) {
-      const child = startProcess('registry-bad-config', process.execPath, [REGISTRY_ENTRY], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+      const child = startProcess('registry-bad-config', process.execPath, [REGISTRY_ENTRY], {
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+      });
       const exit = await child.exited;
       assert.equal(exit.code, 78, child.output());
       assert.match(child.output(), expected);

@@ -10,7 +10,10 @@ export type Deadline = { readonly signal: AbortSignal; clear(): void };
 export function deadline(parent: AbortSignal | undefined, ms: number): Deadline {
   const controller = new AbortController();
   const onParentAbort = () => controller.abort(parent?.reason);
-  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')), ms);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')),
+    ms,
+  );
   if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {

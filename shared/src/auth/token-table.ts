@@ -34,7 +34,10 @@ function sha256(text: string): Buffer {
 }
 
 /** Parses `role:token` pairs separated by commas or new lines (# starts a comment). */
-export function parseTokenList(text: string, variable: string): Array<{ role: Role; token: string }> {
+export function parseTokenList(
+  text: string,
+  variable: string,
+): Array<{ role: Role; token: string }> {
   const entries: Array<{ role: Role; token: string }> = [];
   const pieces = text
     .split(/[,\n]/)
@@ -45,10 +48,16 @@ export function parseTokenList(text: string, variable: string): Array<{ role: Ro
     const role = piece.slice(0, separator);
     const token = piece.slice(separator + 1);
     if (separator < 0 || !isRole(role)) {
-      throw new ConfigError(variable, `each entry must be role:token with role admin, core or sdk (got "${role || piece.slice(0, 12)}…")`);
+      throw new ConfigError(
+        variable,
+        `each entry must be role:token with role admin, core or sdk (got "${role || piece.slice(0, 12)}…")`,
+      );
     }
     if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-      throw new ConfigError(variable, `the ${role} token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
+      throw new ConfigError(
+        variable,
+        `the ${role} token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`,
+      );
     }
     entries.push({ role, token });
   }
@@ -63,7 +72,10 @@ export function parseTokenList(text: string, variable: string): Array<{ role: Ro
 export function tokenTableFromConfig(config: CommonConfig): TokenTable | undefined {
   if (config.GATEWAY_AUTH === 'disabled') return undefined;
   if (config.GATEWAY_TOKENS && config.GATEWAY_TOKENS_FILE) {
-    throw new ConfigError('GATEWAY_TOKENS_FILE', 'set either GATEWAY_TOKENS or GATEWAY_TOKENS_FILE, not both');
+    throw new ConfigError(
+      'GATEWAY_TOKENS_FILE',
+      'set either GATEWAY_TOKENS or GATEWAY_TOKENS_FILE, not both',
+    );
   }
   let entries: Array<{ role: Role; token: string }>;
   if (config.GATEWAY_TOKENS_FILE) {
@@ -71,7 +83,10 @@ export function tokenTableFromConfig(config: CommonConfig): TokenTable | undefin
     try {
       text = readFileSync(config.GATEWAY_TOKENS_FILE, 'utf8');
     } catch (error) {
-      throw new ConfigError('GATEWAY_TOKENS_FILE', `cannot read ${config.GATEWAY_TOKENS_FILE}: ${(error as Error).message}`);
+      throw new ConfigError(
+        'GATEWAY_TOKENS_FILE',
+        `cannot read ${config.GATEWAY_TOKENS_FILE}: ${(error as Error).message}`,
+      );
     }
     entries = parseTokenList(text, 'GATEWAY_TOKENS_FILE');
   } else {

@@ -19,9 +19,14 @@ const redisUrl = z
 const sentinelList = z
   .string()
   .optional()
-  .refine((text) => text === undefined || text.split(',').every((entry) => /^[^\s,]+:\d{1,5}$/.test(entry.trim())), {
-    message: 'must be a comma-separated list of host:port',
-  });
+  .refine(
+    (text) =>
+      text === undefined ||
+      text.split(',').every((entry) => /^[^\s,]+:\d{1,5}$/.test(entry.trim())),
+    {
+      message: 'must be a comma-separated list of host:port',
+    },
+  );
 
 /**
  * The variables every service reads (the operator contract). Each service adds its
@@ -31,15 +36,22 @@ export function commonConfigShape(defaultListen: string) {
   return {
     REDIS_URL: redisUrl,
     REDIS_SENTINELS: sentinelList,
-    REDIS_SENTINEL_MASTER: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('mymaster'),
+    REDIS_SENTINEL_MASTER: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/)
+      .default('mymaster'),
     REDIS_SENTINEL_PASSWORD: z.string().optional(),
     REDIS_TLS_CA_FILE: z.string().optional(),
     REDIS_COMMAND_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 2_000 }),
     GRPC_LISTEN: listenAddress.default(defaultListen),
     GATEWAY_TOKENS: z.string().optional(),
     GATEWAY_TOKENS_FILE: z.string().optional(),
-    GATEWAY_AUTH: z.enum(['required', 'disabled'], { message: 'must be "required" or "disabled"' }).default('required'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GATEWAY_AUTH: z
+      .enum(['required', 'disabled'], { message: 'must be "required" or "disabled"' })
+      .default('required'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     SHUTDOWN_TIMEOUT: durationMs({ min: 100, max: 120_000, default: 4_000 }),
   };
 }

@@ -10,13 +10,19 @@ export function durationMs(options: { min: number; max: number; default: number 
       if (text === undefined) return options.default;
       const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
       if (!match) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration such as 500ms, 15s, 2m or 1h` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${text}" is not a duration such as 500ms, 15s, 2m or 1h`,
+        });
         return z.NEVER;
       }
       const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
       const ms = Math.round(Number(match[1]) * unit);
       if (ms < options.min || ms > options.max) {
-        ctx.addIssue({ code: 'custom', message: `${text} is outside ${options.min}ms..${options.max}ms` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${text} is outside ${options.min}ms..${options.max}ms`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -40,7 +46,9 @@ export function flag(defaultValue: boolean) {
       message: 'must be one of true, false, 1, 0, yes, no, on, off',
     })
     .optional()
-    .transform((text) => (text === undefined ? defaultValue : ['true', '1', 'yes', 'on'].includes(text)));
+    .transform((text) =>
+      text === undefined ? defaultValue : ['true', '1', 'yes', 'on'].includes(text),
+    );
 }
 
 /** `host:port` (IPv6 in brackets), port 0 allowed to let the kernel choose. */

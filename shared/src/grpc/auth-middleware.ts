@@ -18,18 +18,29 @@ export function authMiddleware(
     const service = path.split('/')[1] ?? '';
     if (!publicServices.includes(service)) {
       const roles = methodRoles.get(path);
-      if (!roles) throw new ServerError(Status.PERMISSION_DENIED, `${path} is not open to any role`);
+      if (!roles)
+        throw new ServerError(Status.PERMISSION_DENIED, `${path} is not open to any role`);
       if (tokens) {
         const header = context.metadata.get('authorization');
         if (typeof header !== 'string' || header === '') {
-          throw new ServerError(Status.UNAUTHENTICATED, 'missing "authorization: Bearer <token>" metadata');
+          throw new ServerError(
+            Status.UNAUTHENTICATED,
+            'missing "authorization: Bearer <token>" metadata',
+          );
         }
         const match = /^Bearer +(\S+)$/i.exec(header);
-        if (!match) throw new ServerError(Status.UNAUTHENTICATED, 'authorization metadata must be "Bearer <token>"');
+        if (!match)
+          throw new ServerError(
+            Status.UNAUTHENTICATED,
+            'authorization metadata must be "Bearer <token>"',
+          );
         const role = tokens.roleOf(match[1]!);
         if (!role) throw new ServerError(Status.UNAUTHENTICATED, 'unknown bearer token');
         if (role !== 'admin' && !roles.includes(role)) {
-          throw new ServerError(Status.PERMISSION_DENIED, `role "${role}" may not call ${call.method.path.split('/')[2]}`);
+          throw new ServerError(
+            Status.PERMISSION_DENIED,
+            `role "${role}" may not call ${call.method.path.split('/')[2]}`,
+          );
         }
       }
     }

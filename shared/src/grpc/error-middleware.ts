@@ -33,11 +33,29 @@ export function errorMiddleware(logger: Logger): ServerMiddleware {
     } catch (error) {
       if (error instanceof ServerError) {
         const level = CLIENT_ERRORS.has(error.code) ? 'info' : 'warn';
-        logger[level]({ method, peer: context.peer, code: Status[error.code], details: error.details, durationMs: elapsed() }, 'call failed');
+        logger[level](
+          {
+            method,
+            peer: context.peer,
+            code: Status[error.code],
+            details: error.details,
+            durationMs: elapsed(),
+          },
+          'call failed',
+        );
         throw error;
       }
       if (error instanceof FieldViolation) {
-        logger.info({ method, peer: context.peer, code: 'INVALID_ARGUMENT', details: error.message, durationMs: elapsed() }, 'call failed');
+        logger.info(
+          {
+            method,
+            peer: context.peer,
+            code: 'INVALID_ARGUMENT',
+            details: error.message,
+            durationMs: elapsed(),
+          },
+          'call failed',
+        );
         throw new ServerError(Status.INVALID_ARGUMENT, error.message);
       }
       if (isAbortError(error)) {
@@ -45,10 +63,16 @@ export function errorMiddleware(logger: Logger): ServerMiddleware {
         throw error;
       }
       if (isRedisUnavailable(error)) {
-        logger.warn({ method, err: error, durationMs: elapsed() }, 'call failed: redis unavailable');
+        logger.warn(
+          { method, err: error, durationMs: elapsed() },
+          'call failed: redis unavailable',
+        );
         throw new ServerError(Status.UNAVAILABLE, 'redis is unavailable, retry later');
       }
-      logger.error({ method, peer: context.peer, err: error, durationMs: elapsed() }, 'call crashed');
+      logger.error(
+        { method, peer: context.peer, err: error, durationMs: elapsed() },
+        'call crashed',
+      );
       throw new ServerError(Status.INTERNAL, 'internal error (details are in the server log)');
     }
   };

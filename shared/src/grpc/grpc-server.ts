@@ -14,7 +14,10 @@ import { errorMiddleware } from './error-middleware.js';
 import type { ServiceBinding } from './service-binding.js';
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
-const REFLECTION_SERVICES = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'];
+const REFLECTION_SERVICES = [
+  'grpc.reflection.v1.ServerReflection',
+  'grpc.reflection.v1alpha.ServerReflection',
+];
 
 export type GrpcServer = {
   /** The bound port (useful with port 0). */
@@ -46,7 +49,8 @@ export async function startGrpcServer(options: {
 }): Promise<GrpcServer> {
   const { logger, bindings } = options;
   const methodRoles = new Map<string, readonly Role[]>();
-  for (const binding of bindings) for (const [path, roles] of binding.methodRoles) methodRoles.set(path, roles);
+  for (const binding of bindings)
+    for (const [path, roles] of binding.methodRoles) methodRoles.set(path, roles);
 
   const server = createServer({
     'grpc.max_receive_message_length': 1024 * 1024,
@@ -62,8 +66,14 @@ export async function startGrpcServer(options: {
   server.add(HealthDefinition, HealthServiceImpl(health));
   // Reflection v1 for current grpcurl, v1alpha for grpcurl before 1.9 and older tools.
   const descriptorSet = loadDescriptorSet();
-  server.add(ServerReflectionService, ServerReflection(descriptorSet, [...serviceNames, HEALTH_SERVICE]));
-  server.add(ServerReflectionServiceV1Alpha, ServerReflectionV1Alpha(descriptorSet, [...serviceNames, HEALTH_SERVICE]));
+  server.add(
+    ServerReflectionService,
+    ServerReflection(descriptorSet, [...serviceNames, HEALTH_SERVICE]),
+  );
+  server.add(
+    ServerReflectionServiceV1Alpha,
+    ServerReflectionV1Alpha(descriptorSet, [...serviceNames, HEALTH_SERVICE]),
+  );
   for (const binding of bindings) binding.add(server);
 
   const setServing = (serving: boolean) => {
@@ -75,7 +85,15 @@ export async function startGrpcServer(options: {
 
   const port = await server.listen(options.listen);
   const shutdownController = options.shutdown ?? new AbortController();
-  logger.info({ listen: options.listen, port, services: serviceNames, auth: options.tokens ? 'required' : 'DISABLED' }, 'grpc server listening');
+  logger.info(
+    {
+      listen: options.listen,
+      port,
+      services: serviceNames,
+      auth: options.tokens ? 'required' : 'DISABLED',
+    },
+    'grpc server listening',
+  );
 
   return {
     port,
@@ -91,7 +109,10 @@ export async function startGrpcServer(options: {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        logger.warn({ timeoutMs }, 'calls still running after the shutdown timeout: cancelling them');
+        logger.warn(
+          { timeoutMs },
+          'calls still running after the shutdown timeout: cancelling them',
+        );
         server.forceShutdown();
       }
     },

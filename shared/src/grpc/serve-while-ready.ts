@@ -6,9 +6,14 @@ import type { GrpcServer } from './grpc-server.js';
  * is ready and every start-up step (subscriptions, seeding, ...) has completed. A
  * step that fails leaves the service NOT_SERVING.
  */
-export function serveWhileReady(server: GrpcServer, connections: readonly Redis[], startup: ReadonlyArray<Promise<unknown>>): void {
+export function serveWhileReady(
+  server: GrpcServer,
+  connections: readonly Redis[],
+  startup: ReadonlyArray<Promise<unknown>>,
+): void {
   let started = false;
-  const update = () => server.setServing(started && connections.every((connection) => connection.status === 'ready'));
+  const update = () =>
+    server.setServing(started && connections.every((connection) => connection.status === 'ready'));
   for (const connection of connections) {
     connection.on('ready', update);
     connection.on('close', update);

@@ -30,7 +30,8 @@ export function bindService<Definition extends TsProtoServiceDefinition>(
     methodRoles.set(`/${definition.fullName}/${name}`, roles);
   }
   for (const name of Object.keys(access)) {
-    if (!rpcNames.includes(name)) throw new Error(`access rule for unknown RPC ${definition.fullName}/${name}`);
+    if (!rpcNames.includes(name))
+      throw new Error(`access rule for unknown RPC ${definition.fullName}/${name}`);
   }
   return {
     fullName: definition.fullName,

@@ -12,7 +12,12 @@ export function decodeStoredNode(ip: string, json: string): NodeSpecData {
     {
       ip: raw.ip,
       healthUrl: raw.healthUrl,
-      ssh: { host: raw.ssh.host, port: raw.ssh.port, user: raw.ssh.user, hostKey: raw.ssh.hostKey ?? '' },
+      ssh: {
+        host: raw.ssh.host,
+        port: raw.ssh.port,
+        user: raw.ssh.user,
+        hostKey: raw.ssh.hostKey ?? '',
+      },
       configPath: raw.configPath,
       label: raw.label ?? '',
     },

@@ -17,8 +17,11 @@ export type HealthChange = {
 export function parseHealthChange(message: string): HealthChange | undefined {
   try {
     const raw = JSON.parse(message) as Record<string, unknown>;
-    if (typeof raw['ip'] !== 'string' || !HEALTH_STATUSES.includes(raw['status'] as never)) return undefined;
-    const previous = HEALTH_STATUSES.includes(raw['previous'] as never) ? (raw['previous'] as HealthStatusName) : undefined;
+    if (typeof raw['ip'] !== 'string' || !HEALTH_STATUSES.includes(raw['status'] as never))
+      return undefined;
+    const previous = HEALTH_STATUSES.includes(raw['previous'] as never)
+      ? (raw['previous'] as HealthStatusName)
+      : undefined;
     return {
       ip: raw['ip'],
       status: raw['status'] as HealthStatusName,

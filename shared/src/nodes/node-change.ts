@@ -13,7 +13,11 @@ export function parseNodeChange(message: string): NodeChange | undefined {
   try {
     const raw = JSON.parse(message) as Record<string, unknown>;
     if (typeof raw['ip'] !== 'string' || !TYPES.includes(raw['type'] as string)) return undefined;
-    return { type: raw['type'] as NodeChange['type'], ip: raw['ip'], revision: Number(raw['revision'] ?? 0) };
+    return {
+      type: raw['type'] as NodeChange['type'],
+      ip: raw['ip'],
+      revision: Number(raw['revision'] ?? 0),
+    };
   } catch {
     return undefined;
   }

@@ -19,14 +19,20 @@ export async function readNodesWithStatus(redis: Redis): Promise<{
 }> {
   const hash = await redis.hgetall(RedisKeys.nodes);
   const ips = Object.keys(hash).sort();
-  const statuses = ips.length === 0 ? [] : await redis.mget(ips.map((ip) => RedisKeys.healthStatus(ip)));
+  const statuses =
+    ips.length === 0 ? [] : await redis.mget(ips.map((ip) => RedisKeys.healthStatus(ip)));
   const nodes: NodeWithStatus[] = [];
   const invalid: Array<{ ip: string; error: string }> = [];
   ips.forEach((ip, index) => {
     try {
       const spec = decodeStoredNode(ip, hash[ip]!);
       const status = statuses[index];
-      nodes.push({ spec, status: HEALTH_STATUSES.includes(status as never) ? (status as HealthStatusName) : undefined });
+      nodes.push({
+        spec,
+        status: HEALTH_STATUSES.includes(status as never)
+          ? (status as HealthStatusName)
+          : undefined,
+      });
     } catch (error) {
       invalid.push({ ip, error: error instanceof Error ? error.message : String(error) });
     }

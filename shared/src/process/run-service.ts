@@ -47,7 +47,10 @@ export async function runService<Config extends CommonConfig>(options: {
     logger.fatal({ err: reason }, 'unhandled promise rejection');
     process.exit(1);
   });
-  if (!tokens) logger.warn('authentication is DISABLED (GATEWAY_AUTH=disabled): use only for local development');
+  if (!tokens)
+    logger.warn(
+      'authentication is DISABLED (GATEWAY_AUTH=disabled): use only for local development',
+    );
 
   let running: RunningService;
   try {

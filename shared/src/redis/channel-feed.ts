@@ -39,10 +39,16 @@ export function ChannelFeed<Event>(options: {
     if (!parse) return;
     const event = parse(message);
     if (event !== undefined) emit(event);
-    else logger.warn({ channel, message: message.slice(0, 200) }, 'unreadable change message: listeners will resync');
+    else
+      logger.warn(
+        { channel, message: message.slice(0, 200) },
+        'unreadable change message: listeners will resync',
+      );
   });
   const subscribed = subscriber.subscribe(...Object.keys(options.channels)).then(() => undefined);
-  subscribed.catch((error: unknown) => logger.error({ err: error, feed: options.name }, 'cannot subscribe'));
+  subscribed.catch((error: unknown) =>
+    logger.error({ err: error, feed: options.name }, 'cannot subscribe'),
+  );
   const { poll } = options;
   const polling = poll
     ? BackgroundLoop({

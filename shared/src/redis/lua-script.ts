@@ -8,7 +8,11 @@ import type { Redis } from 'ioredis';
 export type LuaScript = {
   readonly name: string;
   readonly sha1: string;
-  run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
+  run(
+    redis: Redis,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<unknown>;
 };
 
 export function LuaScript(name: string, source: string): LuaScript {

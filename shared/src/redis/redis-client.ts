@@ -5,7 +5,12 @@ import type { CommonConfig } from '../config/common-config.js';
 
 export type RedisConnectionConfig = Pick<
   CommonConfig,
-  'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_MASTER' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_TLS_CA_FILE' | 'REDIS_COMMAND_TIMEOUT'
+  | 'REDIS_URL'
+  | 'REDIS_SENTINELS'
+  | 'REDIS_SENTINEL_MASTER'
+  | 'REDIS_SENTINEL_PASSWORD'
+  | 'REDIS_TLS_CA_FILE'
+  | 'REDIS_COMMAND_TIMEOUT'
 >;
 
 /**
@@ -15,12 +20,19 @@ export type RedisConnectionConfig = Pick<
  * after `REDIS_COMMAND_TIMEOUT`; reconnection backs off up to 2 s, forever.
  * `purpose` names the connection in CLIENT LIST and in logs.
  */
-export function createRedisClient(config: RedisConnectionConfig, purpose: string, logger: Logger): Redis {
+export function createRedisClient(
+  config: RedisConnectionConfig,
+  purpose: string,
+  logger: Logger,
+): Redis {
   const url = new URL(config.REDIS_URL);
   const subscriber = purpose.endsWith('subscriber');
   const tls =
     url.protocol === 'rediss:'
-      ? { ...(config.REDIS_TLS_CA_FILE ? { ca: readFileSync(config.REDIS_TLS_CA_FILE) } : {}), servername: url.hostname }
+      ? {
+          ...(config.REDIS_TLS_CA_FILE ? { ca: readFileSync(config.REDIS_TLS_CA_FILE) } : {}),
+          servername: url.hostname,
+        }
       : undefined;
   const common: RedisOptions = {
     username: url.username ? decodeURIComponent(url.username) : undefined,
@@ -40,14 +52,21 @@ export function createRedisClient(config: RedisConnectionConfig, purpose: string
         ...common,
         sentinels: config.REDIS_SENTINELS.split(',').map((entry) => {
           const separator = entry.trim().lastIndexOf(':');
-          return { host: entry.trim().slice(0, separator), port: Number(entry.trim().slice(separator + 1)) };
+          return {
+            host: entry.trim().slice(0, separator),
+            port: Number(entry.trim().slice(separator + 1)),
+          };
         }),
         name: config.REDIS_SENTINEL_MASTER,
         sentinelPassword: config.REDIS_SENTINEL_PASSWORD,
         enableTLSForSentinelMode: tls !== undefined,
         sentinelRetryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
       })
-    : new Redis({ ...common, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) });
+    : new Redis({
+        ...common,
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port || 6379),
+      });
   logConnectionState(redis, purpose, logger);
   return redis;
 }
@@ -56,7 +75,8 @@ function logConnectionState(redis: Redis, purpose: string, logger: Logger): void
   let lastError = '';
   redis.on('error', (error: Error) => {
     // A down Redis repeats the same error at every retry: log each new one once.
-    if (error.message !== lastError) logger.warn({ err: error, redis: purpose }, 'redis connection error');
+    if (error.message !== lastError)
+      logger.warn({ err: error, redis: purpose }, 'redis connection error');
     lastError = error.message;
   });
   redis.on('ready', () => {
@@ -70,14 +90,19 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'MaxRetriesPerRequestError' ||
-    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|LOADING|READONLY|MASTERDOWN/.test(error.message)
+    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|LOADING|READONLY|MASTERDOWN/.test(
+      error.message,
+    )
   );
 }
 
 /** Closes a connection: QUIT when it is up (bounded), else disconnect. */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'ready') {
-    await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    await Promise.race([
+      redis.quit().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+    ]);
   }
   redis.disconnect();
 }

@@ -31,7 +31,9 @@ export function decodeStoredInstance(field: string, json: string): StoredInstanc
   const raw = storedInstanceShape.parse(JSON.parse(json));
   const spec = checkInstanceSpec(raw.spec, `instances[${field}].spec`);
   if (raw.id !== field || instanceId(spec) !== field) {
-    throw new Error(`instance ${JSON.stringify(field)} holds a value whose id or spec does not match its field`);
+    throw new Error(
+      `instance ${JSON.stringify(field)} holds a value whose id or spec does not match its field`,
+    );
   }
   return { ...raw, spec };
 }

@@ -37,13 +37,17 @@ export function checkInstanceSpec(input: InstanceSpecInput, prefix: string): Ins
   requireMaxLength(`${prefix}.group`, input.group, 63);
   requireNonEmpty(`${prefix}.group`, input.group);
   if (!GROUP_PATTERN.test(input.group)) {
-    throw new FieldViolation(`${prefix}.group`, 'must be 1-63 lower-case letters, digits, "-" or "_", starting with a letter or digit');
+    throw new FieldViolation(
+      `${prefix}.group`,
+      'must be 1-63 lower-case letters, digits, "-" or "_", starting with a letter or digit',
+    );
   }
   const host = normalizeHost(`${prefix}.host`, input.host);
   requireIntegerInRange(`${prefix}.port`, input.port, 1, 65535);
   const weight = input.weight === 0 ? DEFAULT_WEIGHT : input.weight;
   requireIntegerInRange(`${prefix}.weight`, weight, 1, 100);
-  if (input.maxFails !== undefined) requireIntegerInRange(`${prefix}.max_fails`, input.maxFails, 0, 100);
+  if (input.maxFails !== undefined)
+    requireIntegerInRange(`${prefix}.max_fails`, input.maxFails, 0, 100);
   if (input.failTimeoutSeconds !== undefined) {
     requireIntegerInRange(`${prefix}.fail_timeout`, input.failTimeoutSeconds, 1, 3600);
   }
@@ -54,7 +58,9 @@ export function checkInstanceSpec(input: InstanceSpecInput, prefix: string): Ins
     port: input.port,
     weight,
     ...(input.maxFails !== undefined ? { maxFails: input.maxFails } : {}),
-    ...(input.failTimeoutSeconds !== undefined ? { failTimeoutSeconds: input.failTimeoutSeconds } : {}),
+    ...(input.failTimeoutSeconds !== undefined
+      ? { failTimeoutSeconds: input.failTimeoutSeconds }
+      : {}),
     backup: input.backup,
     adminState: input.adminState,
     metadata,
@@ -64,12 +70,18 @@ export function checkInstanceSpec(input: InstanceSpecInput, prefix: string): Ins
 function checkMetadata(field: string, metadata: Record<string, string>): Record<string, string> {
   const keys = Object.keys(metadata).sort();
   if (keys.length > MAX_METADATA_ENTRIES) {
-    throw new FieldViolation(field, `must have at most ${MAX_METADATA_ENTRIES} entries (got ${keys.length})`);
+    throw new FieldViolation(
+      field,
+      `must have at most ${MAX_METADATA_ENTRIES} entries (got ${keys.length})`,
+    );
   }
   const sorted: Record<string, string> = {};
   for (const key of keys) {
     if (!METADATA_KEY_PATTERN.test(key)) {
-      throw new FieldViolation(`${field}[${JSON.stringify(key.slice(0, 64))}]`, 'keys must be 1-63 characters of letters, digits, ".", "_", "/" or "-"');
+      throw new FieldViolation(
+        `${field}[${JSON.stringify(key.slice(0, 64))}]`,
+        'keys must be 1-63 characters of letters, digits, ".", "_", "/" or "-"',
+      );
     }
     const value = metadata[key]!;
     requireMaxLength(`${field}[${key}]`, value, MAX_METADATA_VALUE_LENGTH);
@@ -90,7 +102,9 @@ export function canonicalSpecJson(spec: InstanceSpecData): string {
     failTimeoutSeconds: spec.failTimeoutSeconds,
     backup: spec.backup,
     adminState: spec.adminState,
-    metadata: Object.fromEntries(Object.entries(spec.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    metadata: Object.fromEntries(
+      Object.entries(spec.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
   });
 }
 

@@ -19,7 +19,12 @@ export type RegistryChangeFeed = ChannelFeed<FeedEvent>;
  * The registry's change channel and a poll of its revision counter, fanned out to
  * every listener (WatchInstances streams, config-push's trigger).
  */
-export function RegistryChangeFeed(options: { subscriber: Redis; redis: Redis; pollIntervalMs: number; logger: Logger }): RegistryChangeFeed {
+export function RegistryChangeFeed(options: {
+  subscriber: Redis;
+  redis: Redis;
+  pollIntervalMs: number;
+  logger: Logger;
+}): RegistryChangeFeed {
   return ChannelFeed<FeedEvent>({
     name: 'registry-changes',
     ...options,
@@ -29,18 +34,31 @@ export function RegistryChangeFeed(options: { subscriber: Redis; redis: Redis; p
         return change ? { kind: 'change', change } : undefined;
       },
     },
-    poll: async (redis) => ({ kind: 'revision', revision: Number((await redis.get(RedisKeys.instancesRevision)) ?? 0) }),
+    poll: async (redis) => ({
+      kind: 'revision',
+      revision: Number((await redis.get(RedisKeys.instancesRevision)) ?? 0),
+    }),
   });
 }
 
 function parseChange(message: string): InstanceChange | undefined {
   try {
-    const raw = JSON.parse(message) as { revision?: unknown; type?: unknown; id?: unknown; instance?: unknown };
+    const raw = JSON.parse(message) as {
+      revision?: unknown;
+      type?: unknown;
+      id?: unknown;
+      instance?: unknown;
+    };
     if (typeof raw.revision !== 'number' || typeof raw.id !== 'string') return undefined;
     if (!CHANGE_TYPES.includes(raw.type as never)) return undefined;
     const type = raw.type as InstanceChange['type'];
     if (raw.instance === undefined) return { revision: raw.revision, type, id: raw.id };
-    return { revision: raw.revision, type, id: raw.id, instance: decodeStoredInstance(raw.id, JSON.stringify(raw.instance)) };
+    return {
+      revision: raw.revision,
+      type,
+      id: raw.id,
+      instance: decodeStoredInstance(raw.id, JSON.stringify(raw.instance)),
+    };
   } catch {
     return undefined;
   }

@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's deploy/ directory (the shipped assets the tests run as they are). */
-export const DEPLOY_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'deploy');
+export const DEPLOY_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  '..',
+  'deploy',
+);
 
 const PLACEHOLDER = /\{\{([A-Z][A-Z0-9_]*)\}\}/g;
 /** A value may be an address, a path, an interface or a secret: never something that changes the file's structure. */
@@ -15,17 +22,26 @@ const SAFE_VALUE = /^[A-Za-z0-9._:/@+=,-]+$/;
  * value that could change the structure of the file (spaces, quotes, braces, `;`,
  * new lines): the templates are parameterised by addresses and paths only.
  */
-export function renderDeployTemplate(relativePath: string, values: Readonly<Record<string, string>>): string {
+export function renderDeployTemplate(
+  relativePath: string,
+  values: Readonly<Record<string, string>>,
+): string {
   const text = readFileSync(join(DEPLOY_DIR, relativePath), 'utf8');
   const used = new Set<string>();
   const rendered = text.replace(PLACEHOLDER, (_match, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`${relativePath}: no value for {{${name}}}`);
-    if (!SAFE_VALUE.test(value)) throw new Error(`${relativePath}: value of {{${name}}} is not a plain address or path: ${JSON.stringify(value)}`);
+    if (!SAFE_VALUE.test(value))
+      throw new Error(
+        `${relativePath}: value of {{${name}}} is not a plain address or path: ${JSON.stringify(value)}`,
+      );
     used.add(name);
     return value;
   });
   const unused = Object.keys(values).filter((name) => !used.has(name));
-  if (unused.length > 0) throw new Error(`${relativePath}: values for placeholders it does not have: ${unused.join(', ')}`);
+  if (unused.length > 0)
+    throw new Error(
+      `${relativePath}: values for placeholders it does not have: ${unused.join(', ')}`,
+    );
   return rendered;
 }

@@ -38,7 +38,11 @@ export type GatewayNode = {
   stop(): Promise<void>;
 };
 
-export async function startGatewayNode(ip: string, authorizedKey: string, options: { sshUser?: string } = {}): Promise<GatewayNode> {
+export async function startGatewayNode(
+  ip: string,
+  authorizedKey: string,
+  options: { sshUser?: string } = {},
+): Promise<GatewayNode> {
   const dir = tempDir('gateway-node');
   const confDir = join(dir, 'gateway');
   const extraDir = join(dir, 'extra');
@@ -49,7 +53,8 @@ export async function startGatewayNode(ip: string, authorizedKey: string, option
   const nginx = await startNginx({
     host: ip,
     httpConfig: `include ${confDir}/*.conf;\ninclude ${extraDir}/*.conf;`,
-    serverConfig: 'location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}',
+    serverConfig:
+      'location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}',
   });
   const applyConf = join(dir, 'apply.conf');
   writeFileSync(
@@ -64,7 +69,12 @@ export async function startGatewayNode(ip: string, authorizedKey: string, option
     ].join('\n') + '\n',
     { mode: 0o644 },
   );
-  const sshd = await startSshd({ host: ip, authorizedKeys: [authorizedKey], setEnv: { GATEWAY_APPLY_CONF: applyConf }, ...(options.sshUser ? { user: options.sshUser } : {}) });
+  const sshd = await startSshd({
+    host: ip,
+    authorizedKeys: [authorizedKey],
+    setEnv: { GATEWAY_APPLY_CONF: applyConf },
+    ...(options.sshUser ? { user: options.sshUser } : {}),
+  });
   const journal = (): JournalEntry[] => {
     const path = join(stateDir, 'journal');
     if (!existsSync(path)) return [];
@@ -90,15 +100,25 @@ export async function startGatewayNode(ip: string, authorizedKey: string, option
         host: ip,
         port: overrides.port ?? sshd.port,
         user: sshd.user,
-        ...('hostKey' in overrides ? (overrides.hostKey ? { hostKey: overrides.hostKey } : {}) : { hostKey: sshd.hostKey }),
+        ...('hostKey' in overrides
+          ? overrides.hostKey
+            ? { hostKey: overrides.hostKey }
+            : {}
+          : { hostKey: sshd.hostKey }),
       },
       configPath: livePath,
       label: `test-${ip}`,
     }),
     journal,
-    appliedRevisions: () => journal().filter((entry) => entry.outcome === 'applied' || entry.outcome === 'unchanged').map((entry) => entry.revision),
+    appliedRevisions: () =>
+      journal()
+        .filter((entry) => entry.outcome === 'applied' || entry.outcome === 'unchanged')
+        .map((entry) => entry.revision),
     // The master logs "signal 1 (SIGHUP) received from N, reconfiguring" then a line "...: reconfiguring".
-    reloadCount: () => (existsSync(nginx.errorLogPath) ? (readFileSync(nginx.errorLogPath, 'utf8').match(/: reconfiguring$/gm) ?? []).length : 0),
+    reloadCount: () =>
+      existsSync(nginx.errorLogPath)
+        ? (readFileSync(nginx.errorLogPath, 'utf8').match(/: reconfiguring$/gm) ?? []).length
+        : 0,
     async stop() {
       await sshd.stop();
       await nginx.stop();

@@ -29,4 +29,9 @@ export {
   type NodeNginxHandle,
 } from './node-nginx.js';
 export { collectStream, type StreamCollector } from './stream-collector.js';
-export { APPLY_SCRIPT, startGatewayNode, type GatewayNode, type JournalEntry } from './gateway-node.js';
+export {
+  APPLY_SCRIPT,
+  startGatewayNode,
+  type GatewayNode,
+  type JournalEntry,
+} from './gateway-node.js';

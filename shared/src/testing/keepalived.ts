@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
@@ -93,16 +101,26 @@ export type KeepalivedHandle = {
  * Runs the real keepalived (VRRP only, foreground, console logging) inside `ns` with
  * the files from prepareKeepalivedFiles, and waits for its first state notification.
  */
-export async function startKeepalived(ns: Namespace, files: KeepalivedFiles): Promise<KeepalivedHandle> {
+export async function startKeepalived(
+  ns: Namespace,
+  files: KeepalivedFiles,
+): Promise<KeepalivedHandle> {
   let daemon: ManagedProcess | undefined;
   let previousOutput = '';
   const statePath = join(files.stateDir, 'vrrp-state');
   const historyPath = join(files.stateDir, 'vrrp-history');
   const args = [
-    '-n', '-l', '-D', '-G', '-P',
-    '-f', files.confPath,
-    '-p', join(files.dir, 'keepalived.pid'),
-    '-r', join(files.dir, 'vrrp.pid'),
+    '-n',
+    '-l',
+    '-D',
+    '-G',
+    '-P',
+    '-f',
+    files.confPath,
+    '-p',
+    join(files.dir, 'keepalived.pid'),
+    '-r',
+    join(files.dir, 'vrrp.pid'),
   ];
   const handle: KeepalivedHandle = {
     files,
@@ -115,17 +133,31 @@ export async function startKeepalived(ns: Namespace, files: KeepalivedFiles): Pr
     },
     history() {
       if (!existsSync(historyPath)) return [];
-      return readFileSync(historyPath, 'utf8').split('\n').filter((line) => line !== '');
+      return readFileSync(historyPath, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '');
     },
     async start() {
-      if (daemon && isRunning(daemon)) throw new Error(`keepalived in ${ns.name} is already running`);
+      if (daemon && isRunning(daemon))
+        throw new Error(`keepalived in ${ns.name} is already running`);
       const before = handle.history().length;
-      const child = startProcess(`keepalived@${ns.name}`, 'ip', ['netns', 'exec', ns.name, 'keepalived', ...args]);
+      const child = startProcess(`keepalived@${ns.name}`, 'ip', [
+        'netns',
+        'exec',
+        ns.name,
+        'keepalived',
+        ...args,
+      ]);
       daemon = child;
-      await waitFor(`keepalived in ${ns.name} to report its first state`, () => {
-        if (!isRunning(child)) throw new StopWaiting(`keepalived exited: ${child.output().slice(-3000)}`);
-        return handle.history().length > before;
-      }, { timeoutMs: 15_000, intervalMs: 50 });
+      await waitFor(
+        `keepalived in ${ns.name} to report its first state`,
+        () => {
+          if (!isRunning(child))
+            throw new StopWaiting(`keepalived exited: ${child.output().slice(-3000)}`);
+          return handle.history().length > before;
+        },
+        { timeoutMs: 15_000, intervalMs: 50 },
+      );
     },
     async stop() {
       if (!daemon) return;
@@ -144,11 +176,18 @@ export async function startKeepalived(ns: Namespace, files: KeepalivedFiles): Pr
  * a non-root script_user (acassen/keepalived#2587, #2617; fixed in 2.2.8): callers
  * must tell that apart from a real error, see the deploy config test.
  */
-export function keepalivedConfigTest(confPath: string, ns?: Namespace): { code: number | null; signal: string | null; output: string } {
+export function keepalivedConfigTest(
+  confPath: string,
+  ns?: Namespace,
+): { code: number | null; signal: string | null; output: string } {
   const command = ['keepalived', '-t', '-f', confPath];
   const [program, ...args] = ns ? ['ip', 'netns', 'exec', ns.name, ...command] : command;
   const result = spawnSync(program!, args, { encoding: 'utf8', timeout: 10_000 });
-  return { code: result.status, signal: result.signal, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() };
+  return {
+    code: result.status,
+    signal: result.signal,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim(),
+  };
 }
 
 /** keepalived's version as [major, minor, patch]. */

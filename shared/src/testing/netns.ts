@@ -32,7 +32,12 @@ export type Namespace = {
   /** Runs a command inside the namespace to completion; returns stdout (throws on failure). */
   exec(command: string, args: readonly string[], options?: { timeoutMs?: number }): string;
   /** Starts a program inside the namespace as a managed process (killed when the test process exits). */
-  spawn(name: string, command: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): ManagedProcess;
+  spawn(
+    name: string,
+    command: string,
+    args: readonly string[],
+    options?: { env?: NodeJS.ProcessEnv; cwd?: string },
+  ): ManagedProcess;
   /** True when `address` is currently assigned to an interface of this namespace (e.g. the VIP). */
   hasAddress(address: string): boolean;
 };
@@ -54,7 +59,11 @@ export type TestNetwork = {
 
 function ip(args: readonly string[], options: { allowFailure?: boolean } = {}): string {
   try {
-    return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    return execFileSync('ip', args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 10_000,
+    });
   } catch (error) {
     if (options.allowFailure) return '';
     const stderr = (error as { stderr?: string }).stderr ?? '';
@@ -109,7 +118,8 @@ function removeSlotLeftovers(slot: number, namespaces = ourNamespaces(), links =
     ip(['netns', 'del', name], { allowFailure: true });
   }
   const ofSlot = new RegExp(`^${NAME_PREFIX}${slot}(br|v\\d+)$`);
-  for (const link of links.filter((l) => ofSlot.test(l))) ip(['link', 'del', link], { allowFailure: true });
+  for (const link of links.filter((l) => ofSlot.test(l)))
+    ip(['link', 'del', link], { allowFailure: true });
 }
 
 /** Creates the lock file holding our pid; false when it exists. */
@@ -156,7 +166,10 @@ function acquireSlot(): number {
     if (chosen === undefined) chosen = slot;
     else rmSync(lock, { force: true });
   }
-  if (chosen === undefined) throw new Error(`no free test network slot in ${LOCK_DIR} (${TEST_NETWORK.slots} runs in parallel?)`);
+  if (chosen === undefined)
+    throw new Error(
+      `no free test network slot in ${LOCK_DIR} (${TEST_NETWORK.slots} runs in parallel?)`,
+    );
   return chosen;
 }
 
@@ -167,11 +180,13 @@ function acquireSlot(): number {
  * `teardown()` and, whatever happens, when the test process exits.
  */
 export function createTestNetwork(): TestNetwork {
-  if (process.getuid?.() !== 0) throw new Error('createTestNetwork: needs root (ip netns, veth, bridge)');
+  if (process.getuid?.() !== 0)
+    throw new Error('createTestNetwork: needs root (ip netns, veth, bridge)');
   const slot = acquireSlot();
   const base = slot * TEST_NETWORK.slotSize;
   const address = (index: number) => {
-    if (!Number.isInteger(index) || index < 1 || index > TEST_NETWORK.slotSize - 2) throw new Error(`host index ${index} outside 1-14`);
+    if (!Number.isInteger(index) || index < 1 || index > TEST_NETWORK.slotSize - 2)
+      throw new Error(`host index ${index} outside 1-14`);
     return `${TEST_NETWORK.firstOctets}.${base + index}`;
   };
   const bridge = `${NAME_PREFIX}${slot}br`;
@@ -208,7 +223,8 @@ export function createTestNetwork(): TestNetwork {
     prefixLength: TEST_NETWORK.slotPrefixLength,
     address,
     addNamespace(role, index) {
-      if (!/^[a-z0-9]{1,8}$/.test(role)) throw new Error(`namespace role "${role}": 1-8 lower-case letters or digits`);
+      if (!/^[a-z0-9]{1,8}$/.test(role))
+        throw new Error(`namespace role "${role}": 1-8 lower-case letters or digits`);
       const name = `${NAME_PREFIX}${slot}-${role}`;
       const rootEnd = `${NAME_PREFIX}${slot}v${index}`;
       const nsIp = address(index);
@@ -232,7 +248,12 @@ export function createTestNetwork(): TestNetwork {
           });
         },
         spawn(processName, command, args, options = {}) {
-          return startProcess(`${processName}@${name}`, 'ip', ['netns', 'exec', name, command, ...args], options);
+          return startProcess(
+            `${processName}@${name}`,
+            'ip',
+            ['netns', 'exec', name, command, ...args],
+            options,
+          );
         },
         hasAddress(wanted) {
           return ip(['-n', name, '-o', '-4', 'addr', 'show'], { allowFailure: true })

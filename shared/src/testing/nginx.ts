@@ -80,7 +80,8 @@ const LOG_FORMAT =
  */
 export async function startNginx(options: NginxOptions = {}): Promise<NginxHandle> {
   const host = options.host ?? '127.0.0.1';
-  if (!isIPv4(host) || !host.startsWith('127.')) throw new Error(`startNginx: ${host} is not a loopback address (127.0.0.0/8)`);
+  if (!isIPv4(host) || !host.startsWith('127.'))
+    throw new Error(`startNginx: ${host} is not a loopback address (127.0.0.0/8)`);
   const port = options.port ?? (await freePort(host));
   const binary = options.binary ?? 'nginx';
   const dir = tempDir('nginx');
@@ -90,7 +91,11 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxHandl
   const accessLogPath = join(dir, 'access.log');
   const errorLogPath = join(dir, 'error.log');
   const pidPath = join(dir, 'nginx.pid');
-  writeFileSync(confPath, renderConfig({ ...options, host, port, dir, accessLogPath, errorLogPath, pidPath }), { mode: 0o644 });
+  writeFileSync(
+    confPath,
+    renderConfig({ ...options, host, port, dir, accessLogPath, errorLogPath, pidPath }),
+    { mode: 0o644 },
+  );
   const baseArgs = ['-p', `${dir}/`, '-c', confPath, '-e', errorLogPath];
 
   let master: ManagedProcess | undefined;
@@ -113,7 +118,10 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxHandl
   };
 
   const waitWorkersGone = async (workers: number[]) => {
-    await waitFor('nginx workers to exit', () => workers.every((pid) => !pidAlive(pid)), { timeoutMs: 10_000, intervalMs: 20 });
+    await waitFor('nginx workers to exit', () => workers.every((pid) => !pidAlive(pid)), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
   };
 
   const start = async () => {
@@ -125,10 +133,17 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxHandl
       if (isRunning(child)) killTree(child);
     });
     try {
-      await waitFor(`nginx on ${host}:${port} to answer`, async () => {
-        if (!isRunning(child)) throw new StopWaiting(`nginx exited: ${child.output().slice(-2000)} ${readTail(errorLogPath)}`);
-        return await ping(host, port);
-      }, { timeoutMs: 15_000, intervalMs: 25 });
+      await waitFor(
+        `nginx on ${host}:${port} to answer`,
+        async () => {
+          if (!isRunning(child))
+            throw new StopWaiting(
+              `nginx exited: ${child.output().slice(-2000)} ${readTail(errorLogPath)}`,
+            );
+          return await ping(host, port);
+        },
+        { timeoutMs: 15_000, intervalMs: 25 },
+      );
     } catch (error) {
       killTree(child);
       await child.exited;
@@ -185,12 +200,16 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxHandl
       const from = existsSync(errorLogPath) ? statSync(errorLogPath).size : 0;
       const oldWorkers = childPids(child.pid);
       child.child.kill('SIGHUP');
-      const outcome = await waitFor(`nginx on ${host}:${port} to reload`, () => {
-        const added = readFrom(errorLogPath, from);
-        const failure = /\[emerg\][^\n]*/.exec(added);
-        if (failure) return { ok: false as const, message: failure[0] };
-        return /start worker process/.test(added) ? { ok: true as const } : undefined;
-      }, { timeoutMs, intervalMs: 20 });
+      const outcome = await waitFor(
+        `nginx on ${host}:${port} to reload`,
+        () => {
+          const added = readFrom(errorLogPath, from);
+          const failure = /\[emerg\][^\n]*/.exec(added);
+          if (failure) return { ok: false as const, message: failure[0] };
+          return /start worker process/.test(added) ? { ok: true as const } : undefined;
+        },
+        { timeoutMs, intervalMs: 20 },
+      );
       if (!outcome.ok) throw new Error(`nginx refused the new config: ${outcome.message}`);
       // Old workers finish their requests and close idle keep-alive connections: once they
       // are gone, every answer comes from the new config.
@@ -199,7 +218,9 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxHandl
     async testConfig() {
       const test = startProcess(`nginx-t:${host}:${port}`, binary, [...baseArgs, '-t', '-q']);
       const result = await test.exited;
-      return result.code === 0 ? undefined : test.output().trim() || `nginx -t exited ${result.code}`;
+      return result.code === 0
+        ? undefined
+        : test.output().trim() || `nginx -t exited ${result.code}`;
     },
     accessLog() {
       if (!existsSync(accessLogPath)) return [];
@@ -211,7 +232,16 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxHandl
   };
 }
 
-function renderConfig(o: NginxOptions & { host: string; port: number; dir: string; accessLogPath: string; errorLogPath: string; pidPath: string }): string {
+function renderConfig(
+  o: NginxOptions & {
+    host: string;
+    port: number;
+    dir: string;
+    accessLogPath: string;
+    errorLogPath: string;
+    pidPath: string;
+  },
+): string {
   const temp = (name: string) => join(o.dir, `${name}_temp`);
   return `# Written by the test harness (shared/src/testing/nginx.ts).
 worker_processes 1;
@@ -266,15 +296,17 @@ function parseAccessLine(line: string): NginxAccessEntry {
 /** One GET on a fresh connection (no keep-alive left behind to pin an old worker). */
 async function ping(host: string, port: number): Promise<boolean> {
   return await new Promise((resolve, reject) => {
-    const request = httpGet({ host, port, path: '/__nginx_harness_ping', agent: false, timeout: 1_000 }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(true));
-    });
+    const request = httpGet(
+      { host, port, path: '/__nginx_harness_ping', agent: false, timeout: 1_000 },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(true));
+      },
+    );
     request.on('timeout', () => request.destroy(new Error('ping timed out')));
     request.on('error', reject);
   });
 }
-
 
 function readFrom(path: string, offset: number): string {
   if (!existsSync(path)) return '';

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
 import { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
@@ -36,7 +44,10 @@ export function prepareNodeNginxFiles(options: { listen?: string } = {}): NodeNg
   mkdirSync(gatewayDir, { mode: 0o755 });
   mkdirSync(tempPaths, { mode: 0o755 });
   const upstreamsPath = join(gatewayDir, 'gateway-upstreams.conf');
-  copyFileSync(join(DEPLOY_DIR, 'config-push', 'gateway-upstreams.placeholder.conf'), upstreamsPath);
+  copyFileSync(
+    join(DEPLOY_DIR, 'config-push', 'gateway-upstreams.placeholder.conf'),
+    upstreamsPath,
+  );
   chmodSync(upstreamsPath, 0o644);
   const confPath = join(dir, 'nginx.conf');
   const pidPath = join(dir, 'nginx.pid');
@@ -64,7 +75,10 @@ export function prepareNodeNginxFiles(options: { listen?: string } = {}): NodeNg
 
 /** `nginx -t` on a node's files (in the root namespace: it only reads files). */
 export function nodeNginxConfigTest(files: NodeNginxFiles): { ok: boolean; output: string } {
-  const result = spawnSync('nginx', [...files.nginxArgs, '-e', files.errorLogPath, '-t'], { encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync('nginx', [...files.nginxArgs, '-e', files.errorLogPath, '-t'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() };
 }
 
@@ -84,7 +98,11 @@ export type NodeNginxHandle = {
  * Runs the real nginx with a node's files inside `ns` (`daemon off`, master + workers)
  * and waits until its /healthz answers from the root namespace.
  */
-export async function startNodeNginx(ns: Namespace, files: NodeNginxFiles, port = 80): Promise<NodeNginxHandle> {
+export async function startNodeNginx(
+  ns: Namespace,
+  files: NodeNginxFiles,
+  port = 80,
+): Promise<NodeNginxHandle> {
   const url = `http://${ns.ip}:${port}`;
   let master: ManagedProcess | undefined;
   let removeTreeCleanup: (() => void) | undefined;
@@ -109,24 +127,45 @@ export async function startNodeNginx(ns: Namespace, files: NodeNginxFiles, port 
     },
     async start() {
       if (master && isRunning(master)) throw new Error(`nginx in ${ns.name} is already running`);
-      const child = startProcess(`nginx@${ns.name}`, 'ip', ['netns', 'exec', ns.name, 'nginx', ...files.nginxArgs, '-e', files.errorLogPath, '-g', 'daemon off;']);
+      const child = startProcess(`nginx@${ns.name}`, 'ip', [
+        'netns',
+        'exec',
+        ns.name,
+        'nginx',
+        ...files.nginxArgs,
+        '-e',
+        files.errorLogPath,
+        '-g',
+        'daemon off;',
+      ]);
       master = child;
       removeTreeCleanup = onCleanup(() => {
         if (isRunning(child)) killTree(child);
       });
-      await waitFor(`nginx in ${ns.name} to answer ${url}/healthz`, async () => {
-        if (!isRunning(child)) throw new StopWaiting(`nginx exited: ${child.output().slice(-2000)} ${tail(files.errorLogPath)}`);
-        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
-        await response.arrayBuffer();
-        return response.status === 200;
-      }, { timeoutMs: 15_000, intervalMs: 25 });
+      await waitFor(
+        `nginx in ${ns.name} to answer ${url}/healthz`,
+        async () => {
+          if (!isRunning(child))
+            throw new StopWaiting(
+              `nginx exited: ${child.output().slice(-2000)} ${tail(files.errorLogPath)}`,
+            );
+          const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+          await response.arrayBuffer();
+          return response.status === 200;
+        },
+        { timeoutMs: 15_000, intervalMs: 25 },
+      );
     },
     async kill() {
       const child = master;
       if (!child) return;
       const workers = killTree(child);
       await child.exited;
-      await waitFor(`nginx workers in ${ns.name} to exit`, () => workers.every((pid) => !pidAlive(pid)), { timeoutMs: 10_000, intervalMs: 20 });
+      await waitFor(
+        `nginx workers in ${ns.name} to exit`,
+        () => workers.every((pid) => !pidAlive(pid)),
+        { timeoutMs: 10_000, intervalMs: 20 },
+      );
       removeTreeCleanup?.();
       master = undefined;
     },
@@ -135,19 +174,24 @@ export async function startNodeNginx(ns: Namespace, files: NodeNginxFiles, port 
       if (!child || !isRunning(child)) throw new Error(`nginx in ${ns.name} is not running`);
       const from = existsSync(files.errorLogPath) ? statSync(files.errorLogPath).size : 0;
       child.child.kill('SIGHUP');
-      const outcome = await waitFor(`nginx in ${ns.name} to reload`, () => {
-        const added = existsSync(files.errorLogPath) ? readFileSync(files.errorLogPath).subarray(from).toString('utf8') : '';
-        const failure = /\[emerg\][^\n]*/.exec(added);
-        if (failure) return { ok: false as const, message: failure[0] };
-        return /start worker process/.test(added) ? { ok: true as const } : undefined;
-      }, { timeoutMs, intervalMs: 20 });
+      const outcome = await waitFor(
+        `nginx in ${ns.name} to reload`,
+        () => {
+          const added = existsSync(files.errorLogPath)
+            ? readFileSync(files.errorLogPath).subarray(from).toString('utf8')
+            : '';
+          const failure = /\[emerg\][^\n]*/.exec(added);
+          if (failure) return { ok: false as const, message: failure[0] };
+          return /start worker process/.test(added) ? { ok: true as const } : undefined;
+        },
+        { timeoutMs, intervalMs: 20 },
+      );
       if (!outcome.ok) throw new Error(`nginx refused the new config: ${outcome.message}`);
     },
   };
   await handle.start();
   return handle;
 }
-
 
 function tail(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8').slice(-2000) : '';

@@ -31,21 +31,35 @@ export async function startRedisSentinel(options: {
       'protected-mode no',
       `dir ${dir}`,
       `sentinel monitor ${masterName} 127.0.0.1 ${options.masterPort} 1`,
-      ...(options.masterPassword ? [`sentinel auth-pass ${masterName} ${options.masterPassword}`] : []),
+      ...(options.masterPassword
+        ? [`sentinel auth-pass ${masterName} ${options.masterPassword}`]
+        : []),
       `sentinel down-after-milliseconds ${masterName} 1000`,
       `sentinel failover-timeout ${masterName} 3000`,
     ].join('\n') + '\n',
   );
   const sentinel = startProcess(`redis-sentinel:${port}`, 'redis-sentinel', [conf]);
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 50,
+  });
   client.on('error', () => undefined);
   try {
-    await waitFor(`redis-sentinel on port ${port} to know ${masterName}`, async () => {
-      if (!isRunning(sentinel)) throw new StopWaiting(`redis-sentinel exited: ${sentinel.output()}`);
-      if (client.status === 'wait') await client.connect();
-      const address = (await client.call('SENTINEL', 'get-master-addr-by-name', masterName)) as string[] | null;
-      return address?.[1] === String(options.masterPort);
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      `redis-sentinel on port ${port} to know ${masterName}`,
+      async () => {
+        if (!isRunning(sentinel))
+          throw new StopWaiting(`redis-sentinel exited: ${sentinel.output()}`);
+        if (client.status === 'wait') await client.connect();
+        const address = (await client.call('SENTINEL', 'get-master-addr-by-name', masterName)) as
+          string[] | null;
+        return address?.[1] === String(options.masterPort);
+      },
+      { timeoutMs: 10_000 },
+    );
   } finally {
     client.disconnect();
   }

@@ -20,7 +20,9 @@ export type RedisServerHandle = {
  * Starts a real `redis-server` on 127.0.0.1 and a free port, with no persistence,
  * and waits until it answers PING.
  */
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  options: { password?: string } = {},
+): Promise<RedisServerHandle> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const dir = tempDir('redis');
@@ -39,14 +41,25 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
       ].join('\n') + '\n',
     );
     const server = startProcess(`redis-server:${port}`, 'redis-server', [conf]);
-    const client = new Redis({ host: '127.0.0.1', port, password: options.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    const client = new Redis({
+      host: '127.0.0.1',
+      port,
+      password: options.password,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => 50,
+    });
     client.on('error', () => undefined);
     try {
-      await waitFor(`redis-server on port ${port}`, async () => {
-        if (!isRunning(server)) throw new StopWaiting(`redis-server exited: ${server.output()}`);
-        if (client.status === 'wait') await client.connect();
-        return (await client.ping()) === 'PONG';
-      }, { timeoutMs: 10_000 });
+      await waitFor(
+        `redis-server on port ${port}`,
+        async () => {
+          if (!isRunning(server)) throw new StopWaiting(`redis-server exited: ${server.output()}`);
+          if (client.status === 'wait') await client.connect();
+          return (await client.ping()) === 'PONG';
+        },
+        { timeoutMs: 10_000 },
+      );
     } catch (error) {
       client.disconnect();
       await server.stop('SIGKILL');

@@ -34,17 +34,30 @@ export async function startServiceProcess(options: {
   const port = options.port ?? (await freePort(host));
   const address = `${host}:${port}`;
   const child = startProcess(options.name, process.execPath, [options.entry], {
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...options.env, GRPC_LISTEN: address },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      LOG_LEVEL: 'info',
+      ...options.env,
+      GRPC_LISTEN: address,
+    },
     ownProcessGroup: options.ownProcessGroup ?? false,
   });
   const channel = createChannel(address);
   const health = createClient(HealthDefinition, channel);
   try {
-    await waitFor(`${options.name} to be SERVING on ${address}`, async () => {
-      if (!isRunning(child)) throw new StopWaiting(`${options.name} exited: ${child.output().slice(-2000)}`);
-      const response = await health.check({ service: '' }, { signal: AbortSignal.timeout(1_000) });
-      return response.status === SERVING;
-    }, { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50 });
+    await waitFor(
+      `${options.name} to be SERVING on ${address}`,
+      async () => {
+        if (!isRunning(child))
+          throw new StopWaiting(`${options.name} exited: ${child.output().slice(-2000)}`);
+        const response = await health.check(
+          { service: '' },
+          { signal: AbortSignal.timeout(1_000) },
+        );
+        return response.status === SERVING;
+      },
+      { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50 },
+    );
   } catch (error) {
     await child.stop('SIGKILL');
     throw error;

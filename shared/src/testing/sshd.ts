@@ -53,9 +53,14 @@ export type SshdHandle = {
 };
 
 /** A fresh key pair for a client (no passphrase): the private key file and the public line. */
-export function generateSshKey(dir = tempDir('ssh-key'), name = 'id_ed25519'): { privateKeyPath: string; publicKey: string } {
+export function generateSshKey(
+  dir = tempDir('ssh-key'),
+  name = 'id_ed25519',
+): { privateKeyPath: string; publicKey: string } {
   const privateKeyPath = join(dir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', privateKeyPath], { stdio: 'ignore' });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', privateKeyPath], {
+    stdio: 'ignore',
+  });
   return { privateKeyPath, publicKey: publicLine(readFileSync(`${privateKeyPath}.pub`, 'utf8')) };
 }
 
@@ -67,7 +72,8 @@ export function generateSshKey(dir = tempDir('ssh-key'), name = 'id_ed25519'): {
  */
 export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> {
   const host = options.host ?? options.netns?.ip ?? '127.0.0.1';
-  if (!options.netns && !host.startsWith('127.')) throw new Error(`startSshd: ${host} is not a loopback address (127.0.0.0/8)`);
+  if (!options.netns && !host.startsWith('127.'))
+    throw new Error(`startSshd: ${host} is not a loopback address (127.0.0.0/8)`);
   const port = options.port ?? (options.netns ? 22 : await freePort(host));
   const binary = options.binary ?? '/usr/sbin/sshd';
   const user = options.user ?? userInfo().username;
@@ -75,11 +81,16 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
   // sshd reads authorized_keys as the login user: let a non-root user through the directory.
   chmodSync(dir, 0o755);
   // sshd running as root wants its privilege-separation directory.
-  if (process.getuid?.() === 0 && !existsSync('/run/sshd')) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0 && !existsSync('/run/sshd'))
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
   const authorizedKeysPath = join(dir, 'authorized_keys');
   const configPath = join(dir, 'sshd_config');
-  writeFileSync(authorizedKeysPath, (options.authorizedKeys ?? []).map((line) => `${line}\n`).join(''), { mode: 0o644 });
+  writeFileSync(
+    authorizedKeysPath,
+    (options.authorizedKeys ?? []).map((line) => `${line}\n`).join(''),
+    { mode: 0o644 },
+  );
   let hostKey = makeHostKey(hostKeyPath);
   const keyAuth = options.passwordOnly ? 'no' : 'yes';
   const passwordAuth = options.passwordOnly ? 'yes' : 'no';
@@ -114,14 +125,28 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
   const start = async () => {
     if (daemon && isRunning(daemon)) throw new Error(`sshd on ${host}:${port} is already running`);
     const child = options.netns
-      ? startProcess(`sshd:${host}:${port}@${options.netns.name}`, 'ip', ['netns', 'exec', options.netns.name, binary, '-D', '-e', '-f', configPath])
+      ? startProcess(`sshd:${host}:${port}@${options.netns.name}`, 'ip', [
+          'netns',
+          'exec',
+          options.netns.name,
+          binary,
+          '-D',
+          '-e',
+          '-f',
+          configPath,
+        ])
       : startProcess(`sshd:${host}:${port}`, binary, ['-D', '-e', '-f', configPath]);
     daemon = child;
     try {
-      await waitFor(`sshd on ${host}:${port} to send its banner`, async () => {
-        if (!isRunning(child)) throw new StopWaiting(`sshd exited: ${child.output().slice(-2000)}`);
-        return await banner(host, port);
-      }, { timeoutMs: 15_000, intervalMs: 25 });
+      await waitFor(
+        `sshd on ${host}:${port} to send its banner`,
+        async () => {
+          if (!isRunning(child))
+            throw new StopWaiting(`sshd exited: ${child.output().slice(-2000)}`);
+          return await banner(host, port);
+        },
+        { timeoutMs: 15_000, intervalMs: 25 },
+      );
     } catch (error) {
       await child.stop('SIGKILL');
       throw error;
@@ -181,7 +206,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
 function makeHostKey(path: string): string {
   rmSync(path, { force: true });
   rmSync(`${path}.pub`, { force: true });
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path], { stdio: 'ignore' });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path], {
+    stdio: 'ignore',
+  });
   chmodSync(path, 0o600);
   return publicLine(readFileSync(`${path}.pub`, 'utf8'));
 }

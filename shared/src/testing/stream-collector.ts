@@ -9,7 +9,9 @@ export type StreamCollector<Message> = {
   stop(): Promise<void>;
 };
 
-export function collectStream<Message>(open: (signal: AbortSignal) => AsyncIterable<Message>): StreamCollector<Message> {
+export function collectStream<Message>(
+  open: (signal: AbortSignal) => AsyncIterable<Message>,
+): StreamCollector<Message> {
   const controller = new AbortController();
   const messages: Message[] = [];
   const ended = (async (): Promise<'completed' | 'aborted' | Error> => {

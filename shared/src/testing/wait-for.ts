@@ -23,12 +23,15 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
-      if (error instanceof StopWaiting) throw new Error(`gave up waiting for ${description}: ${error.message}`);
+      if (error instanceof StopWaiting)
+        throw new Error(`gave up waiting for ${description}: ${error.message}`);
       lastError = error;
     }
     if (Date.now() >= deadline) {
       const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${description}${detail}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${description}${detail}`,
+      );
     }
     await sleep(options.intervalMs ?? 25);
   }

@@ -17,13 +17,19 @@ export function normalizeHost(field: string, host: string): string {
   if (isIPv4(host)) return host;
   if (host.includes(':')) {
     if (!isIPv6(host) || host.includes('%')) {
-      throw new FieldViolation(field, 'is not a valid IPv6 address (write it without brackets or zone)');
+      throw new FieldViolation(
+        field,
+        'is not a valid IPv6 address (write it without brackets or zone)',
+      );
     }
     return new URL(`http://[${host}]/`).hostname.slice(1, -1);
   }
   const name = host.toLowerCase().replace(/\.$/, '');
   if (!DNS_NAME.test(name)) {
-    throw new FieldViolation(field, 'must be an IPv4 address, an IPv6 address or a DNS name (letters, digits, "-" and ".")');
+    throw new FieldViolation(
+      field,
+      'must be an IPv4 address, an IPv6 address or a DNS name (letters, digits, "-" and ".")',
+    );
   }
   if (/^[0-9.]+$/.test(name)) {
     throw new FieldViolation(field, 'looks like an incomplete IPv4 address');

@@ -2,7 +2,8 @@ import { FieldViolation } from './field-violation.js';
 
 /** Fails when `text` is longer than `max` characters (measured before any other check). */
 export function requireMaxLength(field: string, text: string, max: number): void {
-  if (text.length > max) throw new FieldViolation(field, `must be at most ${max} characters (got ${text.length})`);
+  if (text.length > max)
+    throw new FieldViolation(field, `must be at most ${max} characters (got ${text.length})`);
 }
 
 /** Fails when `text` is empty. */
@@ -11,7 +12,12 @@ export function requireNonEmpty(field: string, text: string): void {
 }
 
 /** Fails unless `value` is an integer within [min, max]. */
-export function requireIntegerInRange(field: string, value: number, min: number, max: number): void {
+export function requireIntegerInRange(
+  field: string,
+  value: number,
+  min: number,
+  max: number,
+): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new FieldViolation(field, `must be an integer between ${min} and ${max} (got ${value})`);
   }
@@ -26,5 +32,6 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** Fails when `text` holds control characters (new lines, NUL, escape, ...). */
 export function requirePrintable(field: string, text: string): void {
-  if (CONTROL_CHARACTERS.test(text)) throw new FieldViolation(field, 'must not contain control characters');
+  if (CONTROL_CHARACTERS.test(text))
+    throw new FieldViolation(field, 'must not contain control characters');
 }

@@ -67,13 +67,17 @@ export function AlertSink(options: {
           delivered++;
           return;
         }
-        logger.warn({ status: response.status, kind: body['kind'], attempt }, 'alert webhook answered an error');
+        logger.warn(
+          { status: response.status, kind: body['kind'], attempt },
+          'alert webhook answered an error',
+        );
       } catch (error) {
         logger.warn({ err: error, kind: body['kind'], attempt }, 'alert webhook unreachable');
       } finally {
         attemptDeadline.clear();
       }
-      if (attempt < options.retries) await delay(controller.signal, 500 * 2 ** attempt).catch(() => undefined);
+      if (attempt < options.retries)
+        await delay(controller.signal, 500 * 2 ** attempt).catch(() => undefined);
     }
     failed++;
   };
@@ -101,7 +105,10 @@ export function AlertSink(options: {
       }
       lastSent.set(key, now);
       if (lastSent.size > 1_000) lastSent.delete(lastSent.keys().next().value!);
-      logger.error({ alert: alert.kind, node: alert.node, revision: alert.revision }, `ALERT: ${alert.message}`);
+      logger.error(
+        { alert: alert.kind, node: alert.node, revision: alert.revision },
+        `ALERT: ${alert.message}`,
+      );
       if (!options.webhookUrl) return;
       if (queue.length >= QUEUE_LIMIT) {
         queue.shift();
@@ -122,7 +129,8 @@ export function AlertSink(options: {
     stats: () => ({ delivered, failed, suppressed }),
     async close(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (queue.length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (queue.length > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       controller.abort();
       wake?.();
       await worker;

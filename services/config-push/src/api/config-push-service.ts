@@ -1,7 +1,17 @@
 import type { Redis } from 'ioredis';
 import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
-import { PushOutcome, type ConfigPushServiceDefinition, type NodePushStatus } from '@gateway/proto/configpush';
-import { normalizeNodeIp, readInstanceSnapshot, readNodesWithStatus, RedisKeys, type Logger } from '@gateway/shared';
+import {
+  PushOutcome,
+  type ConfigPushServiceDefinition,
+  type NodePushStatus,
+} from '@gateway/proto/configpush';
+import {
+  normalizeNodeIp,
+  readInstanceSnapshot,
+  readNodesWithStatus,
+  RedisKeys,
+  type Logger,
+} from '@gateway/shared';
 import { LostLeaseError, type CycleResult } from '../reconcile/push-cycle.js';
 import type { Pusher } from '../reconcile/pusher.js';
 import { checkRender } from '../render/render-guard.js';
@@ -11,7 +21,10 @@ import { readAppliedRecords, readAttemptRecords } from '../state/node-records.js
 import type { PushResultsHub } from './push-results-hub.js';
 import { attemptToProto } from './response-mapping.js';
 
-export type GuardSettings = { readonly dropGuardShare: number; readonly dropGuardMinRemoved: number };
+export type GuardSettings = {
+  readonly dropGuardShare: number;
+  readonly dropGuardMinRemoved: number;
+};
 
 /** The ConfigPushService RPCs (admin only). */
 export function ConfigPushServiceImpl(deps: {
@@ -25,32 +38,58 @@ export function ConfigPushServiceImpl(deps: {
   const { redis, guard } = deps;
   return {
     async renderConfig() {
-      const [snapshot, desired] = await Promise.all([readInstanceSnapshot(redis), readDesiredConfig(redis)]);
+      const [snapshot, desired] = await Promise.all([
+        readInstanceSnapshot(redis),
+        readDesiredConfig(redis),
+      ]);
       const render = renderUpstreams(snapshot.instances);
-      const refusal = checkRender({ servers: render.servers, previousServers: desired?.servers, force: false, minShare: guard.dropGuardShare, minRemoved: guard.dropGuardMinRemoved });
+      const refusal = checkRender({
+        servers: render.servers,
+        previousServers: desired?.servers,
+        force: false,
+        minShare: guard.dropGuardShare,
+        minRemoved: guard.dropGuardMinRemoved,
+      });
       const refusals = [
         ...(refusal ? [refusal.message] : []),
         ...render.skipped.map((entry) => `instance ${entry.id} left out: ${entry.reason}`),
-        ...snapshot.invalid.map((entry) => `instance ${entry.id} fails validation, left out: ${entry.error}`),
+        ...snapshot.invalid.map(
+          (entry) => `instance ${entry.id} fails validation, left out: ${entry.error}`,
+        ),
       ];
-      return { content: render.content, revision: snapshot.revision, contentHash: render.hash, refusals };
+      return {
+        content: render.content,
+        revision: snapshot.revision,
+        contentHash: render.hash,
+        refusals,
+      };
     },
 
     async pushNow(request) {
-      const onlyNode = request.nodeIp === '' ? undefined : normalizeNodeIp('node_ip', request.nodeIp);
+      const onlyNode =
+        request.nodeIp === '' ? undefined : normalizeNodeIp('node_ip', request.nodeIp);
       if (onlyNode !== undefined && (await redis.hexists(RedisKeys.nodes, onlyNode)) === 0) {
         throw new ServerError(Status.NOT_FOUND, `node ${onlyNode} is not in the inventory`);
       }
       const pusher = deps.pusher();
       if (!pusher) {
         const leader = (await redis.get(RedisKeys.pushLeader)) ?? '';
-        throw new ServerError(Status.FAILED_PRECONDITION, leader === '' ? 'no replica holds the push lease yet: retry in a moment' : `this replica does not push: call the lease holder ${leader.split('|')[0]}`);
+        throw new ServerError(
+          Status.FAILED_PRECONDITION,
+          leader === ''
+            ? 'no replica holds the push lease yet: retry in a moment'
+            : `this replica does not push: call the lease holder ${leader.split('|')[0]}`,
+        );
       }
       let result: CycleResult;
       try {
         result = await pusher.pushNow({ force: request.force, onlyNode });
       } catch (error) {
-        if (error instanceof LostLeaseError) throw new ServerError(Status.UNAVAILABLE, 'this replica lost the push lease during the push: retry');
+        if (error instanceof LostLeaseError)
+          throw new ServerError(
+            Status.UNAVAILABLE,
+            'this replica lost the push lease during the push: retry',
+          );
         throw error;
       }
       const results = result.results.map(attemptToProto);
@@ -60,24 +99,39 @@ export function ConfigPushServiceImpl(deps: {
         return {
           revision: result.registryRevision,
           contentHash: '',
-          results: results.map((entry) => ({ ...entry, outcome: PushOutcome.PUSH_OUTCOME_REFUSED, error: `${result.refusal!.message}${kept}` })),
+          results: results.map((entry) => ({
+            ...entry,
+            outcome: PushOutcome.PUSH_OUTCOME_REFUSED,
+            error: `${result.refusal!.message}${kept}`,
+          })),
         };
       }
-      return { revision: result.desired?.revision ?? 0, contentHash: result.desired?.hash ?? '', results };
+      return {
+        revision: result.desired?.revision ?? 0,
+        contentHash: result.desired?.hash ?? '',
+        results,
+      };
     },
 
     async getPushStatus() {
-      const [{ nodes }, applied, attempts, desired, leader, registryRevision, snapshot] = await Promise.all([
-        readNodesWithStatus(redis),
-        readAppliedRecords(redis),
-        readAttemptRecords(redis),
-        readDesiredConfig(redis),
-        redis.get(RedisKeys.pushLeader),
-        redis.get(RedisKeys.instancesRevision),
-        readInstanceSnapshot(redis),
-      ]);
+      const [{ nodes }, applied, attempts, desired, leader, registryRevision, snapshot] =
+        await Promise.all([
+          readNodesWithStatus(redis),
+          readAppliedRecords(redis),
+          readAttemptRecords(redis),
+          readDesiredConfig(redis),
+          redis.get(RedisKeys.pushLeader),
+          redis.get(RedisKeys.instancesRevision),
+          readInstanceSnapshot(redis),
+        ]);
       const render = renderUpstreams(snapshot.instances);
-      const refusal = checkRender({ servers: render.servers, previousServers: desired?.servers, force: false, minShare: guard.dropGuardShare, minRemoved: guard.dropGuardMinRemoved });
+      const refusal = checkRender({
+        servers: render.servers,
+        previousServers: desired?.servers,
+        force: false,
+        minShare: guard.dropGuardShare,
+        minRemoved: guard.dropGuardMinRemoved,
+      });
       const statuses: NodePushStatus[] = nodes.map((node) => {
         const runs = applied.get(node.spec.ip);
         const last = attempts.get(node.spec.ip);
@@ -100,7 +154,9 @@ export function ConfigPushServiceImpl(deps: {
     },
 
     async *watchPushes(_request, context) {
-      for await (const attempt of deps.hub.subscribe(AbortSignal.any([context.signal, deps.shutdownSignal]))) {
+      for await (const attempt of deps.hub.subscribe(
+        AbortSignal.any([context.signal, deps.shutdownSignal]),
+      )) {
         yield { result: attemptToProto(attempt) };
       }
     },

@@ -24,7 +24,12 @@ export function attemptToProto(attempt: AttemptRecord): NodePushResult {
 export function parseAttempt(message: string): AttemptRecord | undefined {
   try {
     const raw = JSON.parse(message) as AttemptRecord;
-    if (typeof raw.ip !== 'string' || !(raw.outcome in OUTCOMES) || typeof raw.revision !== 'number') return undefined;
+    if (
+      typeof raw.ip !== 'string' ||
+      !(raw.outcome in OUTCOMES) ||
+      typeof raw.revision !== 'number'
+    )
+      return undefined;
     return raw;
   } catch {
     return undefined;

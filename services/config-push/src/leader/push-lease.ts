@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { delay } from 'abort-controller-x';
-import { acquirePushLeaseScript, RedisKeys, releasePushLeaseScript, type Logger } from '@gateway/shared';
+import {
+  acquirePushLeaseScript,
+  RedisKeys,
+  releasePushLeaseScript,
+  type Logger,
+} from '@gateway/shared';
 
 /** One term of holding the lease: the value stored in Redis and its fencing token. */
 export type LeaseTerm = { readonly value: string; readonly fence: number };
@@ -23,7 +28,12 @@ export type PushLease = {
  * sent, so a replica cut off from Redis (or paused) stops before another can take over;
  * every write is fenced by the term's value besides, and nodes refuse older revisions.
  */
-export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: number; logger: Logger }): PushLease {
+export function PushLease(options: {
+  redis: Redis;
+  replicaId: string;
+  ttlMs: number;
+  logger: Logger;
+}): PushLease {
   const { redis, replicaId, ttlMs, logger } = options;
   const listeners: Array<(term: LeaseTerm | undefined) => void> = [];
   let term: LeaseTerm | undefined;
@@ -34,8 +44,16 @@ export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: num
     const previous = term;
     term = next;
     if (previous?.value === next?.value) return;
-    if (next) logger.info({ fence: next.fence, replica: replicaId }, 'took the push lease: this replica pushes');
-    else if (previous) logger.warn({ fence: previous.fence, replica: replicaId }, 'lost the push lease: stopped pushing');
+    if (next)
+      logger.info(
+        { fence: next.fence, replica: replicaId },
+        'took the push lease: this replica pushes',
+      );
+    else if (previous)
+      logger.warn(
+        { fence: previous.fence, replica: replicaId },
+        'lost the push lease: stopped pushing',
+      );
     for (const listener of listeners) listener(next);
   };
 
@@ -46,9 +64,16 @@ export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: num
     const sent = Date.now();
     let reply: number;
     try {
-      reply = Number(await acquirePushLeaseScript.run(redis, [RedisKeys.pushLeader, RedisKeys.pushFence], [replicaId, ttlMs]));
+      reply = Number(
+        await acquirePushLeaseScript.run(
+          redis,
+          [RedisKeys.pushLeader, RedisKeys.pushFence],
+          [replicaId, ttlMs],
+        ),
+      );
     } catch (error) {
-      if (term) logger.warn({ err: error }, 'cannot renew the push lease: pushing stops when it runs out');
+      if (term)
+        logger.warn({ err: error }, 'cannot renew the push lease: pushing stops when it runs out');
       return renewEvery;
     }
     if (reply > 0) {
@@ -86,7 +111,9 @@ export function PushLease(options: { redis: Redis; replicaId: string; ttlMs: num
       change(undefined);
       if (held) {
         // Bounded: with Redis gone the lease simply runs out.
-        const release = releasePushLeaseScript.run(redis, [RedisKeys.pushLeader], [held.value]).catch(() => undefined);
+        const release = releasePushLeaseScript
+          .run(redis, [RedisKeys.pushLeader], [held.value])
+          .catch(() => undefined);
         await Promise.race([release, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       }
     },

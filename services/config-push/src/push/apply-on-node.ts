@@ -3,10 +3,18 @@ import { PushError } from './push-error.js';
 import type { SshPool } from './ssh-pool.js';
 
 /** What the node's apply script did. */
-export type NodeApplyOutcome = { readonly outcome: 'APPLIED' | 'UNCHANGED'; readonly revision: number; readonly hash: string };
+export type NodeApplyOutcome = {
+  readonly outcome: 'APPLIED' | 'UNCHANGED';
+  readonly revision: number;
+  readonly hash: string;
+};
 
 /** The config a node is asked to run. */
-export type ConfigToApply = { readonly revision: number; readonly hash: string; readonly content: string };
+export type ConfigToApply = {
+  readonly revision: number;
+  readonly hash: string;
+  readonly content: string;
+};
 
 /**
  * Runs the node-side apply script (deploy/config-push/gateway-nginx-apply) over SSH with
@@ -31,8 +39,16 @@ export async function applyOnNode(options: {
   switch (result.code) {
     case 0: {
       const match = /^(APPLIED|UNCHANGED) (\d+) ([0-9a-f]{64})$/m.exec(stdout);
-      if (!match || match[3] !== config.hash) throw new PushError('remote', `unexpected answer from the apply script: ${stdout.slice(0, 200)}`);
-      return { outcome: match[1] as 'APPLIED' | 'UNCHANGED', revision: Number(match[2]), hash: match[3] };
+      if (!match || match[3] !== config.hash)
+        throw new PushError(
+          'remote',
+          `unexpected answer from the apply script: ${stdout.slice(0, 200)}`,
+        );
+      return {
+        outcome: match[1] as 'APPLIED' | 'UNCHANGED',
+        revision: Number(match[2]),
+        hash: match[3],
+      };
     }
     case 3:
       throw new PushError('stale', `the node refused revision ${config.revision}: ${stderr}`);
@@ -41,6 +57,9 @@ export async function applyOnNode(options: {
     case 5:
       throw new PushError('reload', stderr || 'reload not confirmed');
     default:
-      throw new PushError('remote', `apply script exited ${result.code}: ${stderr || stdout.slice(0, 500) || '(no output)'}`);
+      throw new PushError(
+        'remote',
+        `apply script exited ${result.code}: ${stderr || stdout.slice(0, 500) || '(no output)'}`,
+      );
   }
 }

@@ -1,11 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import type { SshEndpointData } from '@gateway/shared';
-import { fingerprint, hostKeyAlgorithms, keyTypeOf, parseHostKeyLine, type HostKey } from './host-key.js';
+import {
+  fingerprint,
+  hostKeyAlgorithms,
+  keyTypeOf,
+  parseHostKeyLine,
+  type HostKey,
+} from './host-key.js';
 import { knownHostKeys } from './known-hosts.js';
 
 /** How a node's host key is checked: the keys accepted, or why none can be. */
 export type HostKeyPolicy =
-  | { readonly ok: true; readonly source: string; readonly accepted: readonly HostKey[]; readonly revoked: readonly HostKey[]; readonly algorithms: string[] }
+  | {
+      readonly ok: true;
+      readonly source: string;
+      readonly accepted: readonly HostKey[];
+      readonly revoked: readonly HostKey[];
+      readonly algorithms: string[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 /**
@@ -13,10 +25,19 @@ export type HostKeyPolicy =
  * `ssh.host_key`) when it has one, else the entries of the known_hosts file for its
  * address. No key to check against means no push: unknown hosts are never trusted.
  */
-export async function hostKeyPolicy(ssh: SshEndpointData, knownHostsFile: string): Promise<HostKeyPolicy> {
+export async function hostKeyPolicy(
+  ssh: SshEndpointData,
+  knownHostsFile: string,
+): Promise<HostKeyPolicy> {
   if (ssh.hostKey) {
     const pinned = parseHostKeyLine(ssh.hostKey);
-    return { ok: true, source: 'the pinned key of the node', accepted: [pinned], revoked: [], algorithms: hostKeyAlgorithms(pinned.type) };
+    return {
+      ok: true,
+      source: 'the pinned key of the node',
+      accepted: [pinned],
+      revoked: [],
+      algorithms: hostKeyAlgorithms(pinned.type),
+    };
   }
   let text: string;
   try {
@@ -35,11 +56,20 @@ export async function hostKeyPolicy(ssh: SshEndpointData, knownHostsFile: string
     };
   }
   const algorithms = [...new Set(keys.trusted.flatMap((key) => hostKeyAlgorithms(key.type)))];
-  return { ok: true, source: knownHostsFile, accepted: keys.trusted, revoked: keys.revoked, algorithms };
+  return {
+    ok: true,
+    source: knownHostsFile,
+    accepted: keys.trusted,
+    revoked: keys.revoked,
+    algorithms,
+  };
 }
 
 /** Checks the key a server presented; undefined when accepted, else a clear refusal. */
-export function checkPresentedKey(policy: Extract<HostKeyPolicy, { ok: true }>, presented: Buffer): string | undefined {
+export function checkPresentedKey(
+  policy: Extract<HostKeyPolicy, { ok: true }>,
+  presented: Buffer,
+): string | undefined {
   if (policy.revoked.some((key) => key.blob.equals(presented))) {
     return `host key ${keyTypeOf(presented)} ${fingerprint(presented)} is marked @revoked in ${policy.source}`;
   }

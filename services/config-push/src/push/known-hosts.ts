@@ -2,7 +2,10 @@ import { createHmac } from 'node:crypto';
 import { keyTypeOf, type HostKey } from './host-key.js';
 
 /** What a known_hosts file says about one host: keys to trust and keys revoked. */
-export type KnownHostKeys = { readonly trusted: readonly HostKey[]; readonly revoked: readonly HostKey[] };
+export type KnownHostKeys = {
+  readonly trusted: readonly HostKey[];
+  readonly revoked: readonly HostKey[];
+};
 
 /**
  * Looks `host`:`port` up in the text of an OpenSSH known_hosts file: plain and hashed
@@ -50,6 +53,12 @@ function matchesHashed(entry: string, name: string): boolean {
 }
 
 function globMatch(pattern: string, name: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return regex.test(name);
 }

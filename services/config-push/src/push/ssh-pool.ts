@@ -8,7 +8,11 @@ import { PushError } from './push-error.js';
 const { Client } = ssh2;
 const OUTPUT_LIMIT = 64 * 1024;
 
-export type ExecResult = { readonly code: number; readonly stdout: string; readonly stderr: string };
+export type ExecResult = {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+};
 
 export type SshPool = {
   /**
@@ -16,12 +20,22 @@ export type SshPool = {
    * authentication and a verified host key when needed). Rejects with a PushError.
    * When `signal` aborts, the connection is dropped (it may be hung).
    */
-  exec(endpoint: SshEndpointData, command: string, stdin: string, signal: AbortSignal): Promise<ExecResult>;
+  exec(
+    endpoint: SshEndpointData,
+    command: string,
+    stdin: string,
+    signal: AbortSignal,
+  ): Promise<ExecResult>;
   /** Closes every connection. */
   close(): void;
 };
 
-type Pooled = { client: SshClient; ready: Promise<void>; idleTimer: NodeJS.Timeout | undefined; busy: number };
+type Pooled = {
+  client: SshClient;
+  ready: Promise<void>;
+  idleTimer: NodeJS.Timeout | undefined;
+  busy: number;
+};
 
 /**
  * SSH connections to the nodes, reused across pushes and closed after `idleTimeoutMs`
@@ -58,7 +72,12 @@ export function SshPool(options: {
       let hostKeyProblem: string | undefined;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new PushError('timeout', `ssh to ${target(endpoint)}: no handshake within ${options.connectTimeoutMs} ms`));
+          reject(
+            new PushError(
+              'timeout',
+              `ssh to ${target(endpoint)}: no handshake within ${options.connectTimeoutMs} ms`,
+            ),
+          );
           client.destroy();
         }, options.connectTimeoutMs + 500);
         client.once('ready', () => {
@@ -71,7 +90,12 @@ export function SshPool(options: {
         });
         client.once('close', () => {
           clearTimeout(timer);
-          reject(new PushError('connect', `ssh to ${target(endpoint)}: connection closed during the handshake`));
+          reject(
+            new PushError(
+              'connect',
+              `ssh to ${target(endpoint)}: connection closed during the handshake`,
+            ),
+          );
         });
         client.connect({
           host: endpoint.host,
@@ -102,7 +126,13 @@ export function SshPool(options: {
     return entry;
   };
 
-  const execOnce = async (endpoint: SshEndpointData, command: string, stdin: string, signal: AbortSignal, fresh: boolean): Promise<ExecResult> => {
+  const execOnce = async (
+    endpoint: SshEndpointData,
+    command: string,
+    stdin: string,
+    signal: AbortSignal,
+    fresh: boolean,
+  ): Promise<ExecResult> => {
     const key = poolKey(endpoint);
     let entry = fresh ? undefined : pool.get(key);
     if (!entry) {
@@ -122,8 +152,16 @@ export function SshPool(options: {
       await Promise.race([current.ready, gaveUp]);
       const commandDeadline = deadline(signal, options.commandTimeoutMs);
       try {
-        return await runCommand(current.client, command, stdin, commandDeadline.signal, endpoint, () =>
-          signal.aborted ? 'did not finish in time' : `did not finish within ${options.commandTimeoutMs} ms (CONFIG_PUSH_COMMAND_TIMEOUT)`,
+        return await runCommand(
+          current.client,
+          command,
+          stdin,
+          commandDeadline.signal,
+          endpoint,
+          () =>
+            signal.aborted
+              ? 'did not finish in time'
+              : `did not finish within ${options.commandTimeoutMs} ms (CONFIG_PUSH_COMMAND_TIMEOUT)`,
         );
       } finally {
         commandDeadline.clear();
@@ -136,7 +174,11 @@ export function SshPool(options: {
       current.busy--;
       if (current.busy === 0 && pool.get(key) === current) {
         if (options.idleTimeoutMs === 0) discard(key, current);
-        else current.idleTimer = setTimeout(() => discard(key, current), options.idleTimeoutMs).unref();
+        else
+          current.idleTimer = setTimeout(
+            () => discard(key, current),
+            options.idleTimeoutMs,
+          ).unref();
       }
       logger.trace({ node: target(endpoint) }, 'ssh exec finished');
     }
@@ -149,8 +191,12 @@ export function SshPool(options: {
         return await execOnce(endpoint, command, stdin, signal, false);
       } catch (error) {
         // A kept connection the node closed meanwhile (restart, idle limit): once more on a fresh one.
-        if (!reused || signal.aborted || !(error instanceof PushError) || error.kind !== 'connect') throw error;
-        logger.debug({ node: target(endpoint), err: error }, 'kept ssh connection unusable: reconnecting');
+        if (!reused || signal.aborted || !(error instanceof PushError) || error.kind !== 'connect')
+          throw error;
+        logger.debug(
+          { node: target(endpoint), err: error },
+          'kept ssh connection unusable: reconnecting',
+        );
         return await execOnce(endpoint, command, stdin, signal, true);
       }
     },
@@ -160,21 +206,40 @@ export function SshPool(options: {
   };
 }
 
-function runCommand(client: SshClient, command: string, stdin: string, signal: AbortSignal, endpoint: SshEndpointData, why: () => string): Promise<ExecResult> {
+function runCommand(
+  client: SshClient,
+  command: string,
+  stdin: string,
+  signal: AbortSignal,
+  endpoint: SshEndpointData,
+  why: () => string,
+): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
-    const onAbort = () => reject(new PushError('timeout', `command on ${target(endpoint)} ${why()}`));
+    const onAbort = () =>
+      reject(new PushError('timeout', `command on ${target(endpoint)} ${why()}`));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     client.exec(command, (error: Error | undefined, stream: ClientChannel) => {
       if (error) {
         signal.removeEventListener('abort', onAbort);
-        return reject(new PushError('connect', `ssh to ${target(endpoint)}: cannot start the command: ${error.message}`));
+        return reject(
+          new PushError(
+            'connect',
+            `ssh to ${target(endpoint)}: cannot start the command: ${error.message}`,
+          ),
+        );
       }
       let stdout = '';
       let stderr = '';
       let code = -1;
-      stream.on('data', (data: Buffer) => (stdout = (stdout + data.toString('utf8')).slice(-OUTPUT_LIMIT)));
-      stream.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString('utf8')).slice(-OUTPUT_LIMIT)));
+      stream.on(
+        'data',
+        (data: Buffer) => (stdout = (stdout + data.toString('utf8')).slice(-OUTPUT_LIMIT)),
+      );
+      stream.stderr.on(
+        'data',
+        (data: Buffer) => (stderr = (stderr + data.toString('utf8')).slice(-OUTPUT_LIMIT)),
+      );
       stream.on('exit', (exitCode: number | null) => (code = exitCode ?? -1));
       stream.on('close', () => {
         signal.removeEventListener('abort', onAbort);
@@ -187,22 +252,36 @@ function runCommand(client: SshClient, command: string, stdin: string, signal: A
 
 function aborted(signal: AbortSignal, endpoint: SshEndpointData): Promise<never> {
   return new Promise((_, reject) => {
-    const fail = () => reject(new PushError('timeout', `ssh to ${target(endpoint)}: no connection in time`));
+    const fail = () =>
+      reject(new PushError('timeout', `ssh to ${target(endpoint)}: no connection in time`));
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });
 }
 
-function describeConnectError(endpoint: SshEndpointData, error: Error & { level?: string }, hostKeyProblem: string | undefined, algorithms: string[]): PushError {
+function describeConnectError(
+  endpoint: SshEndpointData,
+  error: Error & { level?: string },
+  hostKeyProblem: string | undefined,
+  algorithms: string[],
+): PushError {
   const where = target(endpoint);
-  if (hostKeyProblem) return new PushError('host_key', `ssh to ${where}: ${hostKeyProblem}: push refused`);
+  if (hostKeyProblem)
+    return new PushError('host_key', `ssh to ${where}: ${hostKeyProblem}: push refused`);
   if (error.level === 'client-authentication') {
-    return new PushError('auth', `ssh to ${where}: key authentication for user "${endpoint.user}" was refused (the node must accept this service's key; password login is never used): push refused`);
+    return new PushError(
+      'auth',
+      `ssh to ${where}: key authentication for user "${endpoint.user}" was refused (the node must accept this service's key; password login is never used): push refused`,
+    );
   }
   if (/host key|hostkey/i.test(error.message)) {
-    return new PushError('host_key', `ssh to ${where}: the node offers no host key of the accepted types (${algorithms.join(', ')}): ${error.message}: push refused`);
+    return new PushError(
+      'host_key',
+      `ssh to ${where}: the node offers no host key of the accepted types (${algorithms.join(', ')}): ${error.message}: push refused`,
+    );
   }
-  if (/timed out/i.test(error.message)) return new PushError('timeout', `ssh to ${where}: ${error.message}`);
+  if (/timed out/i.test(error.message))
+    return new PushError('timeout', `ssh to ${where}: ${error.message}`);
   return new PushError('connect', `ssh to ${where}: ${error.message}`);
 }
 

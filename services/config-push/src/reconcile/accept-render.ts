@@ -1,7 +1,11 @@
 import { readInstanceSnapshot } from '@gateway/shared';
 import { checkRender, type Refusal } from '../render/render-guard.js';
 import { renderUpstreams } from '../render/render-upstreams.js';
-import { readDesiredConfig, writeDesiredConfig, type DesiredConfig } from '../state/desired-config.js';
+import {
+  readDesiredConfig,
+  writeDesiredConfig,
+  type DesiredConfig,
+} from '../state/desired-config.js';
 import { LostLeaseError, stillHolding, type CycleDeps } from './cycle-types.js';
 
 /**
@@ -13,18 +17,26 @@ import { LostLeaseError, stillHolding, type CycleDeps } from './cycle-types.js';
 export async function acceptRender(
   deps: CycleDeps,
   force: boolean,
-): Promise<{ registryRevision: number; desired: DesiredConfig | undefined; refusal: Refusal | undefined }> {
+): Promise<{
+  registryRevision: number;
+  desired: DesiredConfig | undefined;
+  refusal: Refusal | undefined;
+}> {
   const { redis, alerts, settings, logger, startTerm } = deps;
   const snapshot = await readInstanceSnapshot(redis);
   if (snapshot.invalid.length > 0) {
     alerts.raise({
       kind: 'invalid_instances',
-      message: `${snapshot.invalid.length} instance(s) in Redis fail validation and are not rendered: ${snapshot.invalid.map((entry) => entry.id).slice(0, 5).join(', ')}`,
+      message: `${snapshot.invalid.length} instance(s) in Redis fail validation and are not rendered: ${snapshot.invalid
+        .map((entry) => entry.id)
+        .slice(0, 5)
+        .join(', ')}`,
       revision: snapshot.revision,
     });
   }
   const render = renderUpstreams(snapshot.instances);
-  if (render.skipped.length > 0) logger.error({ skipped: render.skipped }, 'instances left out of the render');
+  if (render.skipped.length > 0)
+    logger.error({ skipped: render.skipped }, 'instances left out of the render');
   const desired = await readDesiredConfig(redis);
   const refusal = checkRender({
     servers: render.servers,
@@ -34,7 +46,11 @@ export async function acceptRender(
     minRemoved: settings.dropGuardMinRemoved,
   });
   if (refusal) {
-    alerts.raise({ kind: refusal.kind, message: `revision ${snapshot.revision}: ${refusal.message}`, revision: snapshot.revision });
+    alerts.raise({
+      kind: refusal.kind,
+      message: `revision ${snapshot.revision}: ${refusal.message}`,
+      revision: snapshot.revision,
+    });
     return { registryRevision: snapshot.revision, desired, refusal };
   }
   if (desired && desired.hash === render.hash && desired.revision >= snapshot.revision) {
@@ -49,12 +65,26 @@ export async function acceptRender(
     time: Date.now(),
     fence: startTerm.fence,
   };
-  if (!stillHolding(deps)) throw new LostLeaseError('lost the push lease before recording the render');
+  if (!stillHolding(deps))
+    throw new LostLeaseError('lost the push lease before recording the render');
   const written = await writeDesiredConfig(redis, startTerm.value, candidate);
   if (written === 'fenced') throw new LostLeaseError('another replica holds the push lease');
-  if (written === 'older') return { registryRevision: snapshot.revision, desired: await readDesiredConfig(redis), refusal };
+  if (written === 'older')
+    return {
+      registryRevision: snapshot.revision,
+      desired: await readDesiredConfig(redis),
+      refusal,
+    };
   if (desired?.hash !== render.hash) {
-    logger.info({ revision: candidate.revision, hash: candidate.hash, servers: candidate.servers, groups: candidate.groups }, 'new desired config');
+    logger.info(
+      {
+        revision: candidate.revision,
+        hash: candidate.hash,
+        servers: candidate.servers,
+        groups: candidate.groups,
+      },
+      'new desired config',
+    );
   }
   return { registryRevision: snapshot.revision, desired: candidate, refusal };
 }

@@ -34,7 +34,9 @@ export type CycleResult = {
 };
 
 /** A cycle once dispatched: the pushes run on, each node on its own. */
-export type DispatchedCycle = Omit<CycleResult, 'results'> & { readonly results: Promise<AttemptRecord[]> };
+export type DispatchedCycle = Omit<CycleResult, 'results'> & {
+  readonly results: Promise<AttemptRecord[]>;
+};
 
 export type CycleSettings = {
   readonly remoteCommand: string;

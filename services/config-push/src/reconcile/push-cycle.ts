@@ -1,11 +1,21 @@
 import { readNodesWithStatus } from '@gateway/shared';
 import { readDesiredConfig, type DesiredConfig } from '../state/desired-config.js';
-import { readAppliedRecords, readAttemptRecords, type AttemptRecord } from '../state/node-records.js';
+import {
+  readAppliedRecords,
+  readAttemptRecords,
+  type AttemptRecord,
+} from '../state/node-records.js';
 import { acceptRender } from './accept-render.js';
 import type { CycleDeps, CycleRequest, DispatchedCycle } from './cycle-types.js';
 import { pushNode, recordNodeAttempt } from './push-node.js';
 
-export { LostLeaseError, type CycleRequest, type CycleResult, type CycleSettings, type DispatchedCycle } from './cycle-types.js';
+export {
+  LostLeaseError,
+  type CycleRequest,
+  type CycleResult,
+  type CycleSettings,
+  type DispatchedCycle,
+} from './cycle-types.js';
 
 /**
  * One reconcile pass, run by the lease holder only: render and accept the registry
@@ -14,47 +24,88 @@ export { LostLeaseError, type CycleRequest, type CycleResult, type CycleSettings
  * timeout, and are not waited for here: a hanging node never holds up the next cycle.
  * DOWN nodes are recorded as skipped and never contacted.
  */
-export async function runPushCycle(deps: CycleDeps, request: CycleRequest): Promise<DispatchedCycle> {
+export async function runPushCycle(
+  deps: CycleDeps,
+  request: CycleRequest,
+): Promise<DispatchedCycle> {
   if (!request.render) {
     const desired = await readDesiredConfig(deps.redis);
-    return { registryRevision: -1, desired, refusal: undefined, results: desired ? (await dispatch(deps, desired, request)).all : Promise.resolve([]) };
+    return {
+      registryRevision: -1,
+      desired,
+      refusal: undefined,
+      results: desired ? (await dispatch(deps, desired, request)).all : Promise.resolve([]),
+    };
   }
   const accepted = await acceptRender(deps, request.force);
-  return { ...accepted, results: accepted.desired ? (await dispatch(deps, accepted.desired, request)).all : Promise.resolve([]) };
+  return {
+    ...accepted,
+    results: accepted.desired
+      ? (await dispatch(deps, accepted.desired, request)).all
+      : Promise.resolve([]),
+  };
 }
 
 /** Reads the nodes and starts what each needs; `all` settles when every started push has. */
-async function dispatch(deps: CycleDeps, target: DesiredConfig, request: CycleRequest): Promise<{ all: Promise<AttemptRecord[]> }> {
+async function dispatch(
+  deps: CycleDeps,
+  target: DesiredConfig,
+  request: CycleRequest,
+): Promise<{ all: Promise<AttemptRecord[]> }> {
   const { backoff, settings, logger } = deps;
   const [{ nodes, invalid }, applied, attempts] = await Promise.all([
     readNodesWithStatus(deps.redis),
     readAppliedRecords(deps.redis),
     readAttemptRecords(deps.redis),
   ]);
-  if (invalid.length > 0) logger.error({ invalid }, 'nodes of the inventory fail validation: not pushed');
+  if (invalid.length > 0)
+    logger.error({ invalid }, 'nodes of the inventory fail validation: not pushed');
   const now = Date.now();
   const dueRetries = new Set(backoff.due(now));
   // A retry that came due for a node no longer in the inventory is dropped.
-  for (const ip of dueRetries) if (!nodes.some((node) => node.spec.ip === ip)) backoff.succeeded(ip);
+  for (const ip of dueRetries)
+    if (!nodes.some((node) => node.spec.ip === ip)) backoff.succeeded(ip);
 
   const results = nodes.map(async (node): Promise<AttemptRecord> => {
     const ip = node.spec.ip;
-    const base = { ip, revision: target.revision, hash: target.hash, replica: settings.replicaId, fence: deps.startTerm.fence };
+    const base = {
+      ip,
+      revision: target.revision,
+      hash: target.hash,
+      replica: settings.replicaId,
+      fence: deps.startTerm.fence,
+    };
     const explicit = request.verifyAll || request.verifyNodes.has(ip);
     if (node.status === 'DOWN') {
       backoff.succeeded(ip);
-      const skipped: AttemptRecord = { ...base, outcome: 'SKIPPED_DOWN', error: 'node is DOWN: not contacted', time: Date.now() };
+      const skipped: AttemptRecord = {
+        ...base,
+        outcome: 'SKIPPED_DOWN',
+        error: 'node is DOWN: not contacted',
+        time: Date.now(),
+      };
       const last = attempts.get(ip);
-      if (last?.outcome !== 'SKIPPED_DOWN' || last.revision !== target.revision) await recordNodeAttempt(deps, skipped);
+      if (last?.outcome !== 'SKIPPED_DOWN' || last.revision !== target.revision)
+        await recordNodeAttempt(deps, skipped);
       return skipped;
     }
     const runs = applied.get(ip);
-    if (runs !== undefined && runs.hash === target.hash && runs.revision >= target.revision && !explicit) {
+    if (
+      runs !== undefined &&
+      runs.hash === target.hash &&
+      runs.revision >= target.revision &&
+      !explicit
+    ) {
       if (dueRetries.has(ip)) backoff.succeeded(ip);
       return { ...base, revision: runs.revision, outcome: 'UNCHANGED', error: '', time: runs.time };
     }
     if (!explicit && backoff.waiting(ip, target.hash, now)) {
-      return { ...base, outcome: 'FAILED', error: attempts.get(ip)?.error ?? 'waiting to retry', time: Date.now() };
+      return {
+        ...base,
+        outcome: 'FAILED',
+        error: attempts.get(ip)?.error ?? 'waiting to retry',
+        time: Date.now(),
+      };
     }
     // A node still busy with an earlier push is left to it: it is looked at again when that ends.
     const running = deps.inFlight.get(ip);

@@ -4,7 +4,13 @@ import type { AlertSink } from '../alerts/alert-sink.js';
 import type { LeaseTerm } from '../leader/push-lease.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { AttemptRecord } from '../state/node-records.js';
-import { LostLeaseError, runPushCycle, type CycleRequest, type CycleResult, type CycleSettings } from './push-cycle.js';
+import {
+  LostLeaseError,
+  runPushCycle,
+  type CycleRequest,
+  type CycleResult,
+  type CycleSettings,
+} from './push-cycle.js';
 import { Quiescence } from './quiescence.js';
 import { RetryBackoff } from './retry-backoff.js';
 
@@ -28,7 +34,12 @@ export type Pusher = {
   stop(): Promise<void>;
 };
 
-type Waiter = { force: boolean; onlyNode: string | undefined; resolve: (result: CycleResult) => void; reject: (error: unknown) => void };
+type Waiter = {
+  force: boolean;
+  onlyNode: string | undefined;
+  resolve: (result: CycleResult) => void;
+  reject: (error: unknown) => void;
+};
 
 /**
  * The watch → render → apply loop of the lease holder. Registry changes wait for
@@ -82,7 +93,9 @@ export function Pusher(deps: {
 
   const nextDue = (now: number): number | undefined => {
     if (verifyAll || recheck || verifyNodes.size > 0 || waiters.length > 0) return now;
-    const candidates = [quiescence.dueAt(), backoff.nextDue(), nextDrift].filter((value): value is number => value !== undefined);
+    const candidates = [quiescence.dueAt(), backoff.nextDue(), nextDrift].filter(
+      (value): value is number => value !== undefined,
+    );
     return candidates.length === 0 ? undefined : Math.min(...candidates);
   };
 
@@ -98,7 +111,10 @@ export function Pusher(deps: {
       render,
       force: taken.some((waiter) => waiter.force),
       verifyAll: verifyAll || driftDue || taken.some((waiter) => waiter.onlyNode === undefined),
-      verifyNodes: new Set([...verifyNodes, ...taken.flatMap((waiter) => (waiter.onlyNode ? [waiter.onlyNode] : []))]),
+      verifyNodes: new Set([
+        ...verifyNodes,
+        ...taken.flatMap((waiter) => (waiter.onlyNode ? [waiter.onlyNode] : [])),
+      ]),
     };
     verifyAll = false;
     recheck = false;
@@ -132,15 +148,28 @@ export function Pusher(deps: {
           },
           request,
         );
-        if (request.render) renderedRevision = Math.max(renderedRevision, dispatched.registryRevision);
+        if (request.render)
+          renderedRevision = Math.max(renderedRevision, dispatched.registryRevision);
         void dispatched.results.then(
           (results) => {
             const result: CycleResult = { ...dispatched, results };
             const counts: Record<string, number> = {};
             for (const entry of results) counts[entry.outcome] = (counts[entry.outcome] ?? 0) + 1;
-            logger.debug({ revision: result.desired?.revision, registryRevision: result.registryRevision, counts, ms: Math.round(performance.now() - started) }, 'push cycle done');
+            logger.debug(
+              {
+                revision: result.desired?.revision,
+                registryRevision: result.registryRevision,
+                counts,
+                ms: Math.round(performance.now() - started),
+              },
+              'push cycle done',
+            );
             for (const waiter of taken) {
-              waiter.resolve(waiter.onlyNode === undefined ? result : { ...result, results: results.filter((entry) => entry.ip === waiter.onlyNode) });
+              waiter.resolve(
+                waiter.onlyNode === undefined
+                  ? result
+                  : { ...result, results: results.filter((entry) => entry.ip === waiter.onlyNode) },
+              );
             }
           },
           (error: unknown) => {

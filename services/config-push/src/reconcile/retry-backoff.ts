@@ -12,7 +12,11 @@ export type RetryBackoff = {
   due(now: number): string[];
 };
 
-export function RetryBackoff(minMs: number, maxMs: number, random: () => number = Math.random): RetryBackoff {
+export function RetryBackoff(
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): RetryBackoff {
   const state = new Map<string, { failures: number; hash: string; nextAt: number }>();
   return {
     started(ip) {
@@ -36,7 +40,8 @@ export function RetryBackoff(minMs: number, maxMs: number, random: () => number 
     nextDue() {
       let earliest: number | undefined;
       for (const entry of state.values()) {
-        if (Number.isFinite(entry.nextAt) && (earliest === undefined || entry.nextAt < earliest)) earliest = entry.nextAt;
+        if (Number.isFinite(entry.nextAt) && (earliest === undefined || entry.nextAt < earliest))
+          earliest = entry.nextAt;
       }
       return earliest;
     },

@@ -10,7 +10,10 @@ export type GuardInput = {
 };
 
 /** A reason not to push, with the alert kind it raises. */
-export type Refusal = { readonly kind: 'all_instances_gone' | 'drop_guard'; readonly message: string };
+export type Refusal = {
+  readonly kind: 'all_instances_gone' | 'drop_guard';
+  readonly message: string;
+};
 
 /**
  * Decides whether a render may be pushed. No server at all is never pushed, even when
@@ -22,7 +25,8 @@ export function checkRender(input: GuardInput): Refusal | undefined {
   if (input.servers === 0) {
     return {
       kind: 'all_instances_gone',
-      message: 'the registry has no instance to render: not pushed, the nodes keep their current config',
+      message:
+        'the registry has no instance to render: not pushed, the nodes keep their current config',
     };
   }
   const previous = input.previousServers;

@@ -31,22 +31,36 @@ export function renderUpstreams(instances: readonly StoredInstance[]): RenderedC
   for (const instance of instances) {
     let spec;
     try {
-      spec = checkInstanceSpec({ ...instance.spec, metadata: { ...instance.spec.metadata } }, `instances[${instance.id}].spec`);
+      spec = checkInstanceSpec(
+        { ...instance.spec, metadata: { ...instance.spec.metadata } },
+        `instances[${instance.id}].spec`,
+      );
     } catch (error) {
-      skipped.push({ id: instance.id, reason: error instanceof Error ? error.message : String(error) });
+      skipped.push({
+        id: instance.id,
+        reason: error instanceof Error ? error.message : String(error),
+      });
       continue;
     }
     const upstream = upstreamName(spec.group);
     if (upstream === undefined) {
-      skipped.push({ id: instance.id, reason: `group "${spec.group}" would collide with ${DEFAULT_UPSTREAM}` });
+      skipped.push({
+        id: instance.id,
+        reason: `group "${spec.group}" would collide with ${DEFAULT_UPSTREAM}`,
+      });
       continue;
     }
     const list = lines.get(spec.group) ?? [];
-    list.push({ key: `${spec.host}\u0000${String(spec.port).padStart(5, '0')}`, line: serverLine(spec) });
+    list.push({
+      key: `${spec.host}\u0000${String(spec.port).padStart(5, '0')}`,
+      line: serverLine(spec),
+    });
     lines.set(spec.group, list);
   }
 
-  const groups = [...lines.keys()].sort((a, b) => (a === DEFAULT_GROUP ? -1 : b === DEFAULT_GROUP ? 1 : compare(a, b)));
+  const groups = [...lines.keys()].sort((a, b) =>
+    a === DEFAULT_GROUP ? -1 : b === DEFAULT_GROUP ? 1 : compare(a, b),
+  );
   const out: string[] = [
     '# Rendered by gateway config-push from the registry (nginx:gateway:instances).',
     '# Do not edit: every push replaces this file. Include it in the http {} context.',
@@ -61,10 +75,13 @@ export function renderUpstreams(instances: readonly StoredInstance[]): RenderedC
     out.push('}', '');
   }
   if (groups.length > 0) {
-    out.push(`# ${UPSTREAM_VARIABLE}: the upstream of the request's X-Gateway-Group header (default: ${DEFAULT_UPSTREAM}).`);
+    out.push(
+      `# ${UPSTREAM_VARIABLE}: the upstream of the request's X-Gateway-Group header (default: ${DEFAULT_UPSTREAM}).`,
+    );
     out.push(`map ${GROUP_HEADER_VARIABLE} ${UPSTREAM_VARIABLE} {`);
     if (groups.includes(DEFAULT_GROUP)) out.push(`    default ${DEFAULT_UPSTREAM};`);
-    for (const group of groups) if (group !== DEFAULT_GROUP) out.push(`    ${mapKey(group)} ${upstreamName(group)!};`);
+    for (const group of groups)
+      if (group !== DEFAULT_GROUP) out.push(`    ${mapKey(group)} ${upstreamName(group)!};`);
     out.push('}', '');
   }
   const content = out.join('\n');

@@ -32,9 +32,17 @@ export async function readDesiredConfig(redis: Redis): Promise<DesiredConfig | u
 }
 
 /** Writes it under the lease term `leaseValue`: 'written', 'fenced' (not the holder) or 'older'. */
-export async function writeDesiredConfig(redis: Redis, leaseValue: string, desired: DesiredConfig): Promise<'written' | 'fenced' | 'older'> {
+export async function writeDesiredConfig(
+  redis: Redis,
+  leaseValue: string,
+  desired: DesiredConfig,
+): Promise<'written' | 'fenced' | 'older'> {
   const reply = Number(
-    await setDesiredConfigScript.run(redis, [RedisKeys.pushLeader, RedisKeys.pushDesired], [leaseValue, desired.revision, JSON.stringify(desired)]),
+    await setDesiredConfigScript.run(
+      redis,
+      [RedisKeys.pushLeader, RedisKeys.pushDesired],
+      [leaseValue, desired.revision, JSON.stringify(desired)],
+    ),
   );
   return reply === 1 ? 'written' : reply === 0 ? 'fenced' : 'older';
 }

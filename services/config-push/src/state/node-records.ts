@@ -4,7 +4,12 @@ import { RedisChannels, RedisKeys, recordNodePushScript } from '@gateway/shared'
 export type OutcomeName = 'APPLIED' | 'UNCHANGED' | 'SKIPPED_DOWN' | 'FAILED' | 'REFUSED';
 
 /** What a node really runs (its last confirmed apply). */
-export type AppliedRecord = { readonly revision: number; readonly hash: string; readonly time: number; readonly fence: number };
+export type AppliedRecord = {
+  readonly revision: number;
+  readonly hash: string;
+  readonly time: number;
+  readonly fence: number;
+};
 
 /** One attempt on one node. */
 export type AttemptRecord = {
@@ -32,15 +37,29 @@ export async function readAttemptRecords(redis: Redis): Promise<Map<string, Atte
  * publishes it, fenced by the lease term: 'recorded', 'fenced' (no longer the holder:
  * nothing written) or 'older' (the node is recorded at a newer revision: nothing written).
  */
-export async function recordAttempt(redis: Redis, leaseValue: string, attempt: AttemptRecord): Promise<'recorded' | 'fenced' | 'older'> {
+export async function recordAttempt(
+  redis: Redis,
+  leaseValue: string,
+  attempt: AttemptRecord,
+): Promise<'recorded' | 'fenced' | 'older'> {
   const ran = attempt.outcome === 'APPLIED' || attempt.outcome === 'UNCHANGED';
-  const applied: AppliedRecord | undefined = ran ? { revision: attempt.revision, hash: attempt.hash, time: attempt.time, fence: attempt.fence } : undefined;
+  const applied: AppliedRecord | undefined = ran
+    ? { revision: attempt.revision, hash: attempt.hash, time: attempt.time, fence: attempt.fence }
+    : undefined;
   const json = JSON.stringify(attempt);
   const reply = Number(
     await recordNodePushScript.run(
       redis,
       [RedisKeys.pushLeader, RedisKeys.pushApplied, RedisKeys.pushLastResult],
-      [leaseValue, attempt.ip, json, applied ? JSON.stringify(applied) : '', attempt.revision, RedisChannels.pushResults, json],
+      [
+        leaseValue,
+        attempt.ip,
+        json,
+        applied ? JSON.stringify(applied) : '',
+        attempt.revision,
+        RedisChannels.pushResults,
+        json,
+      ],
     ),
   );
   return reply === 1 ? 'recorded' : reply === 0 ? 'fenced' : 'older';

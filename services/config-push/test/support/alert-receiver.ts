@@ -2,7 +2,11 @@ import { createServer } from 'node:http';
 import { freePort } from '@gateway/shared/testing';
 
 /** A webhook on loopback that records every JSON alert POSTed to it. */
-export type AlertReceiver = { readonly url: string; readonly alerts: Array<Record<string, unknown>>; close(): Promise<void> };
+export type AlertReceiver = {
+  readonly url: string;
+  readonly alerts: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+};
 
 export async function startAlertReceiver(): Promise<AlertReceiver> {
   const port = await freePort();
@@ -20,5 +24,9 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}/alerts`, alerts, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/alerts`,
+    alerts,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -6,7 +6,15 @@ import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { pino } from 'pino';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';
-import { freePort, generateSshKey, startRedisServer, startServiceProcess, tempDir, type RedisServerHandle, type ServiceProcess } from '@gateway/shared/testing';
+import {
+  freePort,
+  generateSshKey,
+  startRedisServer,
+  startServiceProcess,
+  tempDir,
+  type RedisServerHandle,
+  type ServiceProcess,
+} from '@gateway/shared/testing';
 import { loadConfigPushConfig } from '../../src/config.js';
 import { startConfigPush, type RunningConfigPush } from '../../src/server.js';
 import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/shared/testing';
@@ -18,7 +26,9 @@ export const TOKENS_ENV = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN}`;
 
 /** Compiled entries, for tests that run services as their own processes. */
 export const CONFIG_PUSH_ENTRY = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-export const REGISTRY_ENTRY = fileURLToPath(new URL('../../../../registry/dist/src/main.js', import.meta.url));
+export const REGISTRY_ENTRY = fileURLToPath(
+  new URL('../../../../registry/dist/src/main.js', import.meta.url),
+);
 
 export type ConfigPushClient = Client<typeof ConfigPushServiceDefinition>;
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
@@ -28,7 +38,11 @@ export function bearer(token: string): { metadata: Metadata } {
 }
 
 /** The environment of a config-push replica in these tests (short timings, the repo's apply script). */
-export function configPushEnv(redisUrl: string, privateKeyPath: string, extra: Record<string, string> = {}): Record<string, string> {
+export function configPushEnv(
+  redisUrl: string,
+  privateKeyPath: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
     GATEWAY_TOKENS: TOKENS_ENV,
@@ -48,9 +62,17 @@ export function configPushEnv(redisUrl: string, privateKeyPath: string, extra: R
 }
 
 /** A config-push replica in this process. */
-export type InProcessConfigPush = { readonly running: RunningConfigPush; readonly channel: Channel; readonly client: ConfigPushClient; close(): Promise<void> };
+export type InProcessConfigPush = {
+  readonly running: RunningConfigPush;
+  readonly channel: Channel;
+  readonly client: ConfigPushClient;
+  close(): Promise<void>;
+};
 
-export async function startInProcessConfigPush(env: Record<string, string>, options: { logLines?: string[] } = {}): Promise<InProcessConfigPush> {
+export async function startInProcessConfigPush(
+  env: Record<string, string>,
+  options: { logLines?: string[] } = {},
+): Promise<InProcessConfigPush> {
   const config = loadConfigPushConfig({ GRPC_LISTEN: '127.0.0.1:0', ...env });
   const lines = options.logLines;
   // With logLines, every debug line is kept for the test to count (and nothing is printed).
@@ -101,19 +123,33 @@ export type PushWorld = {
   close(): Promise<void>;
 };
 
-export async function startPushWorld(options: { ips?: string[]; sshUser?: string } = {}): Promise<PushWorld> {
+export async function startPushWorld(
+  options: { ips?: string[]; sshUser?: string } = {},
+): Promise<PushWorld> {
   const key = generateSshKey();
   const redis = await startRedisServer();
   const registryProcess = await startServiceProcess({
     name: 'registry',
     entry: REGISTRY_ENTRY,
-    env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV, LOG_LEVEL: 'warn', REGISTRY_LEASE_MAX: '1h', REGISTRY_REVISION_POLL_INTERVAL: '500ms' },
+    env: {
+      REDIS_URL: redis.url,
+      GATEWAY_TOKENS: TOKENS_ENV,
+      LOG_LEVEL: 'warn',
+      REGISTRY_LEASE_MAX: '1h',
+      REGISTRY_REVISION_POLL_INTERVAL: '500ms',
+    },
   });
   const registryChannel = createChannel(registryProcess.address);
-  const registry = createClient(RegistryServiceDefinition, registryChannel, { '*': bearer(ADMIN_TOKEN) });
+  const registry = createClient(RegistryServiceDefinition, registryChannel, {
+    '*': bearer(ADMIN_TOKEN),
+  });
   const nodes: GatewayNode[] = [];
   for (const ip of options.ips ?? ['127.0.0.2', '127.0.0.3']) {
-    const node = await startGatewayNode(ip, key.publicKey, options.sshUser ? { sshUser: options.sshUser } : {});
+    const node = await startGatewayNode(
+      ip,
+      key.publicKey,
+      options.sshUser ? { sshUser: options.sshUser } : {},
+    );
     nodes.push(node);
     await addNodeToInventory(redis.client, node.spec());
     await setNodeStatus(redis.client, ip, 'UP');
@@ -127,7 +163,16 @@ export async function startPushWorld(options: { ips?: string[]; sshUser?: string
     privateKeyPath: key.privateKeyPath,
     async register(group, port, extra = {}) {
       const response = await registry.register({
-        instance: { group, host: '127.0.0.1', port, weight: 1, backup: false, adminState: 0, metadata: {}, ...extra },
+        instance: {
+          group,
+          host: '127.0.0.1',
+          port,
+          weight: 1,
+          backup: false,
+          adminState: 0,
+          metadata: {},
+          ...extra,
+        },
         leaseDuration: { seconds: 3600, nanos: 0 },
       });
       return response.revision;
@@ -145,7 +190,13 @@ export async function startPushWorld(options: { ips?: string[]; sshUser?: string
 }
 
 /** GET through a node's nginx on a fresh connection: status and body. */
-export async function getThrough(node: GatewayNode, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const response = await fetch(`${node.nginx.url}/`, { headers: { connection: 'close', ...headers }, signal: AbortSignal.timeout(5_000) });
+export async function getThrough(
+  node: GatewayNode,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${node.nginx.url}/`, {
+    headers: { connection: 'close', ...headers },
+    signal: AbortSignal.timeout(5_000),
+  });
   return { status: response.status, body: await response.text() };
 }

@@ -24,7 +24,11 @@ export function installSudoLogin(user: string): { scriptPath: string; sudoersPat
   try {
     execFileSync('id', ['-u', user], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', user], { stdio: 'pipe' });
+    execFileSync(
+      'useradd',
+      ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', user],
+      { stdio: 'pipe' },
+    );
     // No password at all ('*'), rather than a locked one ('!'), which sshd without PAM refuses even for keys.
     execFileSync('usermod', ['-p', '*', user], { stdio: 'pipe' });
     created = true;

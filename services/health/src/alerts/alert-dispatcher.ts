@@ -46,7 +46,10 @@ export function AlertDispatcher(deps: {
         await sink.send(alert, limit.signal);
         limit.clear();
         count(sink.name, 'delivered');
-        logger.info({ sink: sink.name, ip: alert.ip, status: alert.status, attempt: attempt + 1 }, 'alert delivered');
+        logger.info(
+          { sink: sink.name, ip: alert.ip, status: alert.status, attempt: attempt + 1 },
+          'alert delivered',
+        );
         return;
       } catch (error) {
         limit.clear();
@@ -54,16 +57,37 @@ export function AlertDispatcher(deps: {
         const message = error instanceof Error ? error.message : String(error);
         if (last) {
           count(sink.name, 'failed');
-          logger.error({ sink: sink.name, ip: alert.ip, status: alert.status, attempts: attempt + 1, error: message }, 'alert delivery FAILED');
+          logger.error(
+            {
+              sink: sink.name,
+              ip: alert.ip,
+              status: alert.status,
+              attempts: attempt + 1,
+              error: message,
+            },
+            'alert delivery FAILED',
+          );
           return;
         }
         count(sink.name, 'retried');
-        logger.warn({ sink: sink.name, ip: alert.ip, status: alert.status, attempt: attempt + 1, error: message }, 'alert delivery failed: retrying');
+        logger.warn(
+          {
+            sink: sink.name,
+            ip: alert.ip,
+            status: alert.status,
+            attempt: attempt + 1,
+            error: message,
+          },
+          'alert delivery failed: retrying',
+        );
         try {
           await delay(stopController.signal, deps.backoffMs * 2 ** attempt);
         } catch {
           count(sink.name, 'failed');
-          logger.error({ sink: sink.name, ip: alert.ip, status: alert.status }, 'alert delivery abandoned: shutting down');
+          logger.error(
+            { sink: sink.name, ip: alert.ip, status: alert.status },
+            'alert delivery abandoned: shutting down',
+          );
           return;
         }
       }
@@ -75,7 +99,10 @@ export function AlertDispatcher(deps: {
       for (const sink of sinks) {
         if (pending.size >= MAX_PENDING || stopController.signal.aborted) {
           count(sink.name, 'dropped');
-          logger.error({ sink: sink.name, ip: alert.ip, status: alert.status }, 'alert dropped: too many deliveries pending');
+          logger.error(
+            { sink: sink.name, ip: alert.ip, status: alert.status },
+            'alert dropped: too many deliveries pending',
+          );
           continue;
         }
         const task = deliver(sink, alert);

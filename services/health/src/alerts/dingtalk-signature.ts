@@ -9,7 +9,11 @@ export function dingTalkSign(timestampMs: number, secret: string): string {
 }
 
 /** The robot URL with `timestamp` and `sign` appended (unchanged when there is no secret). */
-export function signedDingTalkUrl(url: string, secret: string | undefined, timestampMs: number): string {
+export function signedDingTalkUrl(
+  url: string,
+  secret: string | undefined,
+  timestampMs: number,
+): string {
   if (!secret) return url;
   const separator = url.includes('?') ? '&' : '?';
   return `${url}${separator}timestamp=${timestampMs}&sign=${encodeURIComponent(dingTalkSign(timestampMs, secret))}`;

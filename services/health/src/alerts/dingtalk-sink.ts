@@ -4,11 +4,19 @@ import { alertHeadline } from './alert.js';
 import { signedDingTalkUrl } from './dingtalk-signature.js';
 
 /** The DingTalk robot message (`msgtype` text or markdown). */
-export function dingTalkMessage(alert: Alert, msgtype: 'markdown' | 'text'): Record<string, unknown> {
+export function dingTalkMessage(
+  alert: Alert,
+  msgtype: 'markdown' | 'text',
+): Record<string, unknown> {
   const headline = alertHeadline(alert);
   const time = new Date(alert.time).toISOString();
   if (msgtype === 'text') {
-    return { msgtype: 'text', text: { content: `[gateway health] ${headline}\ntime: ${time}\nhealth URL: ${alert.healthUrl}` } };
+    return {
+      msgtype: 'text',
+      text: {
+        content: `[gateway health] ${headline}\ntime: ${time}\nhealth URL: ${alert.healthUrl}`,
+      },
+    };
   }
   const mark = alert.status === 'DOWN' ? '🔴' : '🟢';
   return {
@@ -45,11 +53,15 @@ export function DingTalkSink(options: {
         method: 'POST',
         dispatcher: options.dispatcher,
         signal,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'gateway-health' },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'user-agent': 'gateway-health',
+        },
         body: JSON.stringify(dingTalkMessage(alert, options.msgtype)),
       });
       const text = (await response.body.text()).slice(0, 500);
-      if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`dingtalk answered HTTP ${response.statusCode}: ${text}`);
+      if (response.statusCode < 200 || response.statusCode >= 300)
+        throw new Error(`dingtalk answered HTTP ${response.statusCode}: ${text}`);
       let errcode: unknown;
       try {
         errcode = (JSON.parse(text) as { errcode?: unknown }).errcode;

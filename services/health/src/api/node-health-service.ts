@@ -42,7 +42,10 @@ export function NodeHealthServiceImpl(deps: {
     async addNode(request) {
       const spec = nodeSpecFromProto(request.node);
       if ((await store.add(spec)) === 'exists') {
-        throw new ServerError(Status.ALREADY_EXISTS, `node ${spec.ip} is already in the inventory (use UpdateNode)`);
+        throw new ServerError(
+          Status.ALREADY_EXISTS,
+          `node ${spec.ip} is already in the inventory (use UpdateNode)`,
+        );
       }
       logger.info({ ip: spec.ip, healthUrl: spec.healthUrl, label: spec.label }, 'node added');
       runner.startRound({ trigger: 'added', ips: [spec.ip] });
@@ -52,7 +55,11 @@ export function NodeHealthServiceImpl(deps: {
     async updateNode(request) {
       const spec = nodeSpecFromProto(request.node);
       const outcome = await store.update(spec);
-      if (outcome === 'unknown') throw new ServerError(Status.NOT_FOUND, `node ${spec.ip} is not in the inventory (use AddNode)`);
+      if (outcome === 'unknown')
+        throw new ServerError(
+          Status.NOT_FOUND,
+          `node ${spec.ip} is not in the inventory (use AddNode)`,
+        );
       if (outcome === 'updated') {
         logger.info({ ip: spec.ip, healthUrl: spec.healthUrl, label: spec.label }, 'node updated');
         runner.startRound({ trigger: 'added', ips: [spec.ip] });
@@ -62,7 +69,8 @@ export function NodeHealthServiceImpl(deps: {
 
     async removeNode(request) {
       const ip = ipFromRequest(request.ip);
-      if ((await store.remove(ip)) === 'unknown') throw new ServerError(Status.NOT_FOUND, `node ${ip} is not in the inventory`);
+      if ((await store.remove(ip)) === 'unknown')
+        throw new ServerError(Status.NOT_FOUND, `node ${ip} is not in the inventory`);
       logger.info({ ip }, 'node removed');
       return {};
     },
@@ -97,7 +105,8 @@ export function NodeHealthServiceImpl(deps: {
         const ip = ipFromRequest(request.ip);
         // The node is an argument here, not the addressed resource: naming one that is
         // not in the inventory is bad input, and nothing is probed or written.
-        if (!(await reader.get(ip))) throw new FieldViolation('ip', `no node ${ip} in the inventory`);
+        if (!(await reader.get(ip)))
+          throw new FieldViolation('ip', `no node ${ip} in the inventory`);
         ips = [ip];
       }
       const results = await runner.runRound({ trigger: 'manual', ips }, context.signal);

@@ -50,7 +50,10 @@ export function suspectReportFromProto(request: ReportSuspectRequest): SuspectRe
   requireNonEmpty('target', request.target);
   requirePrintable('target', request.target);
   if (request.failureKind === FailureKind.FAILURE_KIND_UNSPECIFIED) {
-    throw new FieldViolation('failure_kind', 'is required: say what failed (FAILURE_KIND_OTHER when unsure)');
+    throw new FieldViolation(
+      'failure_kind',
+      'is required: say what failed (FAILURE_KIND_OTHER when unsure)',
+    );
   }
   requireKnownEnum('failure_kind', request.failureKind, Object.keys(FAILURE_KINDS).map(Number));
   requireIntegerInRange('consecutive_failures', request.consecutiveFailures, 1, 1_000_000);

@@ -19,16 +19,26 @@ export function nodeToProto(view: NodeView): Node {
     spec: {
       ip: spec.ip,
       healthUrl: spec.healthUrl,
-      ssh: { host: spec.ssh.host, port: spec.ssh.port, user: spec.ssh.user, hostKey: spec.ssh.hostKey ?? '' },
+      ssh: {
+        host: spec.ssh.host,
+        port: spec.ssh.port,
+        user: spec.ssh.user,
+        hostKey: spec.ssh.hostKey ?? '',
+      },
       configPath: spec.configPath,
       label: spec.label,
     },
     health: {
       status: statusToProto(health.status),
       stale: health.stale,
-      lastProbeTime: health.lastProbeTime === undefined ? undefined : new Date(health.lastProbeTime),
-      lastProbeLatency: health.lastProbeLatencyMs === undefined ? undefined : durationFromMs(health.lastProbeLatencyMs),
-      lastChangeTime: health.lastChangeTime === undefined ? undefined : new Date(health.lastChangeTime),
+      lastProbeTime:
+        health.lastProbeTime === undefined ? undefined : new Date(health.lastProbeTime),
+      lastProbeLatency:
+        health.lastProbeLatencyMs === undefined
+          ? undefined
+          : durationFromMs(health.lastProbeLatencyMs),
+      lastChangeTime:
+        health.lastChangeTime === undefined ? undefined : new Date(health.lastChangeTime),
       reason: health.reason,
       consecutiveFailures: health.consecutiveFailures,
       consecutiveSuccesses: health.consecutiveSuccesses,

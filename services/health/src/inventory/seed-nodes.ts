@@ -15,7 +15,10 @@ type SeedEntry = {
  * from HEALTH_NODES and/or the file HEALTH_NODES_FILE. Every node is validated like
  * AddNode; a bad one stops the start naming the variable, the entry and the field.
  */
-export function parseSeedNodes(inline: string | undefined, file: string | undefined): NodeSpecData[] {
+export function parseSeedNodes(
+  inline: string | undefined,
+  file: string | undefined,
+): NodeSpecData[] {
   const nodes: NodeSpecData[] = [];
   if (inline !== undefined) nodes.push(...parseList(inline, 'HEALTH_NODES'));
   if (file !== undefined) {
@@ -23,13 +26,20 @@ export function parseSeedNodes(inline: string | undefined, file: string | undefi
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new ConfigError('HEALTH_NODES_FILE', `cannot read ${file}: ${(error as Error).message}`);
+      throw new ConfigError(
+        'HEALTH_NODES_FILE',
+        `cannot read ${file}: ${(error as Error).message}`,
+      );
     }
     nodes.push(...parseList(text, 'HEALTH_NODES_FILE'));
   }
   const seen = new Set<string>();
   for (const node of nodes) {
-    if (seen.has(node.ip)) throw new ConfigError(file ? 'HEALTH_NODES_FILE' : 'HEALTH_NODES', `node ${node.ip} is listed twice`);
+    if (seen.has(node.ip))
+      throw new ConfigError(
+        file ? 'HEALTH_NODES_FILE' : 'HEALTH_NODES',
+        `node ${node.ip} is listed twice`,
+      );
     seen.add(node.ip);
   }
   return nodes;
@@ -45,7 +55,8 @@ function parseList(text: string, variable: string): NodeSpecData[] {
   if (!Array.isArray(raw)) throw new ConfigError(variable, 'must be a JSON array of nodes');
   if (raw.length > 1000) throw new ConfigError(variable, 'lists more than 1000 nodes');
   return raw.map((entry: SeedEntry, index) => {
-    if (typeof entry !== 'object' || entry === null) throw new ConfigError(variable, `[${index}] must be an object`);
+    if (typeof entry !== 'object' || entry === null)
+      throw new ConfigError(variable, `[${index}] must be an object`);
     try {
       return checkNodeSpec(
         {

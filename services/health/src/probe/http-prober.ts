@@ -21,7 +21,11 @@ const BODY_LIMIT = 64 * 1024;
  * node accepts connections), a connect timeout, and a total timeout covering
  * connect, headers and body. A node is healthy when it answers 2xx in time.
  */
-export function HttpProber(options: { connectTimeoutMs: number; timeoutMs: number; userAgent: string }): HttpProber {
+export function HttpProber(options: {
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  userAgent: string;
+}): HttpProber {
   const { connectTimeoutMs, timeoutMs } = options;
   const dispatcher = new Agent({
     connect: { timeout: connectTimeoutMs },
@@ -52,7 +56,11 @@ export function HttpProber(options: { connectTimeoutMs: number; timeoutMs: numbe
         const healthy = response.statusCode >= 200 && response.statusCode < 300;
         return { healthy, latencyMs: elapsed(), detail: `HTTP ${response.statusCode}` };
       } catch (error) {
-        return { healthy: false, latencyMs: elapsed(), detail: describeFailure(error, deadline, signal, connectTimeoutMs, timeoutMs) };
+        return {
+          healthy: false,
+          latencyMs: elapsed(),
+          detail: describeFailure(error, deadline, signal, connectTimeoutMs, timeoutMs),
+        };
       }
     },
     async close() {
@@ -61,12 +69,22 @@ export function HttpProber(options: { connectTimeoutMs: number; timeoutMs: numbe
   };
 }
 
-function describeFailure(error: unknown, deadline: AbortSignal, signal: AbortSignal, connectTimeoutMs: number, timeoutMs: number): string {
+function describeFailure(
+  error: unknown,
+  deadline: AbortSignal,
+  signal: AbortSignal,
+  connectTimeoutMs: number,
+  timeoutMs: number,
+): string {
   if (signal.aborted) return 'probe cancelled (shutting down)';
   if (deadline.aborted) return `no answer within ${timeoutMs} ms`;
-  if (error instanceof errors.ConnectTimeoutError) return `connect timeout after ${connectTimeoutMs} ms`;
-  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) return `no answer within ${timeoutMs} ms`;
-  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  if (error instanceof errors.ConnectTimeoutError)
+    return `connect timeout after ${connectTimeoutMs} ms`;
+  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError)
+    return `no answer within ${timeoutMs} ms`;
+  const code =
+    (error as { code?: string; cause?: { code?: string } }).code ??
+    (error as { cause?: { code?: string } }).cause?.code;
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';

@@ -16,19 +16,28 @@ export type ProbeGate = {
 const ATTEMPTS = 4;
 
 /** Per-node gate in Redis: suspect-triggered probes reach a node at most once per coalescing window. */
-export function ProbeGate(redis: Redis, settings: { windowMs: number; probeTimeoutMs: number }): ProbeGate {
+export function ProbeGate(
+  redis: Redis,
+  settings: { windowMs: number; probeTimeoutMs: number },
+): ProbeGate {
   const holdMs = settings.probeTimeoutMs + settings.windowMs;
   return {
     async acquire(ip, token, signal) {
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const waitMs = Number(await acquireProbeGateScript.run(redis, [RedisKeys.healthProbeGate(ip)], [token, holdMs]));
+        const waitMs = Number(
+          await acquireProbeGateScript.run(redis, [RedisKeys.healthProbeGate(ip)], [token, holdMs]),
+        );
         if (waitMs === 0) return true;
         await delay(signal, Math.min(waitMs, holdMs) + 1);
       }
       return false;
     },
     async release(ip, token) {
-      await releaseProbeGateScript.run(redis, [RedisKeys.healthProbeGate(ip)], [token, settings.windowMs]);
+      await releaseProbeGateScript.run(
+        redis,
+        [RedisKeys.healthProbeGate(ip)],
+        [token, settings.windowMs],
+      );
     },
   };
 }

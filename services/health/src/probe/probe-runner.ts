@@ -65,33 +65,59 @@ export function ProbeRunner(deps: {
   let gateTokens = 0;
 
   /** The probe itself; a suspect-triggered one waits for the node's gate first. */
-  const gatedProbe = async (spec: NodeSpecData, request: RoundRequest): Promise<ProbeOutcome | undefined> => {
-    if (request.trigger !== 'suspect') return await prober.probe(spec.healthUrl, stopController.signal);
+  const gatedProbe = async (
+    spec: NodeSpecData,
+    request: RoundRequest,
+  ): Promise<ProbeOutcome | undefined> => {
+    if (request.trigger !== 'suspect')
+      return await prober.probe(spec.healthUrl, stopController.signal);
     const token = `${deps.replicaId}#${++gateTokens}`;
     try {
       if (!(await deps.gate.acquire(spec.ip, token, stopController.signal))) return undefined;
     } catch (error) {
-      if (stopController.signal.aborted) return { healthy: false, latencyMs: 0, detail: 'probe cancelled (shutting down)' };
+      if (stopController.signal.aborted)
+        return { healthy: false, latencyMs: 0, detail: 'probe cancelled (shutting down)' };
       throw error;
     }
     try {
       return await prober.probe(spec.healthUrl, stopController.signal);
     } finally {
-      await deps.gate.release(spec.ip, token).catch((error: unknown) => logger.warn({ err: error, ip: spec.ip }, 'cannot release the probe gate'));
+      await deps.gate
+        .release(spec.ip, token)
+        .catch((error: unknown) =>
+          logger.warn({ err: error, ip: spec.ip }, 'cannot release the probe gate'),
+        );
     }
   };
 
-  const probeAndApply = async (spec: NodeSpecData, probeTime: number, request: RoundRequest): Promise<NodeProbeResult> => {
+  const probeAndApply = async (
+    spec: NodeSpecData,
+    probeTime: number,
+    request: RoundRequest,
+  ): Promise<NodeProbeResult> => {
     const outcome = await gatedProbe(spec, request);
     if (!outcome) {
       // Other suspect-triggered probes kept the node's gate: their results are fresher than ours would be.
       const status = (await redis.get(RedisKeys.healthStatus(spec.ip))) as HealthStatusName | null;
-      return { ip: spec.ip, healthy: status !== 'DOWN', latencyMs: 0, detail: 'probed by another round moments ago', status: status ?? undefined, changed: false };
+      return {
+        ip: spec.ip,
+        healthy: status !== 'DOWN',
+        latencyMs: 0,
+        detail: 'probed by another round moments ago',
+        status: status ?? undefined,
+        changed: false,
+      };
     }
-    if (stopController.signal.aborted) return { ip: spec.ip, ...outcome, status: undefined, changed: false };
+    if (stopController.signal.aborted)
+      return { ip: spec.ip, ...outcome, status: undefined, changed: false };
     const reply = (await applyProbeResultScript.run(
       redis,
-      [RedisKeys.nodes, RedisKeys.healthStatus(spec.ip), RedisKeys.healthDetail(spec.ip), RedisKeys.healthRevision],
+      [
+        RedisKeys.nodes,
+        RedisKeys.healthStatus(spec.ip),
+        RedisKeys.healthDetail(spec.ip),
+        RedisKeys.healthRevision,
+      ],
       [
         spec.ip,
         outcome.healthy ? 1 : 0,
@@ -109,14 +135,31 @@ export function ProbeRunner(deps: {
     if (reply[0] === -1) return { ip: spec.ip, ...outcome, status: undefined, changed: false };
     if (reply[0] === -2) {
       logger.debug({ ip: spec.ip }, 'probe result older than the last applied: dropped');
-      return { ip: spec.ip, ...outcome, status: (await redis.get(RedisKeys.healthStatus(spec.ip))) as HealthStatusName | undefined, changed: false };
+      return {
+        ip: spec.ip,
+        ...outcome,
+        status: (await redis.get(RedisKeys.healthStatus(spec.ip))) as HealthStatusName | undefined,
+        changed: false,
+      };
     }
     const status = (reply[1] || undefined) as HealthStatusName | undefined;
     const previous = (reply[2] || undefined) as HealthStatusName | undefined;
     const changed = reply[0] === 1;
     if (changed && status) {
-      const reason = outcome.healthy ? `${previous ? 'recovered' : 'first probe'}: ${outcome.detail}` : outcome.detail;
-      logger.warn({ ip: spec.ip, status, previous, reason, trigger: request.trigger, reporter: request.reporter }, `node ${spec.ip} is ${status}`);
+      const reason = outcome.healthy
+        ? `${previous ? 'recovered' : 'first probe'}: ${outcome.detail}`
+        : outcome.detail;
+      logger.warn(
+        {
+          ip: spec.ip,
+          status,
+          previous,
+          reason,
+          trigger: request.trigger,
+          reporter: request.reporter,
+        },
+        `node ${spec.ip} is ${status}`,
+      );
       // A node's first UP is no news; every DOWN and every recovery is.
       if (status === 'DOWN' || previous === 'DOWN') {
         deps.alerts.notify({
@@ -137,7 +180,11 @@ export function ProbeRunner(deps: {
     return { ip: spec.ip, ...outcome, status, changed };
   };
 
-  const probeNode = (spec: NodeSpecData, probeTime: number, request: RoundRequest): Promise<NodeProbeResult> => {
+  const probeNode = (
+    spec: NodeSpecData,
+    probeTime: number,
+    request: RoundRequest,
+  ): Promise<NodeProbeResult> => {
     const running = inFlight.get(spec.ip);
     if (running) return running;
     const task = probeAndApply(spec, probeTime, request).finally(() => inFlight.delete(spec.ip));
@@ -145,14 +192,26 @@ export function ProbeRunner(deps: {
     return task;
   };
 
-  const runRound = async (request: RoundRequest, signal?: AbortSignal): Promise<NodeProbeResult[]> => {
+  const runRound = async (
+    request: RoundRequest,
+    signal?: AbortSignal,
+  ): Promise<NodeProbeResult[]> => {
     if (stopController.signal.aborted) return [];
-    const [{ nodes, invalid }, time] = await Promise.all([readNodesWithStatus(redis), redis.time()]);
+    const [{ nodes, invalid }, time] = await Promise.all([
+      readNodesWithStatus(redis),
+      redis.time(),
+    ]);
     if (invalid.length > 0) logger.error({ invalid }, 'nodes in Redis fail validation: not probed');
     const probeTime = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-    const selected = request.ips ? nodes.filter((node) => request.ips!.includes(node.spec.ip)) : nodes;
+    const selected = request.ips
+      ? nodes.filter((node) => request.ips!.includes(node.spec.ip))
+      : nodes;
     if (request.window) {
-      await restartProbeWindowScript.run(redis, [RedisKeys.healthProbeWindow], [request.window.id, request.window.ms]);
+      await restartProbeWindowScript.run(
+        redis,
+        [RedisKeys.healthProbeWindow],
+        [request.window.id, request.window.ms],
+      );
     }
     const tasks = selected.map((node) => probeNode(node.spec, probeTime, request));
     const all = Promise.all(tasks);
@@ -173,10 +232,16 @@ export function ProbeRunner(deps: {
       if (stopController.signal.aborted) return;
       const round = runRound(request).then(
         (results) => {
-          const down = results.filter((result) => !result.healthy).map((result) => `${result.ip} (${result.detail})`);
-          logger.debug({ trigger: request.trigger, nodes: results.length, failed: down }, 'probe round done');
+          const down = results
+            .filter((result) => !result.healthy)
+            .map((result) => `${result.ip} (${result.detail})`);
+          logger.debug(
+            { trigger: request.trigger, nodes: results.length, failed: down },
+            'probe round done',
+          );
         },
-        (error: unknown) => logger.warn({ err: error, trigger: request.trigger }, 'probe round failed'),
+        (error: unknown) =>
+          logger.warn({ err: error, trigger: request.trigger }, 'probe round failed'),
       );
       rounds.add(round);
       void round.finally(() => rounds.delete(round));

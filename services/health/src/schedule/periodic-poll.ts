@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { BackgroundLoop, claimPollRoundScript, isRedisUnavailable, RedisKeys, type Logger } from '@gateway/shared';
+import {
+  BackgroundLoop,
+  claimPollRoundScript,
+  isRedisUnavailable,
+  RedisKeys,
+  type Logger,
+} from '@gateway/shared';
 import type { ProbeRunner } from '../probe/probe-runner.js';
 
 /**
@@ -27,14 +33,16 @@ export function PeriodicPoll(deps: {
     round: async () => {
       let reply: number[];
       try {
-        reply = (await claimPollRoundScript.run(redis, [RedisKeys.healthPollClaim, RedisKeys.healthProbeWindow], [
-          deps.intervalMs,
-          deps.replicaId,
-        ])) as number[];
+        reply = (await claimPollRoundScript.run(
+          redis,
+          [RedisKeys.healthPollClaim, RedisKeys.healthProbeWindow],
+          [deps.intervalMs, deps.replicaId],
+        )) as number[];
       } catch (error) {
         // Redis down: say it once, not at every tick.
         if (!isRedisUnavailable(error)) throw error;
-        if (unavailableSince === undefined) logger.warn({ err: error }, 'periodic poll paused: redis is unavailable');
+        if (unavailableSince === undefined)
+          logger.warn({ err: error }, 'periodic poll paused: redis is unavailable');
         unavailableSince ??= Date.now();
         return;
       }
@@ -44,7 +52,10 @@ export function PeriodicPoll(deps: {
       }
       if (reply[0] === 0) return;
       if (reply[0] === 2) {
-        logger.debug({ scheduled: reply[1] }, 'poll round due, but a suspect-triggered round of all nodes just ran: covered');
+        logger.debug(
+          { scheduled: reply[1] },
+          'poll round due, but a suspect-triggered round of all nodes just ran: covered',
+        );
         return;
       }
       logger.debug({ scheduled: reply[1] }, 'poll round claimed');

@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import { decodeStoredNode, HEALTH_STATUSES, RedisKeys, readNodesWithStatus, type HealthStatusName, type Logger } from '@gateway/shared';
+import {
+  decodeStoredNode,
+  HEALTH_STATUSES,
+  RedisKeys,
+  readNodesWithStatus,
+  type HealthStatusName,
+  type Logger,
+} from '@gateway/shared';
 import type { NodeHealthView, NodeView } from './node-view.js';
 
 /** Reads nodes with status and detail; staleness is judged on the Redis clock. */
@@ -20,7 +27,12 @@ export function HealthReader(redis: Redis, staleAfterMs: number, logger: Logger)
       const now = redisNow(replies[replies.length - 1]);
       return nodes.map((node, index) => ({
         spec: node.spec,
-        health: healthView(node.status, replyValue<Record<string, string>>(replies[index]) ?? {}, now, staleAfterMs),
+        health: healthView(
+          node.status,
+          replyValue<Record<string, string>>(replies[index]) ?? {},
+          now,
+          staleAfterMs,
+        ),
       }));
     },
 
@@ -43,8 +55,18 @@ export function HealthReader(redis: Redis, staleAfterMs: number, logger: Logger)
         return undefined;
       }
       const status = replyValue<string | null>(replies[1]);
-      const known = HEALTH_STATUSES.includes(status as never) ? (status as HealthStatusName) : undefined;
-      return { spec, health: healthView(known, replyValue<Record<string, string>>(replies[2]) ?? {}, redisNow(replies[3]), staleAfterMs) };
+      const known = HEALTH_STATUSES.includes(status as never)
+        ? (status as HealthStatusName)
+        : undefined;
+      return {
+        spec,
+        health: healthView(
+          known,
+          replyValue<Record<string, string>>(replies[2]) ?? {},
+          redisNow(replies[3]),
+          staleAfterMs,
+        ),
+      };
     },
   };
 }
@@ -68,11 +90,17 @@ function optionalNumber(text: string | undefined): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-function healthView(status: HealthStatusName | undefined, detail: Record<string, string>, now: number, staleAfterMs: number): NodeHealthView {
+function healthView(
+  status: HealthStatusName | undefined,
+  detail: Record<string, string>,
+  now: number,
+  staleAfterMs: number,
+): NodeHealthView {
   const lastProbeTime = optionalNumber(detail['last_probe_time']);
   return {
     status,
-    stale: status === undefined || lastProbeTime === undefined || now - lastProbeTime > staleAfterMs,
+    stale:
+      status === undefined || lastProbeTime === undefined || now - lastProbeTime > staleAfterMs,
     lastProbeTime,
     lastProbeLatencyMs: optionalNumber(detail['last_probe_latency_ms']),
     lastChangeTime: optionalNumber(detail['last_change_time']),

@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { admitSuspectReportScript, claimTrailingRoundScript, RedisKeys, type Logger } from '@gateway/shared';
+import {
+  admitSuspectReportScript,
+  claimTrailingRoundScript,
+  RedisKeys,
+  type Logger,
+} from '@gateway/shared';
 import type { ProbeRunner } from '../probe/probe-runner.js';
 
 export type SuspectDecision = 'STARTED' | 'JOINED' | 'RATE_LIMITED';
@@ -56,14 +61,21 @@ export function SuspectIntake(deps: {
     if (stopped) return;
     try {
       const id = roundId();
-      const reply = (await claimTrailingRoundScript.run(redis, [RedisKeys.healthProbeWindow, RedisKeys.healthProbeTrailing], [
-        windowId,
-        id,
-        settings.coalesceWindowMs,
-      ])) as number[];
+      const reply = (await claimTrailingRoundScript.run(
+        redis,
+        [RedisKeys.healthProbeWindow, RedisKeys.healthProbeTrailing],
+        [windowId, id, settings.coalesceWindowMs],
+      )) as number[];
       if (reply[0] === 1) {
-        logger.info({ reporter }, 'suspect reports joined a round that may predate their fault: trailing probe of every node');
-        runner.startRound({ trigger: 'suspect', reporter, window: { id, ms: settings.coalesceWindowMs } });
+        logger.info(
+          { reporter },
+          'suspect reports joined a round that may predate their fault: trailing probe of every node',
+        );
+        runner.startRound({
+          trigger: 'suspect',
+          reporter,
+          window: { id, ms: settings.coalesceWindowMs },
+        });
       } else if (reply[0] === 2 && attempt < MAX_TRAILING_ATTEMPTS) {
         scheduleTrailing(windowId, Number(reply[1]), reporter, attempt + 1);
       }
@@ -77,16 +89,25 @@ export function SuspectIntake(deps: {
       const id = roundId();
       const reply = (await admitSuspectReportScript.run(
         redis,
-        [RedisKeys.healthReporterRate(report.reporter), RedisKeys.healthProbeWindow, RedisKeys.healthProbeTrailing],
+        [
+          RedisKeys.healthReporterRate(report.reporter),
+          RedisKeys.healthProbeWindow,
+          RedisKeys.healthProbeTrailing,
+        ],
         [settings.rateLimit, settings.rateWindowMs, settings.coalesceWindowMs, id],
       )) as Array<number | string>;
       switch (reply[0]) {
         case 1:
           logger.info(report, 'suspect report: probing every node');
-          runner.startRound({ trigger: 'suspect', reporter: report.reporter, window: { id, ms: settings.coalesceWindowMs } });
+          runner.startRound({
+            trigger: 'suspect',
+            reporter: report.reporter,
+            window: { id, ms: settings.coalesceWindowMs },
+          });
           return 'STARTED';
         case 2:
-          if (reply.length === 3) scheduleTrailing(String(reply[1]), Number(reply[2]), report.reporter, 1);
+          if (reply.length === 3)
+            scheduleTrailing(String(reply[1]), Number(reply[2]), report.reporter, 1);
           logger.debug({ ...report, decision: 'JOINED' }, 'suspect report');
           return 'JOINED';
         case 3:

@@ -19,7 +19,12 @@ export type HealthFeedEvent =
 export type HealthFeed = ChannelFeed<HealthFeedEvent>;
 
 /** The health and inventory channels and a poll of both revision counters, fanned out to every watcher. */
-export function HealthFeed(options: { subscriber: Redis; redis: Redis; pollIntervalMs: number; logger: Logger }): HealthFeed {
+export function HealthFeed(options: {
+  subscriber: Redis;
+  redis: Redis;
+  pollIntervalMs: number;
+  logger: Logger;
+}): HealthFeed {
   return ChannelFeed<HealthFeedEvent>({
     name: 'health-changes',
     ...options,

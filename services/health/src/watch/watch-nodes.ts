@@ -28,7 +28,10 @@ export async function* watchNodes(options: {
     let nodesRevision = 0;
     let behind = false;
     const snapshot = async (): Promise<WatchNodesResponse> => {
-      const [health, nodes] = await options.redis.mget(RedisKeys.healthRevision, RedisKeys.nodesRevision);
+      const [health, nodes] = await options.redis.mget(
+        RedisKeys.healthRevision,
+        RedisKeys.nodesRevision,
+      );
       healthRevision = Number(health ?? 0);
       nodesRevision = Number(nodes ?? 0);
       behind = false;

@@ -10,7 +10,10 @@ export type ReceivedRequest = {
 };
 
 /** How the receiver answers the n-th request (0-based): a status and body, or 'hang'. */
-export type Responder = (index: number, request: IncomingMessage) => { status: number; body: string } | 'hang';
+export type Responder = (
+  index: number,
+  request: IncomingMessage,
+) => { status: number; body: string } | 'hang';
 
 export type AlertReceiver = {
   readonly url: string;

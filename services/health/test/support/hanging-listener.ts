@@ -2,7 +2,9 @@ import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /** A TCP listener that accepts connections and never answers (a hung /healthz). */
-export async function startHangingListener(host: string): Promise<{ port: number; accepted: () => number; close(): Promise<void> }> {
+export async function startHangingListener(
+  host: string,
+): Promise<{ port: number; accepted: () => number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   let accepted = 0;
   const server = createServer((socket) => {

@@ -24,7 +24,11 @@ export function bearer(token: string): { metadata: Metadata } {
 }
 
 /** Admin and sdk clients on one channel to `address`. */
-export function healthClients(address: string): { channel: Channel; admin: HealthClient; sdk: HealthClient } {
+export function healthClients(address: string): {
+  channel: Channel;
+  admin: HealthClient;
+  sdk: HealthClient;
+} {
   const channel = createChannel(address);
   return {
     channel,
@@ -42,7 +46,10 @@ export type HealthFixture = {
   close(): Promise<void>;
 };
 
-export async function startHealthFixture(redisUrl: string, env: Record<string, string> = {}): Promise<HealthFixture> {
+export async function startHealthFixture(
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<HealthFixture> {
   const config = loadHealthConfig({
     REDIS_URL: redisUrl,
     GRPC_LISTEN: '127.0.0.1:0',

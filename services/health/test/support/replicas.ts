@@ -2,7 +2,11 @@ import { startServiceProcess, type ServiceProcess } from '@gateway/shared/testin
 import { HEALTH_ENTRY, TOKENS_ENV } from './health-fixture.js';
 
 /** Starts `count` health replicas as separate processes (the compiled entry) on one Redis. */
-export async function startReplicas(redisUrl: string, count: number, env: Record<string, string> = {}): Promise<ServiceProcess[]> {
+export async function startReplicas(
+  redisUrl: string,
+  count: number,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess[]> {
   const replicas: ServiceProcess[] = [];
   for (let index = 0; index < count; index++) {
     replicas.push(

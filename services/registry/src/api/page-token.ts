@@ -9,15 +9,21 @@ export function encodePageToken(position: PagePosition): string {
 
 export function decodePageToken(token: string, group: string): string | undefined {
   if (token === '') return undefined;
-  if (token.length > 1024) throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
+  if (token.length > 1024)
+    throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   let position: Partial<PagePosition>;
   try {
-    position = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<PagePosition>;
+    position = JSON.parse(
+      Buffer.from(token, 'base64url').toString('utf8'),
+    ) as Partial<PagePosition>;
   } catch {
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   }
   if (typeof position.after !== 'string' || position.group !== group) {
-    throw new FieldViolation('page_token', 'does not belong to this query (was the group filter changed?)');
+    throw new FieldViolation(
+      'page_token',
+      'does not belong to this query (was the group filter changed?)',
+    );
   }
   return position.after;
 }

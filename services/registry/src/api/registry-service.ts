@@ -42,9 +42,16 @@ export function RegistryServiceImpl(deps: {
       const { spec, leaseMs } = registerRequestToSpec(request, settings.lease);
       const result = await store.register(spec, leaseMs);
       if (result.outcome !== 'unchanged') {
-        logger.info({ id: result.instance.id, outcome: result.outcome, revision: result.revision }, 'instance registered');
+        logger.info(
+          { id: result.instance.id, outcome: result.outcome, revision: result.revision },
+          'instance registered',
+        );
       }
-      return { instance: instanceToProto(result.instance), created: result.outcome === 'registered', revision: result.revision };
+      return {
+        instance: instanceToProto(result.instance),
+        created: result.outcome === 'registered',
+        revision: result.revision,
+      };
     },
 
     async heartbeat(request) {
@@ -53,31 +60,50 @@ export function RegistryServiceImpl(deps: {
       if (!result.found) {
         throw new ServerError(
           Status.NOT_FOUND,
-          result.reason === 'expired' ? `instance ${id}: lease expired, register again` : `instance ${id} is not registered, register again`,
+          result.reason === 'expired'
+            ? `instance ${id}: lease expired, register again`
+            : `instance ${id} is not registered, register again`,
         );
       }
-      return { leaseExpireTime: new Date(result.leaseExpireTime), leaseDuration: durationFromMs(result.leaseMs) };
+      return {
+        leaseExpireTime: new Date(result.leaseExpireTime),
+        leaseDuration: durationFromMs(result.leaseMs),
+      };
     },
 
     async deregister(request) {
       const id = parseInstanceId('instance_id', request.instanceId);
       const revision = await store.deregister(id);
-      if (revision === undefined) throw new ServerError(Status.NOT_FOUND, `instance ${id} is not registered`);
+      if (revision === undefined)
+        throw new ServerError(Status.NOT_FOUND, `instance ${id} is not registered`);
       logger.info({ id, revision }, 'instance deregistered');
       return { revision };
     },
 
     async listInstances(request) {
       const group = checkGroupFilter(request.group);
-      if (!Number.isInteger(request.pageSize) || request.pageSize < 0 || request.pageSize > MAX_PAGE_SIZE) {
-        throw new FieldViolation('page_size', `must be between 0 and ${MAX_PAGE_SIZE} (got ${request.pageSize})`);
+      if (
+        !Number.isInteger(request.pageSize) ||
+        request.pageSize < 0 ||
+        request.pageSize > MAX_PAGE_SIZE
+      ) {
+        throw new FieldViolation(
+          'page_size',
+          `must be between 0 and ${MAX_PAGE_SIZE} (got ${request.pageSize})`,
+        );
       }
       const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
       const after = decodePageToken(request.pageToken, group);
-      const [snapshot, preservation] = await Promise.all([readInstanceSnapshot(redis), readSelfPreservation(redis)]);
-      if (snapshot.invalid.length > 0) logger.error({ invalid: snapshot.invalid }, 'instances in Redis fail validation: hidden');
+      const [snapshot, preservation] = await Promise.all([
+        readInstanceSnapshot(redis),
+        readSelfPreservation(redis),
+      ]);
+      if (snapshot.invalid.length > 0)
+        logger.error({ invalid: snapshot.invalid }, 'instances in Redis fail validation: hidden');
       const matching = snapshot.instances.filter(
-        (instance) => (group === '' || instance.spec.group === group) && (after === undefined || instance.id > after),
+        (instance) =>
+          (group === '' || instance.spec.group === group) &&
+          (after === undefined || instance.id > after),
       );
       const page = matching.slice(0, pageSize);
       const more = matching.length > pageSize;
@@ -85,7 +111,11 @@ export function RegistryServiceImpl(deps: {
         instances: page.map(instanceToProto),
         nextPageToken: more ? encodePageToken({ after: page[page.length - 1]!.id, group }) : '',
         revision: snapshot.revision,
-        selfPreservation: selfPreservationToProto(preservation, settings.selfPreservationShare, settings.selfPreservationWindowMs),
+        selfPreservation: selfPreservationToProto(
+          preservation,
+          settings.selfPreservationShare,
+          settings.selfPreservationWindowMs,
+        ),
       };
     },
 
@@ -106,7 +136,10 @@ export function RegistryServiceImpl(deps: {
 function checkGroupFilter(group: string): string {
   requireMaxLength('group', group, 63);
   if (group !== '' && !GROUP_PATTERN.test(group)) {
-    throw new FieldViolation('group', 'must be empty or 1-63 lower-case letters, digits, "-" or "_"');
+    throw new FieldViolation(
+      'group',
+      'must be empty or 1-63 lower-case letters, digits, "-" or "_"',
+    );
   }
   return group;
 }

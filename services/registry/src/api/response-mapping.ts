@@ -17,9 +17,15 @@ export function instanceToProto(instance: StoredInstance | LeasedInstance): Inst
       port: spec.port,
       weight: spec.weight,
       maxFails: spec.maxFails,
-      failTimeout: spec.failTimeoutSeconds === undefined ? undefined : { seconds: spec.failTimeoutSeconds, nanos: 0 },
+      failTimeout:
+        spec.failTimeoutSeconds === undefined
+          ? undefined
+          : { seconds: spec.failTimeoutSeconds, nanos: 0 },
       backup: spec.backup,
-      adminState: spec.adminState === 'draining' ? AdminState.ADMIN_STATE_DRAINING : AdminState.ADMIN_STATE_ENABLED,
+      adminState:
+        spec.adminState === 'draining'
+          ? AdminState.ADMIN_STATE_DRAINING
+          : AdminState.ADMIN_STATE_ENABLED,
       metadata: { ...spec.metadata },
     },
     registerTime: new Date(instance.registerTime),
@@ -29,8 +35,13 @@ export function instanceToProto(instance: StoredInstance | LeasedInstance): Inst
   };
 }
 
-export function selfPreservationToProto(state: SelfPreservationState | undefined, maxShare: number, windowMs: number): SelfPreservation {
-  if (!state) return { active: false, expiredCount: 0, totalCount: 0, decideTime: undefined, reason: '' };
+export function selfPreservationToProto(
+  state: SelfPreservationState | undefined,
+  maxShare: number,
+  windowMs: number,
+): SelfPreservation {
+  if (!state)
+    return { active: false, expiredCount: 0, totalCount: 0, decideTime: undefined, reason: '' };
   return {
     active: true,
     expiredCount: state.expiredCount,

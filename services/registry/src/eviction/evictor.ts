@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { BackgroundLoop, evictExpiredInstancesScript, RedisChannels, RedisKeys, type Logger } from '@gateway/shared';
+import {
+  BackgroundLoop,
+  evictExpiredInstancesScript,
+  RedisChannels,
+  RedisKeys,
+  type Logger,
+} from '@gateway/shared';
 
 export type EvictionPolicy = {
   readonly intervalMs: number;
@@ -33,10 +39,18 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
       RedisKeys.instancesSelfPreservation,
       RedisKeys.instanceEvictions,
     ],
-    [RedisChannels.instanceChanges, policy.maxShare, policy.guardMinimum, policy.batchSize, stateTtlMs, policy.windowMs],
+    [
+      RedisChannels.instanceChanges,
+      policy.maxShare,
+      policy.guardMinimum,
+      policy.batchSize,
+      stateTtlMs,
+      policy.windowMs,
+    ],
   )) as Array<number | string>;
   const evicted: Array<{ id: string; revision: number }> = [];
-  for (let i = 4; i < reply.length; i += 2) evicted.push({ id: String(reply[i]), revision: Number(reply[i + 1]) });
+  for (let i = 4; i < reply.length; i += 2)
+    evicted.push({ id: String(reply[i]), revision: Number(reply[i + 1]) });
   return {
     preserving: reply[0] === 1,
     expiredCount: Number(reply[1]),
@@ -51,7 +65,11 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
  * it. Self-preservation is logged loudly when it starts, every 30 s while it lasts,
  * and when it ends.
  */
-export function Evictor(options: { redis: Redis; policy: EvictionPolicy; logger: Logger }): BackgroundLoop {
+export function Evictor(options: {
+  redis: Redis;
+  policy: EvictionPolicy;
+  logger: Logger;
+}): BackgroundLoop {
   const { redis, policy, logger } = options;
   let preservingSince: number | undefined;
   let lastLoud = 0;
@@ -65,7 +83,12 @@ export function Evictor(options: { redis: Redis; policy: EvictionPolicy; logger:
         const now = Date.now();
         if (preservingSince === undefined || now - lastLoud >= LOUD_REPEAT_MS) {
           logger.error(
-            { expiredCount: round.expiredCount, recentlyEvicted: round.recentlyEvicted, totalCount: round.totalCount, maxShare: policy.maxShare },
+            {
+              expiredCount: round.expiredCount,
+              recentlyEvicted: round.recentlyEvicted,
+              totalCount: round.totalCount,
+              maxShare: policy.maxShare,
+            },
             'SELF-PRESERVATION: too many leases expired at once (Redis or network pause?); evicting nothing until heartbeats return',
           );
           lastLoud = now;
@@ -74,10 +97,14 @@ export function Evictor(options: { redis: Redis; policy: EvictionPolicy; logger:
         return;
       }
       if (preservingSince !== undefined) {
-        logger.warn({ durationMs: Date.now() - preservingSince }, 'self-preservation ended: evicting expired instances again');
+        logger.warn(
+          { durationMs: Date.now() - preservingSince },
+          'self-preservation ended: evicting expired instances again',
+        );
         preservingSince = undefined;
       }
-      for (const { id, revision } of round.evicted) logger.info({ id, revision }, 'lease expired: instance evicted');
+      for (const { id, revision } of round.evicted)
+        logger.info({ id, revision }, 'lease expired: instance evicted');
     },
   });
 }

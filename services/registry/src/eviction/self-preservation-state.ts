@@ -11,7 +11,9 @@ export type SelfPreservationState = {
 };
 
 /** The last eviction run's self-preservation decision, if it is holding back now. */
-export async function readSelfPreservation(redis: Redis): Promise<SelfPreservationState | undefined> {
+export async function readSelfPreservation(
+  redis: Redis,
+): Promise<SelfPreservationState | undefined> {
   const json = await redis.get(RedisKeys.instancesSelfPreservation);
   if (!json) return undefined;
   const parsed = JSON.parse(json) as SelfPreservationState;

@@ -47,7 +47,10 @@ export function RegistryStore(redis: Redis): RegistryStore {
         [id, specJson, specFingerprint(specJson), leaseMs, RedisChannels.instanceChanges],
       )) as [number, string, number, number];
       // The spec was validated just now: take only what the script decided from its reply.
-      const written = JSON.parse(reply[1]) as Pick<StoredInstance, 'revision' | 'registerTime' | 'leaseMs' | 'fingerprint'>;
+      const written = JSON.parse(reply[1]) as Pick<
+        StoredInstance,
+        'revision' | 'registerTime' | 'leaseMs' | 'fingerprint'
+      >;
       const instance: LeasedInstance = {
         id,
         spec,
@@ -61,7 +64,11 @@ export function RegistryStore(redis: Redis): RegistryStore {
     },
 
     async heartbeat(id) {
-      const reply = (await heartbeatInstanceScript.run(redis, [RedisKeys.instances, RedisKeys.instanceLeases], [id])) as number[];
+      const reply = (await heartbeatInstanceScript.run(
+        redis,
+        [RedisKeys.instances, RedisKeys.instanceLeases],
+        [id],
+      )) as number[];
       if (reply[0] === -1) return { found: false, reason: 'unknown' };
       if (reply[0] === -2) return { found: false, reason: 'expired' };
       return { found: true, leaseExpireTime: reply[0]!, leaseMs: reply[1]! };

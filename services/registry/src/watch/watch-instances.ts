@@ -42,8 +42,13 @@ export async function* watchInstances(options: {
       const current = await readInstanceSnapshot(options.redis);
       revision = current.revision;
       behindAt = undefined;
-      const instances = current.instances.filter((instance) => group === '' || instance.spec.group === group);
-      return { revision, event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } } };
+      const instances = current.instances.filter(
+        (instance) => group === '' || instance.spec.group === group,
+      );
+      return {
+        revision,
+        event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
+      };
     };
 
     yield await snapshot();

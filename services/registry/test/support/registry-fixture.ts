@@ -32,7 +32,10 @@ export type RegistryFixture = {
   close(): Promise<void>;
 };
 
-export async function startRegistryFixture(redisUrl: string, env: Record<string, string> = {}): Promise<RegistryFixture> {
+export async function startRegistryFixture(
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<RegistryFixture> {
   const config = loadRegistryConfig({
     REDIS_URL: redisUrl,
     GRPC_LISTEN: '127.0.0.1:0',
