@@ -22,7 +22,7 @@ import {
   specFingerprint,
 } from '@gateway/shared';
 import { fileURLToPath } from 'node:url';
-import { startRedisServer, startServiceProcess } from '@gateway/shared/testing';
+import { startRedisServer, startServiceProcess, serviceEntry } from '@gateway/testkit';
 
 const CONCURRENCY = 32;
 const OPERATIONS = 4_000;
@@ -44,7 +44,7 @@ const redis = await startRedisServer();
 // The registry runs as its own process, as in production, so client and server do not share a core.
 const registry = await startServiceProcess({
   name: 'registry',
-  entry: fileURLToPath(new URL('../../../services/registry/dist/src/main.js', import.meta.url)),
+  entry: serviceEntry('registry'),
   env: { REDIS_URL: redis.url, GATEWAY_TOKENS: `core:${TOKEN}`, LOG_LEVEL: 'warn' },
 });
 const channel = createChannel(registry.address);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createLogger, RedisKeys, tokenTableFromConfig } from '@gateway/shared';
 import {
   freePort,
   startRedisServer,
   waitFor,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { loadRegistryConfig, startRegistry, type RunningRegistry } from '@gateway/registry';
 import { Registrar, type RegistrarEvent } from '../src/index.js';
 
@@ -30,12 +30,12 @@ describe('sdk registrar against a real registry and redis-server', () => {
   let redis: RedisServerHandle;
   let registry: RunningRegistry;
   let address: string;
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     address = `127.0.0.1:${await freePort()}`;
     registry = await registryOn(redis.url, address);
   });
-  after(async () => {
+  afterAll(async () => {
     await registry?.stop();
     await redis?.stop();
   });

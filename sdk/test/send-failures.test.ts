@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { FailureKind } from '@gateway/proto/health';
 import { SendClient, SendError, type SendClientOptions } from '../src/index.js';
 import {
@@ -46,7 +46,7 @@ async function failThreeTimes(client: SendClient, expectedKind: string): Promise
 
 describe('send client: which failures count toward a suspect report (real local servers)', () => {
   const closers: Array<() => Promise<void>> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const close of closers.reverse()) await close();
   });
   const track = <T extends { close(): Promise<void> }>(thing: T): T => {
@@ -61,7 +61,7 @@ describe('send client: which failures count toward a suspect report (real local 
     await failThreeTimes(client, 'refused');
     await client.reportsIdle();
     assert.equal(center.reports.length, 1);
-    const report = center.reports[0]!;
+    const report = center.reports[0];
     assert.equal(report.failureKind, FailureKind.FAILURE_KIND_CONNECTION_REFUSED);
     assert.equal(report.consecutiveFailures, 3);
     assert.equal(report.target, vip.url);
@@ -77,7 +77,7 @@ describe('send client: which failures count toward a suspect report (real local 
     await failThreeTimes(client, 'timeout');
     await client.reportsIdle();
     assert.equal(center.reports.length, 1);
-    assert.equal(center.reports[0]!.failureKind, FailureKind.FAILURE_KIND_TIMEOUT);
+    assert.equal(center.reports[0].failureKind, FailureKind.FAILURE_KIND_TIMEOUT);
   });
 
   it('a connection reset is counted as CONNECTION_RESET', async () => {
@@ -88,7 +88,7 @@ describe('send client: which failures count toward a suspect report (real local 
     await client.reportsIdle();
     assert.equal(vip.hits(), 3, 'each attempt reached the server and was reset');
     assert.equal(center.reports.length, 1);
-    assert.equal(center.reports[0]!.failureKind, FailureKind.FAILURE_KIND_CONNECTION_RESET);
+    assert.equal(center.reports[0].failureKind, FailureKind.FAILURE_KIND_CONNECTION_RESET);
   });
 
   it('HTTP 5xx answers are the backend speaking: returned to the caller, never counted, never reported', async () => {

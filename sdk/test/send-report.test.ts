@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { waitFor } from '@gateway/shared/testing';
+import { afterAll, describe, it } from 'vitest';
+import { waitFor } from '@gateway/testkit';
 import { SendClient, SendError, type ReportOutcome } from '../src/index.js';
 import { refusingAddress, silentTcp } from './send-support/http-behaviours.js';
 import { SDK_TOKEN, startReportCenter } from './send-support/report-center.js';
 
 describe('send client: suspect reports are asynchronous, rate-limited and fail over (real gRPC servers)', () => {
   const closers: Array<() => Promise<void>> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const close of closers.reverse()) await close();
   });
 
@@ -169,7 +169,7 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
       );
     await client.reportsIdle();
     assert.equal(outcomes.length, 1);
-    const outcome = outcomes[0]!;
+    const outcome = outcomes[0];
     assert.equal(outcome.result, 'failed');
     assert.match(outcome.result === 'failed' ? outcome.errors.join() : '', /UNAUTHENTICATED/);
     assert.equal(center.reports.length, 0);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, SendClient, SendError } from '../src/index.js';
 import { httpServer, refusingAddress } from './send-support/http-behaviours.js';
 
 describe('send client: retries of idempotent requests (real local servers)', () => {
   const closers: Array<() => Promise<void>> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const close of closers.reverse()) await close();
   });
 

@@ -14,15 +14,14 @@ import {
   tempDir,
   type RedisServerHandle,
   type ServiceProcess,
-} from '@gateway/shared/testing';
+  serviceEntry,
+} from '@gateway/testkit';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const CORE_TOKEN = 'e2e-core-token-0123456789';
 export const SDK_TOKEN = 'e2e-sdk-token-0123456789';
 const TOKENS = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN},sdk:${SDK_TOKEN}`;
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const entry = (service: string) => join(ROOT, 'services', service, 'dist', 'src', 'main.js');
 
 /** One alert the health service POSTed to the test's webhook receiver. */
 export type ReceivedAlert = { readonly at: number; readonly body: Record<string, unknown> };
@@ -77,7 +76,7 @@ export async function startControlPlane(options: {
     registries.push(
       await startServiceProcess({
         name: `registry-${i}`,
-        entry: entry('registry'),
+        entry: serviceEntry('registry'),
         env: { ...common },
       }),
     );
@@ -86,7 +85,7 @@ export async function startControlPlane(options: {
     healths.push(
       await startServiceProcess({
         name: `health-${i}`,
-        entry: entry('health'),
+        entry: serviceEntry('health'),
         host: options.healthHost,
         env: {
           ...common,
@@ -107,7 +106,7 @@ export async function startControlPlane(options: {
     pushers.push(
       await startServiceProcess({
         name: `config-push-${i}`,
-        entry: entry('config-push'),
+        entry: serviceEntry('config-push'),
         env: {
           ...common,
           CONFIG_PUSH_REPLICA_ID: `config-push-${i}`,

@@ -6,10 +6,11 @@ import {
   startProcess,
   waitFor,
   type ManagedProcess,
-} from '@gateway/shared/testing';
+  REPO_ROOT,
+} from '@gateway/testkit';
 
 const ENTRY = join(
-  fileURLToPath(new URL('../../../', import.meta.url)),
+  REPO_ROOT,
   'examples',
   'gateway-core',
   'dist',

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   createTestNetwork,
   prepareKeepalivedFiles,
@@ -16,7 +15,8 @@ import {
   type NodeNginxHandle,
   type SshdHandle,
   type TestNetwork,
-} from '@gateway/shared/testing';
+  REPO_ROOT,
+} from '@gateway/testkit';
 import type { NodeSpecData } from '@gateway/shared';
 import type { TrafficClientConfig } from './traffic-log.js';
 
@@ -165,7 +165,8 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
   }
 }
 
-const TRAFFIC_CLIENT = join(fileURLToPath(new URL('.', import.meta.url)), 'traffic-client.js');
+/** The compiled traffic client: it runs as its own node process inside the client namespace. */
+const TRAFFIC_CLIENT = join(REPO_ROOT, 'test', 'dist', 'src', 'traffic-client.js');
 
 /** Starts the traffic client (send SDK) in the client namespace; returns it and its log path. */
 export function startTrafficClient(

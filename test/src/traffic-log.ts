@@ -82,7 +82,7 @@ export function figuresBetween(
     .sort((a, b) => a - b);
   let longestGapMs = 0;
   for (let i = 1; i < successEnds.length; i++)
-    longestGapMs = Math.max(longestGapMs, successEnds[i]! - successEnds[i - 1]!);
+    longestGapMs = Math.max(longestGapMs, successEnds[i] - successEnds[i - 1]);
   return {
     requests: requests.length,
     failed: requests.filter((r) => !r.ok).length,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
   DEPLOY_DIR,
   createTestNetwork,
@@ -14,7 +14,7 @@ import {
   type KeepalivedRole,
   type Namespace,
   type TestNetwork,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 
 const ROLES: readonly KeepalivedRole[] = ['master', 'backup'];
 
@@ -88,11 +88,11 @@ describe('deploy/keepalived: keepalived -t on the shipped master and backup conf
   // keepalived checks that the VRRP interface exists: test in a namespace that has one.
   let network: TestNetwork;
   let ns: Namespace;
-  before(() => {
+  beforeAll(() => {
     network = createTestNetwork();
     ns = network.addNamespace('kconf', 2);
   });
-  after(() => network?.teardown());
+  afterAll(() => network?.teardown());
 
   for (const role of ROLES) {
     it(`${role}: passes as shipped (unprivileged script_user), and with every script check enabled`, () => {
@@ -135,10 +135,10 @@ describe('deploy/keepalived: keepalived -t on the shipped master and backup conf
       ]),
     );
     const priority = (text: string) => Number(/^\s*priority (\d+)/m.exec(text)?.[1]);
-    const gap = priority(configs['master']!) - priority(configs['backup']!);
+    const gap = priority(configs['master']) - priority(configs['backup']);
     assert.ok(gap > 0, 'the master has the higher priority');
     for (const role of ROLES) {
-      const text = configs[role]!;
+      const text = configs[role];
       const script = /vrrp_script chk_nginx \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
       const weight = /^\s*weight (-?\d+)/m.exec(script)?.[1];
       if (weight !== undefined)
@@ -159,7 +159,7 @@ describe('deploy/keepalived: keepalived -t on the shipped master and backup conf
     }
     // Only the role's own lines differ between the two files.
     const strip = (text: string) => text.replace(/master|backup|MASTER|BACKUP|priority \d+/g, '');
-    assert.equal(strip(configs['master']!), strip(configs['backup']!));
+    assert.equal(strip(configs['master']), strip(configs['backup']));
   });
 
   it('the template renderer refuses a value that could change the structure of a config', () => {

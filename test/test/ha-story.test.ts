@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PushOutcome } from '@gateway/proto/configpush';
 import { ProbeDecision, probeDecisionToJSON } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
@@ -9,7 +9,7 @@ import {
   waitFor,
   type ManagedProcess,
   type ServiceProcess,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import {
   CORE_TOKEN,
   SDK_TOKEN,
@@ -69,7 +69,7 @@ describe(
     const healthStatus = async (ip: string) =>
       await plane.redis.client.get(RedisKeys.healthStatus(ip));
 
-    before(async () => {
+    beforeAll(async () => {
       const key = generateSshKey();
       lab = await startGatewayLab({ sshAuthorizedKey: key.publicKey });
       plane = await startControlPlane({
@@ -77,10 +77,10 @@ describe(
         nodes: [lab.master.spec(), lab.backup.spec()],
         privateKeyPath: key.privateKeyPath,
       });
-      [health, pusher] = [plane.healths[0]!, plane.pushers[0]!];
+      [health, pusher] = [plane.healths[0], plane.pushers[0]];
     });
 
-    after(async () => {
+    afterAll(async () => {
       await client?.process.stop('SIGTERM', 5_000);
       for (const core of cores) await core.stop();
       await plane?.close();
@@ -129,7 +129,7 @@ describe(
     });
 
     it('5. one replica of each service is killed (SIGKILL) before the failures: the rest of the story runs on the survivors', async () => {
-      const status = await plane.pushClient(plane.pushers[1]!).getPushStatus({});
+      const status = await plane.pushClient(plane.pushers[1]).getPushStatus({});
       const leaderIndex = plane.pushers.findIndex((_p, i) =>
         status.leader.startsWith(`config-push-${i + 1}|`),
       );
@@ -139,9 +139,9 @@ describe(
       );
       const pusherVictim = leaderIndex >= 0 ? leaderIndex : 0;
       for (const victim of [
-        plane.registries[0]!,
-        plane.healths[0]!,
-        plane.pushers[pusherVictim]!,
+        plane.registries[0],
+        plane.healths[0],
+        plane.pushers[pusherVictim],
       ]) {
         victim.process.child.kill('SIGKILL');
         await victim.process.exited;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
-import { createTestNetwork, TEST_NETWORK, waitFor } from '@gateway/shared/testing';
+import { describe, it } from 'vitest';
+import { createTestNetwork, TEST_NETWORK, waitFor } from '@gateway/testkit';
 
 const LOCK_DIR = '/run/gateway-test-netns';
 const namespaces = () =>
@@ -78,7 +78,7 @@ describe('test harness: network namespaces (shared/src/testing/netns.ts)', () =>
         }
       }
       assert.ok(crashedSlot >= 0, 'a free slot to play the crashed run in');
-      const deadPid = spawnSync('true').pid!;
+      const deadPid = spawnSync('true').pid;
       writeFileSync(`${LOCK_DIR}/slot-${crashedSlot}`, String(deadPid));
       execFileSync('ip', ['netns', 'add', `gwt${crashedSlot}-stale`]);
       execFileSync('ip', ['link', 'add', `gwt${crashedSlot}br`, 'type', 'bridge']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { generateSshKey, waitFor, type ManagedProcess } from '@gateway/shared/testing';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { generateSshKey, waitFor, type ManagedProcess } from '@gateway/testkit';
 import {
   startGatewayLab,
   startTrafficClient,
@@ -27,7 +27,7 @@ describe(
     let lab: GatewayLab;
     let client: { process: ManagedProcess; logPath: string };
 
-    before(async () => {
+    beforeAll(async () => {
       lab = await startGatewayLab({ sshAuthorizedKey: generateSshKey().publicKey });
       // No cores here: nginx answers every request with 502 from the placeholder upstream, which
       // is still an answer; what is measured is whether the VIP answers at all.
@@ -44,7 +44,7 @@ describe(
       );
     });
 
-    after(async () => {
+    afterAll(async () => {
       await client?.process.stop('SIGTERM', 5_000);
       await lab?.close();
     });

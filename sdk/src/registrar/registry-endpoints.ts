@@ -24,7 +24,7 @@ export function RegistryEndpoints(addresses: readonly string[], token: string): 
   });
   let index = 0;
   return {
-    current: () => ({ address: addresses[index]!, client: clients[index]! }),
+    current: () => ({ address: addresses[index], client: clients[index] }),
     rotate: () => {
       index = (index + 1) % addresses.length;
     },

@@ -105,7 +105,7 @@ export function SendClient(options: SendClientOptions): SendClient {
     try {
       const response = await pool.request({
         path: prefix + (request.path.startsWith('/') ? request.path : `/${request.path}`),
-        method: method as 'GET',
+        method: method,
         headers: request.headers,
         body: request.body,
         signal,

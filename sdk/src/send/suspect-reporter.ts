@@ -88,7 +88,7 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
     const first = next++ % options.centers.length;
     const errors: string[] = [];
     for (let i = 0; i < options.centers.length && !shutdown.signal.aborted; i++) {
-      const center = options.centers[(first + i) % options.centers.length]!;
+      const center = options.centers[(first + i) % options.centers.length];
       const limit = deadline(shutdown.signal, deadlineMs);
       try {
         const response = await clientFor(center).reportSuspect(

@@ -5,7 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
-import { freePort } from '@gateway/shared/testing';
+import { freePort } from '@gateway/testkit';
 
 /** A real local listener with a behaviour, and how to stop it. */
 export type LocalServer = {

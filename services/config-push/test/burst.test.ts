@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor } from '@gateway/shared/testing';
+import { waitFor } from '@gateway/testkit';
 import {
   configPushEnv,
   startInProcessConfigPush,
@@ -23,7 +23,7 @@ const WAIT_MAX_MS = 1_000;
 describe('config-push: a registration storm causes a handful of reloads', () => {
   let world: PushWorld;
   let push: InProcessConfigPush;
-  before(async () => {
+  beforeAll(async () => {
     world = await startPushWorld();
     push = await startInProcessConfigPush(
       configPushEnv(world.redis.url, world.privateKeyPath, {
@@ -37,7 +37,7 @@ describe('config-push: a registration storm causes a handful of reloads', () => 
       { timeoutMs: 15_000 },
     );
   });
-  after(async () => {
+  afterAll(async () => {
     await push?.close();
     await world?.close();
   });
@@ -64,7 +64,7 @@ describe('config-push: a registration storm causes a handful of reloads', () => 
     const convergedMs = performance.now() - started;
     const bound = Math.ceil(stormMs / WAIT_MAX_MS) + 2;
     for (const [index, node] of world.nodes.entries()) {
-      const reloads = node.reloadCount() - reloadsBefore[index]!;
+      const reloads = node.reloadCount() - reloadsBefore[index];
       console.log(
         `[figure] ${REGISTRATIONS} registrations in ${Math.round(stormMs)} ms (${Math.round(REGISTRATIONS / (stormMs / 1000))}/s): ${node.ip} reloaded ${reloads} times, at the final revision ${Math.round(convergedMs)} ms after the first (bound ${bound})`,
       );
@@ -73,7 +73,7 @@ describe('config-push: a registration storm causes a handful of reloads', () => 
         `${node.ip}: ${reloads} reloads (bound ${bound})`,
       );
       const applied = node.appliedRevisions();
-      for (let i = 1; i < applied.length; i++) assert.ok(applied[i]! >= applied[i - 1]!);
+      for (let i = 1; i < applied.length; i++) assert.ok(applied[i] >= applied[i - 1]);
     }
   });
 });

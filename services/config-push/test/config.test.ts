@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { ConfigError } from '@gateway/shared';
-import { generateSshKey, tempDir } from '@gateway/shared/testing';
+import { generateSshKey, tempDir } from '@gateway/testkit';
 import { loadConfigPushConfig } from '../src/config.js';
 
 describe('config-push configuration', () => {

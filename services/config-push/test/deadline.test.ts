@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { deadline } from '@gateway/shared';
-import { waitFor } from '@gateway/shared/testing';
+import { waitFor } from '@gateway/testkit';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;

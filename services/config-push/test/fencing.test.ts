@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createLogger, RedisKeys } from '@gateway/shared';
 import {
@@ -8,7 +8,7 @@ import {
   startRedisServer,
   waitFor,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { PushLease } from '../src/leader/push-lease.js';
 import { applyOnNode } from '../src/push/apply-on-node.js';
 import { PushError } from '../src/push/push-error.js';
@@ -23,7 +23,7 @@ import {
   recordAttempt,
   type AttemptRecord,
 } from '../src/state/node-records.js';
-import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/shared/testing';
+import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/testkit';
 
 const logger = createLogger('fencing-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
 
@@ -59,10 +59,10 @@ function attempt(ip: string, revision: number, fence: number, replica: string): 
 /** The two fences that keep a late, stalled pusher from moving anything back: in Redis and on the node. */
 describe('config-push fencing: lease terms in Redis, revisions on the node', () => {
   let redis: RedisServerHandle;
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await redis?.stop();
   });
 
@@ -142,7 +142,7 @@ describe('config-push fencing: lease terms in Redis, revisions on the node', () 
   describe('on a real node', () => {
     let node: GatewayNode;
     let pool: SshPool;
-    before(async () => {
+    beforeAll(async () => {
       const key = generateSshKey();
       node = await startGatewayNode('127.0.0.5', key.publicKey);
       pool = SshPool({
@@ -155,7 +155,7 @@ describe('config-push fencing: lease terms in Redis, revisions on the node', () 
         logger,
       });
     });
-    after(async () => {
+    afterAll(async () => {
       pool?.close();
       await node?.stop();
     });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { FailureKind, NodeHealthServiceDefinition } from '@gateway/proto/health';
 import { PushOutcome } from '@gateway/proto/configpush';
 import { RedisKeys } from '@gateway/shared';
-import { startServiceProcess, waitFor, type ServiceProcess } from '@gateway/shared/testing';
+import { startServiceProcess, waitFor, type ServiceProcess, serviceEntry } from '@gateway/testkit';
 import {
   ADMIN_TOKEN,
   bearer,
@@ -21,7 +21,7 @@ import {
   type PushWorld,
 } from './support/push-fixture.js';
 
-const HEALTH_ENTRY = fileURLToPath(new URL('../../../health/dist/src/main.js', import.meta.url));
+const HEALTH_ENTRY = serviceEntry('health');
 
 /**
  * Acceptance point 2 with the real health service (F2) deciding UP/DOWN: a node's nginx
@@ -31,14 +31,13 @@ const HEALTH_ENTRY = fileURLToPath(new URL('../../../health/dist/src/main.js', i
  */
 describe(
   'config-push with the real health service',
-  { skip: existsSync(HEALTH_ENTRY) ? false : 'services/health is not built' },
   () => {
     let world: PushWorld;
     let health: ServiceProcess;
     let healthChannel: Channel;
     let push: InProcessConfigPush;
     const backends: Backend[] = [];
-    before(async () => {
+    beforeAll(async () => {
       world = await startPushWorld();
       health = await startServiceProcess({
         name: 'health',
@@ -56,7 +55,7 @@ describe(
       healthChannel = createChannel(health.address);
       push = await startInProcessConfigPush(configPushEnv(world.redis.url, world.privateKeyPath));
     });
-    after(async () => {
+    afterAll(async () => {
       await push?.close();
       healthChannel?.close();
       await health?.stop();

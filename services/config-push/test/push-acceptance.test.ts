@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition, PushOutcome } from '@gateway/proto/configpush';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor } from '@gateway/shared/testing';
+import { waitFor } from '@gateway/testkit';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { setNodeStatus } from './support/node-state.js';
 import {
@@ -30,7 +30,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   let push: InProcessConfigPush;
   let webhook: AlertReceiver;
   const backends: Backend[] = [];
-  before(async () => {
+  beforeAll(async () => {
     world = await startPushWorld();
     webhook = await startAlertReceiver();
     push = await startInProcessConfigPush(
@@ -46,7 +46,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       { timeoutMs: 15_000 },
     );
   });
-  after(async () => {
+  afterAll(async () => {
     await push?.close();
     for (const backend of backends) await backend.close();
     await webhook?.close();
@@ -85,9 +85,9 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     console.log(`[figure] registration → both nodes routing: ${ms} ms`);
     assert.equal(served.length, 2);
     const files = world.nodes.map((node) => readFileSync(node.livePath));
-    assert.ok(files[0]!.equals(files[1]!), 'both nodes run byte-identical files');
+    assert.ok(files[0].equals(files[1]), 'both nodes run byte-identical files');
     assert.match(
-      files[0]!.toString(),
+      files[0].toString(),
       new RegExp(
         `upstream gateway_backend \\{\\n    server 127\\.0\\.0\\.1:${first.port} weight=1 max_fails=1 fail_timeout=10s;\\n\\}`,
       ),
@@ -113,7 +113,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const preview = await push.client.renderConfig({});
     assert.equal(
       preview.content,
-      files[0]!.toString(),
+      files[0].toString(),
       'RenderConfig previews exactly what the nodes run',
     );
     assert.equal(preview.contentHash, status.desiredContentHash);
@@ -135,8 +135,8 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   });
 
   it('2: a DOWN node is skipped and not contacted; it converges once UP again, with no new registration', async () => {
-    const down = world.nodes[b]!;
-    const up = world.nodes[a]!;
+    const down = world.nodes[b];
+    const up = world.nodes[a];
     await down.nginx.stop();
     await setNodeStatus(world.redis.client, down.ip, 'DOWN', 'nginx stopped');
     const connectionsBefore = down.sshd.connectionCount();
@@ -204,8 +204,8 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   });
 
   it('4: a config that fails nginx -t on a node is not reloaded, the old one still serves, the failure is recorded and alerted, and it is retried', async () => {
-    const broken = world.nodes[a]!;
-    const healthy = world.nodes[b]!;
+    const broken = world.nodes[a];
+    const healthy = world.nodes[b];
     // A node-side file that clashes with the upstream the next render adds.
     const clash = join(broken.extraDir, 'local.conf');
     writeFileSync(clash, 'upstream gateway_payments {\n    server 127.0.0.1:9;\n}\n');
@@ -275,8 +275,8 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   });
 
   it('reconciles drift: a live file changed by hand on a node is put back without any registration', async () => {
-    const node = world.nodes[a]!;
-    const expected = readFileSync(world.nodes[b]!.livePath);
+    const node = world.nodes[a];
+    const expected = readFileSync(world.nodes[b].livePath);
     writeFileSync(node.livePath, expected.toString().replace(/weight=1/g, 'weight=2'));
     await waitFor(
       'the drifted file to be restored',
@@ -311,7 +311,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     assert.equal(refused.desiredRevision, kept.desiredRevision, 'not accepted');
     assert.ok(refused.refusals.some((entry) => /only 1 of the 3/.test(entry)));
     world.nodes.forEach((node, index) =>
-      assert.ok(readFileSync(node.livePath).equals(before[index]!), `${node.ip} keeps its file`),
+      assert.ok(readFileSync(node.livePath).equals(before[index]), `${node.ip} keeps its file`),
     );
     const preview = await push.client.renderConfig({});
     assert.ok(preview.refusals.some((entry) => /only 1 of the 3/.test(entry)));
@@ -379,7 +379,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     assert.equal(after.registryRevision, revision);
     assert.ok(after.refusals.some((refusal) => /no instance/.test(refusal)));
     world.nodes.forEach((node, index) =>
-      assert.ok(readFileSync(node.livePath).equals(before[index]!), `${node.ip} keeps its file`),
+      assert.ok(readFileSync(node.livePath).equals(before[index]), `${node.ip} keeps its file`),
     );
     for (const node of world.nodes)
       assert.equal(await node.nginx.testConfig(), undefined, 'nginx -t still passes');
@@ -391,7 +391,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       'not even a forced push sends an empty config',
     );
     assert.equal(
-      (await getThrough(world.nodes[0]!)).status,
+      (await getThrough(world.nodes[0])).status,
       200,
       'the nodes still route with the last config',
     );

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PushOutcome, type NodePushStatus } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import { startSshd, tempDir, waitFor } from '@gateway/shared/testing';
+import { startSshd, tempDir, waitFor } from '@gateway/testkit';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { addNodeToInventory, setNodeStatus } from './support/node-state.js';
 import {
@@ -29,7 +29,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
   let knownHostsFile: string;
   const logLines: string[] = [];
   const backends: Backend[] = [];
-  before(async () => {
+  beforeAll(async () => {
     world = await startPushWorld();
     webhook = await startAlertReceiver();
     knownHostsFile = join(tempDir('known-hosts'), 'known_hosts');
@@ -45,7 +45,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
       { logLines },
     );
   });
-  after(async () => {
+  afterAll(async () => {
     for (const node of world?.nodes ?? []) node.sshd.thaw();
     await push?.close();
     for (const backend of backends) await backend.close();
@@ -265,9 +265,9 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
       await setNodeStatus(world.redis.client, '127.0.0.4', 'UP');
       const result = await push.client.pushNow({ force: false, nodeIp: '127.0.0.4' });
       assert.equal(result.results.length, 1);
-      assert.equal(result.results[0]!.outcome, PushOutcome.PUSH_OUTCOME_FAILED);
+      assert.equal(result.results[0].outcome, PushOutcome.PUSH_OUTCOME_FAILED);
       assert.match(
-        result.results[0]!.error,
+        result.results[0].error,
         /key authentication for user "\w+" was refused .*password login is never used.*push refused/,
       );
       assert.doesNotMatch(passwordOnly.process!.output(), /Accepted|Failed password/);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { StoredInstance } from '@gateway/shared';
-import { startNginx, tempDir } from '@gateway/shared/testing';
+import { startNginx, tempDir } from '@gateway/testkit';
 import { checkRender } from '../src/render/render-guard.js';
 import { renderUpstreams } from '../src/render/render-upstreams.js';
 

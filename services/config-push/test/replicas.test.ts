@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
@@ -10,7 +10,7 @@ import {
   startServiceProcess,
   waitFor,
   type ServiceProcess,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import {
   ADMIN_TOKEN,
   bearer,
@@ -41,7 +41,7 @@ describe('config-push: two replicas, one pusher at a time, never backwards', () 
     replica: string;
     fence: number;
   }> = [];
-  before(async () => {
+  beforeAll(async () => {
     world = await startPushWorld();
     listener = new Redis(world.redis.url);
     await listener.subscribe(RedisChannels.pushResults);
@@ -63,7 +63,7 @@ describe('config-push: two replicas, one pusher at a time, never backwards', () 
       );
     }
   });
-  after(async () => {
+  afterAll(async () => {
     for (const replica of replicas.values()) {
       try {
         process.kill(replica.process.pid, 'SIGCONT');
@@ -178,15 +178,15 @@ describe('config-push: two replicas, one pusher at a time, never backwards', () 
     assert.equal(revision, await registryRevision());
     assert.ok(isRunning(stalled.process));
     const files = world.nodes.map((node) => readFileSync(node.livePath));
-    assert.ok(files[0]!.equals(files[1]!), 'identical files');
-    assert.equal((files[0]!.toString().match(/^\s+server /gm) ?? []).length, BURSTS * PER_BURST);
+    assert.ok(files[0].equals(files[1]), 'identical files');
+    assert.equal((files[0].toString().match(/^\s+server /gm) ?? []).length, BURSTS * PER_BURST);
 
     for (const node of world.nodes) {
       const journal = node.journal();
       const applied = node.appliedRevisions();
       for (let i = 1; i < applied.length; i++)
         assert.ok(
-          applied[i]! >= applied[i - 1]!,
+          applied[i] >= applied[i - 1],
           `${node.ip} went from ${applied[i - 1]} back to ${applied[i]}`,
         );
       assert.equal(applied.at(-1), revision);
@@ -199,7 +199,7 @@ describe('config-push: two replicas, one pusher at a time, never backwards', () 
       );
       for (let i = 1; i < seen.length; i++)
         assert.ok(
-          seen[i]!.revision >= seen[i - 1]!.revision,
+          seen[i].revision >= seen[i - 1].revision,
           `${node.ip}: published results went back`,
         );
       const fences = [...new Set(seen.map((entry) => `${entry.replica}|${entry.fence}`))];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
 import {
   generateSshKey,
@@ -8,16 +8,16 @@ import {
   startServiceProcess,
   waitFor,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { CONFIG_PUSH_ENTRY, configPushEnv, TOKENS_ENV } from './support/push-fixture.js';
 
 describe('config-push process: signals and configuration', () => {
   let redis: RedisServerHandle;
   const key = generateSshKey();
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await redis?.stop();
   });
 

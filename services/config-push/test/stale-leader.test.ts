@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
 import {
   startServiceProcess,
   tempDir,
   waitFor,
   type ServiceProcess,
-} from '@gateway/shared/testing';
-import { APPLY_SCRIPT } from '@gateway/shared/testing';
+} from '@gateway/testkit';
+import { APPLY_SCRIPT } from '@gateway/testkit';
 import {
   CONFIG_PUSH_ENTRY,
   configPushEnv,
@@ -31,7 +31,7 @@ describe('config-push: a stalled leader whose apply lands late', () => {
   let slow: ServiceProcess;
   let fast: ServiceProcess | undefined;
   let startedLog = '';
-  before(async () => {
+  beforeAll(async () => {
     world = await startPushWorld();
     const dir = tempDir('late-apply');
     chmodSync(dir, 0o755);
@@ -67,7 +67,7 @@ describe('config-push: a stalled leader whose apply lands late', () => {
       env: env('replica-fast'),
     });
   });
-  after(async () => {
+  afterAll(async () => {
     try {
       process.kill(slow.process.pid, 'SIGCONT');
     } catch {
@@ -120,12 +120,12 @@ describe('config-push: a stalled leader whose apply lands late', () => {
     );
     for (const [index, node] of world.nodes.entries()) {
       assert.ok(
-        readFileSync(node.livePath).equals(newerFiles[index]!),
+        readFileSync(node.livePath).equals(newerFiles[index]),
         `${node.ip} still runs the newer file`,
       );
       const applied = node.appliedRevisions();
       for (let i = 1; i < applied.length; i++)
-        assert.ok(applied[i]! >= applied[i - 1]!, `${node.ip}: ${applied.join(',')}`);
+        assert.ok(applied[i] >= applied[i - 1], `${node.ip}: ${applied.join(',')}`);
       assert.equal(applied.at(-1), newer);
       assert.equal(node.journal().at(-1)?.outcome, 'stale');
     }
@@ -138,6 +138,6 @@ describe('config-push: a stalled leader whose apply lands late', () => {
       { timeoutMs: LEASE_TTL_MS * 3 },
     );
     const applied = await world.redis.client.hgetall(RedisKeys.pushApplied);
-    for (const node of world.nodes) assert.equal(JSON.parse(applied[node.ip]!).revision, newer);
+    for (const node of world.nodes) assert.equal(JSON.parse(applied[node.ip]).revision, newer);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createLogger } from '@gateway/shared';
-import { waitFor } from '@gateway/shared/testing';
+import { waitFor } from '@gateway/testkit';
 import { SshPool } from '../src/push/ssh-pool.js';
 import { installSudoLogin } from './support/sudo-login.js';
 import {
@@ -17,19 +17,16 @@ import {
 } from './support/push-fixture.js';
 
 const USER = 'gwpush-test';
-const canRun =
-  process.getuid?.() === 0 && existsSync('/usr/bin/sudo') && existsSync('/usr/sbin/visudo');
 
 /** No root login: config-push logs in as a dedicated user whose only privilege is the documented sudoers line. */
 describe(
   'config-push through the documented sudoers line',
-  { skip: canRun ? false : 'needs root and sudo (scripts/setup.sh installs sudo)' },
   () => {
     let world: PushWorld;
     let push: InProcessConfigPush;
     let backend: Backend;
     let scriptPath: string;
-    before(async () => {
+    beforeAll(async () => {
       ({ scriptPath } = installSudoLogin(USER));
       world = await startPushWorld({ sshUser: USER });
       push = await startInProcessConfigPush(
@@ -39,7 +36,7 @@ describe(
       );
       backend = await startBackend('via-sudo');
     });
-    after(async () => {
+    afterAll(async () => {
       await push?.close();
       await backend?.close();
       await world?.close();
@@ -67,12 +64,12 @@ describe(
         assert.deepEqual(node.appliedRevisions(), [revision]);
       }
       assert.ok(
-        readFileSync(world.nodes[0]!.livePath).equals(readFileSync(world.nodes[1]!.livePath)),
+        readFileSync(world.nodes[0].livePath).equals(readFileSync(world.nodes[1].livePath)),
       );
     });
 
     it('the user can run the apply script as root and nothing else', async () => {
-      const node = world.nodes[0]!;
+      const node = world.nodes[0];
       const pool = SshPool({
         privateKeyFile: world.privateKeyPath,
         passphrase: undefined,

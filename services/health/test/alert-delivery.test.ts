@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
 import {
   freePort,
   startRedisServer,
   waitFor,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { signedDingTalkUrl } from '../src/alerts/dingtalk-signature.js';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
@@ -19,7 +19,7 @@ async function addDeadNode(fixture: HealthFixture, ip: string): Promise<void> {
 
 describe('health: alert delivery with timeout and bounded retries', () => {
   const cleanups: Array<() => Promise<void>> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
   async function setup(

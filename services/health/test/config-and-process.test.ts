@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ConfigError, RedisKeys } from '@gateway/shared';
 import {
   startProcess,
@@ -10,7 +10,7 @@ import {
   waitFor,
   type RedisServerHandle,
   collectStream,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { loadHealthConfig } from '../src/config.js';
 import { HEALTH_ENTRY, healthClients, TOKENS_ENV } from './support/health-fixture.js';
 import { startReplicas } from './support/replicas.js';
@@ -81,10 +81,10 @@ describe('health: configuration', () => {
 
 describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
   let redis: RedisServerHandle;
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await redis?.stop();
   });
 
@@ -139,7 +139,7 @@ describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
       HEALTH_PROBE_CONNECT_TIMEOUT: '200ms',
       SHUTDOWN_TIMEOUT: '3s',
     });
-    const clients = healthClients(replica!.address);
+    const clients = healthClients(replica.address);
     try {
       const { nodes } = await clients.admin.listNodes({});
       assert.deepEqual(
@@ -149,21 +149,21 @@ describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
           ['127.0.0.22', 'from-file'],
         ],
       );
-      assert.equal(nodes[1]!.spec?.healthUrl, 'http://127.0.0.22/healthz');
+      assert.equal(nodes[1].spec?.healthUrl, 'http://127.0.0.22/healthz');
 
       const watch = collectStream((signal) => clients.admin.watchNodes({}, { signal }));
       await waitFor('the snapshot', () => watch.messages.length >= 1);
       const stoppedAt = performance.now();
-      const exit = await replica!.stop(10_000);
+      const exit = await replica.stop(10_000);
       const drainMs = performance.now() - stoppedAt;
       console.log(
         `# FIGURE SIGTERM with an open WatchNodes stream: exited ${exit.code} after ${drainMs.toFixed(0)} ms`,
       );
-      assert.equal(exit.code, 0, replica!.process.output().slice(-2000));
+      assert.equal(exit.code, 0, replica.process.output().slice(-2000));
       assert.equal(await watch.ended, 'completed');
     } finally {
       clients.channel.close();
-      await replica!.stop();
+      await replica.stop();
     }
   });
 });

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import { applyProbeResultScript, RedisChannels, RedisKeys } from '@gateway/shared';
-import { startRedisServer, type RedisServerHandle } from '@gateway/shared/testing';
+import { startRedisServer, type RedisServerHandle } from '@gateway/testkit';
 
 const IP = '127.0.0.30';
 
 describe('health: the transition script (damping, ordering, one flip per transition) on a real redis-server', () => {
   let redis: RedisServerHandle;
   let time = 1_000;
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await redis?.stop();
   });
   beforeEach(async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
 import {
@@ -8,7 +8,7 @@ import {
   waitFor,
   type NginxHandle,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { dingTalkSign } from '../src/alerts/dingtalk-signature.js';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { listenHealthChanges } from './support/change-listener.js';
@@ -25,7 +25,7 @@ describe('health: two real nginx nodes, suspect report, recovery, alerts (accept
   let receiver: AlertReceiver;
   let fixture: HealthFixture;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     [nginxA, nginxB] = await Promise.all([
       startNginx({ host: '127.0.0.2' }),
@@ -43,7 +43,7 @@ describe('health: two real nginx nodes, suspect report, recovery, alerts (accept
       HEALTH_ALERT_DINGTALK_SECRET: DINGTALK_SECRET,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await fixture?.close();
     await receiver?.close();
     await Promise.all([nginxA?.stop(), nginxB?.stop()]);
@@ -173,10 +173,10 @@ describe('health: two real nginx nodes, suspect report, recovery, alerts (accept
         ['127.0.0.2', 'DOWN', 'UP'],
       ],
     );
-    assert.equal(webhook[0]!['kind'], 'gateway.health.transition.v1');
-    assert.equal(webhook[0]!['reason'], 'connection refused');
-    assert.equal(webhook[0]!['reporter'], 'orders-service/10.9.8.7/1234');
-    assert.equal(webhook[0]!['label'], 'master');
+    assert.equal(webhook[0]['kind'], 'gateway.health.transition.v1');
+    assert.equal(webhook[0]['reason'], 'connection refused');
+    assert.equal(webhook[0]['reporter'], 'orders-service/10.9.8.7/1234');
+    assert.equal(webhook[0]['label'], 'master');
 
     const robot = receiver.received.filter((request) => request.path === '/robot/send');
     assert.equal(robot.length, 2, 'DingTalk got one DOWN and one UP message');
@@ -193,8 +193,8 @@ describe('health: two real nginx nodes, suspect report, recovery, alerts (accept
       assert.equal(body.msgtype, 'markdown');
       assert.match(body.markdown.text, /127\.0\.0\.2/);
     }
-    assert.match((robot[0]!.body as { markdown: { title: string } }).markdown.title, /DOWN/);
-    assert.match((robot[1]!.body as { markdown: { title: string } }).markdown.title, /UP/);
+    assert.match((robot[0].body as { markdown: { title: string } }).markdown.title, /DOWN/);
+    assert.match((robot[1].body as { markdown: { title: string } }).markdown.title, /UP/);
     assert.deepEqual(fixture.health.alertCounters(), {
       delivered: 4,
       failed: 0,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
 import {
@@ -7,7 +7,7 @@ import {
   startRedisServer,
   type NginxHandle,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { startHangingListener } from './support/hanging-listener.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 
@@ -20,7 +20,7 @@ describe('health: a node whose /healthz hangs (acceptance 4)', () => {
   let hanging: Awaited<ReturnType<typeof startHangingListener>>;
   let fixture: HealthFixture;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     [nginxA, nginxB] = await Promise.all([
       startNginx({ host: '127.0.0.5' }),
@@ -52,7 +52,7 @@ describe('health: a node whose /healthz hangs (acceptance 4)', () => {
       HEALTH_PROBE_CONNECT_TIMEOUT: '500ms',
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await fixture?.close();
     await hanging?.close();
     await Promise.all([nginxA?.stop(), nginxB?.stop()]);

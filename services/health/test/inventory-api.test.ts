@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status as GrpcStatus, ServerError, ClientError } from 'nice-grpc';
 import { FailureKind, Status } from '@gateway/proto/health';
 import { parseNodeChange, RedisChannels, RedisKeys } from '@gateway/shared';
@@ -9,7 +9,7 @@ import {
   waitFor,
   type NginxHandle,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { Redis } from 'ioredis';
 import {
   bearer,
@@ -46,12 +46,12 @@ describe('health: node inventory RPCs and input validation on a real redis-serve
   let nginx: NginxHandle;
   let fixture: HealthFixture;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     nginx = await startNginx({ host: '127.0.0.4' });
     fixture = await startHealthFixture(redis.url);
   });
-  after(async () => {
+  afterAll(async () => {
     await fixture?.close();
     await nginx?.stop();
     await redis?.stop();
@@ -401,7 +401,7 @@ describe('health: node inventory RPCs and input validation on a real redis-serve
     assert.equal(listed.nodes.find((node) => node.spec?.ip === '127.0.0.4')?.health?.stale, true);
     const probed = await admin.probeNow({ ip: '127.0.0.4' });
     assert.equal(probed.results.length, 1);
-    assert.equal(probed.results[0]!.healthy, true);
+    assert.equal(probed.results[0].healthy, true);
     assert.equal(
       (await admin.getNode({ ip: '127.0.0.4' })).node?.health?.stale,
       false,

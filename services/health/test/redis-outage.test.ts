@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ClientError, Status as GrpcStatus } from 'nice-grpc';
 import { Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
@@ -11,7 +11,7 @@ import {
   type NginxHandle,
   type RedisServerHandle,
   startRedisServer,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { healthClients, nodeSpec } from './support/health-fixture.js';
 import { startReplicas } from './support/replicas.js';
 
@@ -19,11 +19,11 @@ describe('health: Redis goes away and comes back', () => {
   let redis: RedisServerHandle;
   let nginx: NginxHandle;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     nginx = await startNginx({ host: '127.0.0.31' });
   });
-  after(async () => {
+  afterAll(async () => {
     await nginx?.stop();
     await redis?.stop();
   });
@@ -33,7 +33,7 @@ describe('health: Redis goes away and comes back', () => {
       HEALTH_POLL_INTERVAL: '1s',
       REDIS_COMMAND_TIMEOUT: '500ms',
     });
-    const clients = healthClients(replica!.address);
+    const clients = healthClients(replica.address);
     try {
       await clients.admin.addNode({ node: nodeSpec(nginx.host, nginx.port) });
       await waitFor(
@@ -57,7 +57,7 @@ describe('health: Redis goes away and comes back', () => {
         );
       assert.ok(error instanceof ClientError, String(error));
       assert.equal(GrpcStatus[error.code], 'UNAVAILABLE');
-      assert.ok(isRunning(replica!.process), 'the replica stays up');
+      assert.ok(isRunning(replica.process), 'the replica stays up');
 
       const restarted = startProcess('redis-server-again', 'redis-server', [
         '--port',
@@ -96,13 +96,13 @@ describe('health: Redis goes away and comes back', () => {
           consecutiveFailures: 3,
         });
         assert.ok(answer.decision === 1 || answer.decision === 2);
-        assert.ok(isRunning(replica!.process));
+        assert.ok(isRunning(replica.process));
       } finally {
         await restarted.stop();
       }
     } finally {
       clients.channel.close();
-      await replica!.stop();
+      await replica.stop();
     }
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ProbeDecision, Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
 import {
@@ -10,7 +10,7 @@ import {
   type NginxHandle,
   type RedisServerHandle,
   type ServiceProcess,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { healthClients, nodeSpec, type HealthClient } from './support/health-fixture.js';
 import { startReplicas } from './support/replicas.js';
@@ -28,7 +28,7 @@ function probeTimes(nginx: NginxHandle, since = 0): number[] {
 }
 
 function gaps(times: number[]): number[] {
-  return times.slice(1).map((time, index) => time - times[index]!);
+  return times.slice(1).map((time, index) => time - times[index]);
 }
 
 async function closeAll(
@@ -45,7 +45,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
   let replicas: ServiceProcess[];
   let clients: Array<ReturnType<typeof healthClients>>;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     nodes = await Promise.all([
       startNginx({ host: '127.0.0.8' }),
@@ -54,14 +54,14 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
     replicas = await startReplicas(redis.url, 2, { HEALTH_COALESCE_WINDOW: `${WINDOW_MS}ms` });
     clients = replicas.map((replica) => healthClients(replica.address));
   });
-  after(async () => {
+  afterAll(async () => {
     await closeAll(clients ?? [], replicas ?? []);
     await Promise.all((nodes ?? []).map((node) => node.stop()));
     await redis?.stop();
   });
 
   it('answers every call, probes each node at most once per coalescing window, and no replica falls over', async () => {
-    const admin: HealthClient = clients[0]!.admin;
+    const admin: HealthClient = clients[0].admin;
     for (const node of nodes) await admin.addNode({ node: nodeSpec(node.host, node.port) });
     await waitFor('both nodes UP', async () =>
       (await admin.listNodes({})).nodes.every((node) => node.health?.status === Status.STATUS_UP),
@@ -77,7 +77,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
     for (let sent = 0; sent < TOTAL; sent += BATCH) {
       // 1,000 clients reporting 5 times each, spread over both replicas; one noisy client too.
       for (let i = sent; i < sent + BATCH; i++) {
-        const sdk = clients[i % 2]!.sdk;
+        const sdk = clients[i % 2].sdk;
         const reporter = i % 50 === 0 ? 'noisy-client' : `client-${i % 1000}`;
         const t0 = performance.now();
         calls.push(
@@ -133,7 +133,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
 
     for (const node of nodes) {
       const times = probeTimes(node, stormStart);
-      const spanMs = times.length > 0 ? times[times.length - 1]! - times[0]! : 0;
+      const spanMs = times.length > 0 ? times[times.length - 1] - times[0] : 0;
       const minGap = Math.min(...gaps(times));
       console.log(
         `# FIGURE storm: node ${node.host}: ${times.length} probes over ${spanMs.toFixed(0)} ms, gaps ${gaps(
@@ -154,7 +154,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
         `${times.length} probes in ${spanMs.toFixed(0)} ms`,
       );
       // Windows of WINDOW_MS laid end to end from the first probe: one probe in each at most.
-      const buckets = times.map((time) => Math.floor((time - times[0]!) / WINDOW_MS));
+      const buckets = times.map((time) => Math.floor((time - times[0]) / WINDOW_MS));
       console.log(
         `# FIGURE storm: node ${node.host}: probes per consecutive ${WINDOW_MS} ms window ${JSON.stringify(buckets)}`,
       );
@@ -166,7 +166,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
     );
     for (const replica of replicas)
       assert.ok(isRunning(replica.process), `${replica.process.name} is still running`);
-    const after = await clients[1]!.admin.listNodes({});
+    const after = await clients[1].admin.listNodes({});
     assert.ok(after.nodes.every((node) => node.health?.status === Status.STATUS_UP));
   });
 });
@@ -178,7 +178,7 @@ describe('health: 2 replicas, one periodic round per interval, takeover when its
   let replicas: ServiceProcess[];
   let clients: Array<ReturnType<typeof healthClients>>;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     nginx = await startNginx({ host: '127.0.0.10' });
     replicas = await startReplicas(redis.url, 2, {
@@ -187,14 +187,14 @@ describe('health: 2 replicas, one periodic round per interval, takeover when its
     });
     clients = replicas.map((replica) => healthClients(replica.address));
   });
-  after(async () => {
+  afterAll(async () => {
     await closeAll(clients ?? [], replicas ?? []);
     await nginx?.stop();
     await redis?.stop();
   });
 
   it('runs one round per interval in total, and the other replica runs the next round in time after the runner is killed', async () => {
-    await clients[0]!.admin.addNode({ node: nodeSpec(nginx.host, nginx.port) });
+    await clients[0].admin.addNode({ node: nodeSpec(nginx.host, nginx.port) });
     const since = Date.now();
     await waitFor('four periodic probes', () => probeTimes(nginx, since).length >= 5, {
       timeoutMs: 8 * INTERVAL_MS,
@@ -220,7 +220,7 @@ describe('health: 2 replicas, one periodic round per interval, takeover when its
       },
       { timeoutMs: 3 * INTERVAL_MS, intervalMs: 10 },
     );
-    const runner = fresh.split(' ')[1]!;
+    const runner = fresh.split(' ')[1];
     const runnerIndex = runner === 'replica-a' ? 0 : 1;
     const claimedAt = Number(fresh.split(' ')[0]);
     await waitFor(
@@ -229,8 +229,8 @@ describe('health: 2 replicas, one periodic round per interval, takeover when its
       { timeoutMs: 5_000, intervalMs: 10 },
     );
     const lastProbe = probeTimes(nginx).at(-1)!;
-    await replicas[runnerIndex]!.process.stop('SIGKILL');
-    const survivor = replicas[1 - runnerIndex]!;
+    await replicas[runnerIndex].process.stop('SIGKILL');
+    const survivor = replicas[1 - runnerIndex];
 
     const nextProbe = await waitFor(
       'the next periodic probe',
@@ -253,7 +253,7 @@ describe('health: 2 replicas, one periodic round per interval, takeover when its
       () => probeTimes(nginx).filter((time) => time > lastProbe).length >= 2,
       { timeoutMs: 3 * INTERVAL_MS },
     );
-    const admin = clients[1 - runnerIndex]!.admin;
+    const admin = clients[1 - runnerIndex].admin;
     const { nodes } = await admin.listNodes({});
     assert.equal(nodes[0]?.health?.status, Status.STATUS_UP);
     assert.equal(nodes[0]?.health?.stale, false);
@@ -267,7 +267,7 @@ describe('health: 2 replicas probing the same node at once alert once per transi
   let replicas: ServiceProcess[];
   let clients: Array<ReturnType<typeof healthClients>>;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     nginx = await startNginx({ host: '127.0.0.16' });
     receiver = await startAlertReceiver();
@@ -277,7 +277,7 @@ describe('health: 2 replicas probing the same node at once alert once per transi
     });
     clients = replicas.map((replica) => healthClients(replica.address));
   });
-  after(async () => {
+  afterAll(async () => {
     await closeAll(clients ?? [], replicas ?? []);
     await receiver?.close();
     await nginx?.stop();
@@ -285,11 +285,11 @@ describe('health: 2 replicas probing the same node at once alert once per transi
   });
 
   it('sends one DOWN and one UP alert however many replicas and rounds saw each', async () => {
-    await clients[0]!.admin.addNode({ node: nodeSpec(nginx.host, nginx.port) });
+    await clients[0].admin.addNode({ node: nodeSpec(nginx.host, nginx.port) });
     await waitFor(
       'UP',
       async () =>
-        (await clients[1]!.admin.getNode({ ip: nginx.host })).node?.health?.status ===
+        (await clients[1].admin.getNode({ ip: nginx.host })).node?.health?.status ===
         Status.STATUS_UP,
     );
     const everyoneProbes = async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
 import {
@@ -9,7 +9,7 @@ import {
   type NginxHandle,
   type RedisServerHandle,
   collectStream,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 
 describe('health: WatchNodes streams a snapshot, then changes, and ends on shutdown', () => {
@@ -17,12 +17,12 @@ describe('health: WatchNodes streams a snapshot, then changes, and ends on shutd
   let nginx: NginxHandle;
   let fixture: HealthFixture;
 
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     nginx = await startNginx({ host: '127.0.0.14' });
     fixture = await startHealthFixture(redis.url);
   });
-  after(async () => {
+  afterAll(async () => {
     await fixture?.close();
     await nginx?.stop();
     await redis?.stop();
@@ -40,18 +40,18 @@ describe('health: WatchNodes streams a snapshot, then changes, and ends on shutd
     const watch = collectStream((signal) => admin.watchNodes({}, { signal }));
     const messages = watch.messages;
     await waitFor('the snapshot', () => messages.length === 1);
-    assert.equal(messages[0]!.snapshot, true);
+    assert.equal(messages[0].snapshot, true);
     assert.deepEqual(
-      messages[0]!.nodes.map((node) => [node.spec?.ip, node.health?.status]),
+      messages[0].nodes.map((node) => [node.spec?.ip, node.health?.status]),
       [['127.0.0.14', Status.STATUS_UP]],
     );
 
     await nginx.stop();
     await admin.probeNow({ ip: '' });
     await waitFor('the DOWN change', () => messages.length === 2);
-    assert.equal(messages[1]!.snapshot, false);
+    assert.equal(messages[1].snapshot, false);
     assert.deepEqual(
-      messages[1]!.nodes.map((node) => [node.spec?.ip, node.health?.status, node.health?.reason]),
+      messages[1].nodes.map((node) => [node.spec?.ip, node.health?.status, node.health?.reason]),
       [['127.0.0.14', Status.STATUS_DOWN, 'connection refused']],
     );
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createClient, Status } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { RedisKeys } from '@gateway/shared';
@@ -7,10 +7,10 @@ import { bearer, spec, startRedisAndRegistry, TOKENS } from './support/registry-
 
 describe('registry: bearer tokens per role', () => {
   let env: Awaited<ReturnType<typeof startRedisAndRegistry>>;
-  before(async () => {
+  beforeAll(async () => {
     env = await startRedisAndRegistry();
   });
-  after(async () => {
+  afterAll(async () => {
     await env?.close();
   });
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { Status } from 'nice-grpc';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import { waitFor } from '@gateway/shared/testing';
+import { waitFor } from '@gateway/testkit';
 import { evictExpired } from '../src/eviction/evictor.js';
 import { spec, startRedisAndRegistry } from './support/registry-fixture.js';
 
@@ -11,11 +11,11 @@ const lease = (seconds: number) => ({ seconds, nanos: 0 });
 
 describe('registry: leases, heartbeats and eviction on a real redis-server', () => {
   let env: Awaited<ReturnType<typeof startRedisAndRegistry>>;
-  before(async () => {
+  beforeAll(async () => {
     // Guard minimum high enough that these small fleets are never held back.
     env = await startRedisAndRegistry({ REGISTRY_SELF_PRESERVATION_MIN_EXPIRED: '1000' });
   });
-  after(async () => {
+  afterAll(async () => {
     await env?.close();
   });
 

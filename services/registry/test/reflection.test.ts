@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { GrpcReflection } from 'grpc-js-reflection-client';
 import { RedisKeys } from '@gateway/shared';
@@ -18,10 +18,10 @@ type UnaryMethod = (
  */
 describe('registry: server reflection is enough to list and call every RPC', () => {
   let env: Awaited<ReturnType<typeof startRedisAndRegistry>>;
-  before(async () => {
+  beforeAll(async () => {
     env = await startRedisAndRegistry();
   });
-  after(async () => {
+  afterAll(async () => {
     await env?.close();
   });
 
@@ -69,7 +69,7 @@ describe('registry: server reflection is enough to list and call every RPC', () 
       metadata.set('authorization', `Bearer ${TOKENS.core}`);
       const port = version === 'v1' ? 9101 : 9102;
       const response = await new Promise<Record<string, any>>((resolve, reject) =>
-        client['Register']!.call(
+        client['Register'].call(
           client,
           { instance: { group: 'reflected', host: '10.9.0.1', port, weight: 3 } },
           metadata,

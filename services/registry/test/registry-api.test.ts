@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ChangeType } from '@gateway/proto/registry';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor, collectStream } from '@gateway/shared/testing';
+import { waitFor, collectStream } from '@gateway/testkit';
 import { spec, startRedisAndRegistry } from './support/registry-fixture.js';
 
 describe('registry: register, list, watch on a real redis-server', () => {
   let env: Awaited<ReturnType<typeof startRedisAndRegistry>>;
-  before(async () => {
+  beforeAll(async () => {
     env = await startRedisAndRegistry();
   });
-  after(async () => {
+  afterAll(async () => {
     await env?.close();
   });
 
@@ -21,7 +21,7 @@ describe('registry: register, list, watch on a real redis-server', () => {
     const watch = collectStream((signal) => client.watchInstances({ group: '' }, { signal }));
     const received = watch.messages;
     await waitFor('the snapshot', () => received.length === 1);
-    const first = received[0]!;
+    const first = received[0];
     assert.equal(first.event?.$case, 'snapshot');
     assert.equal(first.revision, 0);
 
@@ -83,9 +83,9 @@ describe('registry: register, list, watch on a real redis-server', () => {
       payments.instances.map((instance) => instance.id),
       ['payments/core-1.example.internal/9000'],
     );
-    assert.equal(payments.instances[0]!.spec?.maxFails, 3);
-    assert.equal(payments.instances[0]!.spec?.failTimeout?.seconds, 30);
-    assert.equal(payments.instances[0]!.spec?.backup, true);
+    assert.equal(payments.instances[0].spec?.maxFails, 3);
+    assert.equal(payments.instances[0].spec?.failTimeout?.seconds, 30);
+    assert.equal(payments.instances[0].spec?.backup, true);
 
     const dropped = await client.deregister({ instanceId: 'default/2001:db8::1/8081' });
     assert.equal(dropped.revision, 5);
@@ -143,7 +143,7 @@ describe('registry: register, list, watch on a real redis-server', () => {
     await client.register({ instance: spec({ group: 'someone-else', host: '10.2.0.1', port: 1 }) });
     await client.register({ instance: spec({ group: 'only-me', host: '10.2.0.2', port: 2 }) });
     await waitFor('the only-me change', () => received.length === 2);
-    const change = received[1]!;
+    const change = received[1];
     assert.equal(
       change.event?.$case === 'change' && change.event.value.instanceId,
       'only-me/10.2.0.2/2',

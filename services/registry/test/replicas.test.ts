@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createChannel, createClient } from 'nice-grpc';
 import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
@@ -11,7 +11,7 @@ import {
   type RedisServerHandle,
   type ServiceProcess,
   collectStream,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
 
 const REPLICAS = 3;
@@ -20,7 +20,7 @@ const PER_REPLICA = 500;
 describe('registry: 3 replicas × 500 concurrent Registers on one redis-server', () => {
   let redis: RedisServerHandle;
   const replicas: ServiceProcess[] = [];
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
     for (let i = 0; i < REPLICAS; i++) {
       replicas.push(
@@ -32,7 +32,7 @@ describe('registry: 3 replicas × 500 concurrent Registers on one redis-server',
       );
     }
   });
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
     await redis?.stop();
   });
@@ -49,7 +49,7 @@ describe('registry: 3 replicas × 500 concurrent Registers on one redis-server',
     const clients = channels.map((channel) =>
       createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.core) }),
     );
-    const admin = createClient(RegistryServiceDefinition, channels[0]!, {
+    const admin = createClient(RegistryServiceDefinition, channels[0], {
       '*': bearer(TOKENS.admin),
     });
     const watch = collectStream<WatchInstancesResponse>((signal) =>

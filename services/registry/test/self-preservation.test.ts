@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor } from '@gateway/shared/testing';
+import { waitFor } from '@gateway/testkit';
 import { spec, startRedisAndRegistry } from './support/registry-fixture.js';
 
 describe('registry: self-preservation when too many leases expire at once', () => {
   let env: Awaited<ReturnType<typeof startRedisAndRegistry>>;
-  before(async () => {
+  beforeAll(async () => {
     env = await startRedisAndRegistry({
       REGISTRY_SELF_PRESERVATION_SHARE: '0.5',
       REGISTRY_SELF_PRESERVATION_MIN_EXPIRED: '3',
       REGISTRY_SELF_PRESERVATION_WINDOW: '3s',
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await env?.close();
   });
 
@@ -69,7 +69,7 @@ describe('registry: self-preservation when too many leases expire at once', () =
     const after = await client.listInstances({ group: '', pageSize: 0, pageToken: '' });
     assert.equal(after.selfPreservation?.active, false);
     assert.deepEqual(after.instances.map((instance) => instance.id).sort(), survivors.slice(1));
-    assert.ok(ids.includes(survivors[0]!));
+    assert.ok(ids.includes(survivors[0]));
   });
 
   it('a lone instance still expires (fewer than the guard minimum)', async () => {

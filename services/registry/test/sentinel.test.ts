@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
 import {
   startRedisSentinel,
   startRedisServer,
   type RedisSentinelHandle,
   type RedisServerHandle,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { spec, startRegistryFixture, type RegistryFixture } from './support/registry-fixture.js';
 
 const PASSWORD = 'redis-secret-for-tests';
@@ -15,7 +15,7 @@ describe('registry: Redis with a password, through Redis Sentinel', () => {
   let redis: RedisServerHandle;
   let sentinel: RedisSentinelHandle;
   let fixture: RegistryFixture;
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer({ password: PASSWORD });
     sentinel = await startRedisSentinel({ masterPort: redis.port, masterPassword: PASSWORD });
     fixture = await startRegistryFixture(`redis://:${PASSWORD}@sentinel-resolves-this:6379`, {
@@ -23,7 +23,7 @@ describe('registry: Redis with a password, through Redis Sentinel', () => {
       REDIS_SENTINEL_MASTER: sentinel.masterName,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await fixture?.close();
     await sentinel?.stop();
     await redis?.stop();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient } from 'nice-grpc';
 import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
 import {
@@ -9,15 +9,15 @@ import {
   waitFor,
   type RedisServerHandle,
   collectStream,
-} from '@gateway/shared/testing';
+} from '@gateway/testkit';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
 
 describe('registry process: signals and configuration', () => {
   let redis: RedisServerHandle;
-  before(async () => {
+  beforeAll(async () => {
     redis = await startRedisServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await redis?.stop();
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status } from 'nice-grpc';
 import { RedisKeys } from '@gateway/shared';
 import { spec, startRedisAndRegistry } from './support/registry-fixture.js';
@@ -123,17 +123,17 @@ const badRegistrations: Array<{ name: string; request: Record<string, unknown>; 
 
 describe('registry: bad input is INVALID_ARGUMENT naming the field, and writes nothing', () => {
   let env: Awaited<ReturnType<typeof startRedisAndRegistry>>;
-  before(async () => {
+  beforeAll(async () => {
     env = await startRedisAndRegistry();
   });
-  after(async () => {
+  afterAll(async () => {
     await env?.close();
   });
 
   for (const bad of badRegistrations) {
     it(`Register: ${bad.name}`, async () => {
       await assert.rejects(
-        env.fixture.client.register(bad.request as never),
+        env.fixture.client.register(bad.request),
         (error: { code: number; details: string }) => {
           assert.equal(error.code, Status.INVALID_ARGUMENT, error.details);
           assert.ok(

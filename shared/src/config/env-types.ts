@@ -59,7 +59,7 @@ export const listenAddress = z.string().refine((text) => parseHostPort(text) !==
 export function parseHostPort(text: string): { host: string; port: number } | undefined {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
   if (!match) return undefined;
-  const host = match[1] ?? match[2]!;
+  const host = match[1] ?? match[2];
   if (match[1] !== undefined && isIP(host) !== 6) return undefined;
   const port = Number(match[3]);
   return port <= 65535 ? { host, port } : undefined;

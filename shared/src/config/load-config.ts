@@ -20,7 +20,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   }
   const result = z.object(shape).safeParse(input);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
+    const issue = result.error.issues[0];
     const variable = String(issue.path[0] ?? 'environment');
     throw new ConfigError(variable, issue.message);
   }

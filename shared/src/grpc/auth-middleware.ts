@@ -34,7 +34,7 @@ export function authMiddleware(
             Status.UNAUTHENTICATED,
             'authorization metadata must be "Bearer <token>"',
           );
-        const role = tokens.roleOf(match[1]!);
+        const role = tokens.roleOf(match[1]);
         if (!role) throw new ServerError(Status.UNAUTHENTICATED, 'unknown bearer token');
         if (role !== 'admin' && !roles.includes(role)) {
           throw new ServerError(

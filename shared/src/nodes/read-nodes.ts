@@ -25,7 +25,7 @@ export async function readNodesWithStatus(redis: Redis): Promise<{
   const invalid: Array<{ ip: string; error: string }> = [];
   ips.forEach((ip, index) => {
     try {
-      const spec = decodeStoredNode(ip, hash[ip]!);
+      const spec = decodeStoredNode(ip, hash[ip]);
       const status = statuses[index];
       nodes.push({
         spec,

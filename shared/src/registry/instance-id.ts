@@ -13,10 +13,10 @@ export function parseInstanceId(field: string, id: string): string {
   requireMaxLength(field, id, 330);
   requireNonEmpty(field, id);
   const match = /^([^/]+)\/([^/]+)\/(\d{1,5})$/.exec(id);
-  if (!match || !GROUP_PATTERN.test(match[1]!)) {
+  if (!match || !GROUP_PATTERN.test(match[1])) {
     throw new FieldViolation(field, 'must be "<group>/<host>/<port>" as returned by Register');
   }
-  const host = normalizeHost(field, match[2]!);
+  const host = normalizeHost(field, match[2]);
   const port = Number(match[3]);
   if (port < 1 || port > 65535 || host !== match[2]) {
     throw new FieldViolation(field, 'must be "<group>/<host>/<port>" as returned by Register');

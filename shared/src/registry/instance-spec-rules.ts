@@ -83,7 +83,7 @@ function checkMetadata(field: string, metadata: Record<string, string>): Record<
         'keys must be 1-63 characters of letters, digits, ".", "_", "/" or "-"',
       );
     }
-    const value = metadata[key]!;
+    const value = metadata[key];
     requireMaxLength(`${field}[${key}]`, value, MAX_METADATA_VALUE_LENGTH);
     requirePrintable(`${field}[${key}]`, value);
     sorted[key] = value;

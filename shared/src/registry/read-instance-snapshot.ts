@@ -22,18 +22,18 @@ export async function readInstanceSnapshot(redis: Redis): Promise<InstanceSnapsh
     .exec();
   if (!replies) throw new Error('the snapshot transaction was aborted');
   for (const [error] of replies) if (error) throw error;
-  const hash = replies[0]![1] as Record<string, string>;
-  const leaseList = replies[1]![1] as string[];
-  const revision = Number(replies[2]![1] ?? 0);
+  const hash = replies[0][1] as Record<string, string>;
+  const leaseList = replies[1][1] as string[];
+  const revision = Number(replies[2][1] ?? 0);
 
   const leases = new Map<string, number>();
-  for (let i = 0; i < leaseList.length; i += 2) leases.set(leaseList[i]!, Number(leaseList[i + 1]));
+  for (let i = 0; i < leaseList.length; i += 2) leases.set(leaseList[i], Number(leaseList[i + 1]));
 
   const instances: LeasedInstance[] = [];
   const invalid: Array<{ id: string; error: string }> = [];
   for (const id of Object.keys(hash).sort()) {
     try {
-      const stored = decodeStoredInstance(id, hash[id]!);
+      const stored = decodeStoredInstance(id, hash[id]);
       instances.push({ ...stored, leaseExpireTime: leases.get(id) ?? 0 });
     } catch (error) {
       invalid.push({ id, error: error instanceof Error ? error.message : String(error) });

@@ -22,7 +22,7 @@ export function knownHostKeys(text: string, host: string, port: number): KnownHo
     if (line === '' || line.startsWith('#')) continue;
     const fields = line.split(/\s+/);
     let marker: string | undefined;
-    if (fields[0]!.startsWith('@')) marker = fields.shift();
+    if (fields[0].startsWith('@')) marker = fields.shift();
     if (marker === '@cert-authority' || fields.length < 3) continue;
     const [patterns, type, base64] = fields as [string, string, string];
     if (!matchesPatternList(patterns, name)) continue;

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { freePort } from '@gateway/shared/testing';
+import { freePort } from '@gateway/testkit';
 
 /** A webhook on loopback that records every JSON alert POSTed to it. */
 export type AlertReceiver = {

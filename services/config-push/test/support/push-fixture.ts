@@ -14,10 +14,11 @@ import {
   tempDir,
   type RedisServerHandle,
   type ServiceProcess,
-} from '@gateway/shared/testing';
+  serviceEntry,
+} from '@gateway/testkit';
 import { loadConfigPushConfig } from '../../src/config.js';
 import { startConfigPush, type RunningConfigPush } from '../../src/server.js';
-import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/shared/testing';
+import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/testkit';
 import { addNodeToInventory, setNodeStatus } from './node-state.js';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789';
@@ -25,10 +26,8 @@ export const CORE_TOKEN = 'core-token-0123456789';
 export const TOKENS_ENV = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN}`;
 
 /** Compiled entries, for tests that run services as their own processes. */
-export const CONFIG_PUSH_ENTRY = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-export const REGISTRY_ENTRY = fileURLToPath(
-  new URL('../../../../registry/dist/src/main.js', import.meta.url),
-);
+export const CONFIG_PUSH_ENTRY = serviceEntry('config-push');
+export const REGISTRY_ENTRY = serviceEntry('registry');
 
 export type ConfigPushClient = Client<typeof ConfigPushServiceDefinition>;
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;

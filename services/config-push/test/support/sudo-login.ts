@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onCleanup, tempDir } from '@gateway/shared/testing';
-import { APPLY_SCRIPT } from '@gateway/shared/testing';
+import { onCleanup, tempDir } from '@gateway/testkit';
+import { APPLY_SCRIPT } from '@gateway/testkit';
 
 const SUDOERS_EXAMPLE = join(APPLY_SCRIPT, '..', 'sudoers.example');
 

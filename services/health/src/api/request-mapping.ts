@@ -60,7 +60,7 @@ export function suspectReportFromProto(request: ReportSuspectRequest): SuspectRe
   return {
     reporter: request.reporter,
     target: request.target,
-    failureKind: FAILURE_KINDS[request.failureKind]!,
+    failureKind: FAILURE_KINDS[request.failureKind],
     consecutiveFailures: request.consecutiveFailures,
   };
 }

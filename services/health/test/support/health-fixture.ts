@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { NodeHealthServiceDefinition, type NodeSpec } from '@gateway/proto/health';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';
-import { startRedisServer, type RedisServerHandle } from '@gateway/shared/testing';
+import { startRedisServer, type RedisServerHandle, serviceEntry } from '@gateway/testkit';
 import { loadHealthConfig } from '../../src/config.js';
 import { startHealth, type RunningHealth } from '../../src/server.js';
 
@@ -15,7 +15,7 @@ export const TOKENS = {
 export const TOKENS_ENV = `admin:${TOKENS.admin},core:${TOKENS.core},sdk:${TOKENS.sdk}`;
 
 /** The compiled entry of the health service, for tests that run it as its own process. */
-export const HEALTH_ENTRY = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+export const HEALTH_ENTRY = serviceEntry('health');
 
 export type HealthClient = Client<typeof NodeHealthServiceDefinition>;
 

@@ -1,4 +1,4 @@
-import { startServiceProcess, type ServiceProcess } from '@gateway/shared/testing';
+import { startServiceProcess, type ServiceProcess } from '@gateway/testkit';
 import { HEALTH_ENTRY, TOKENS_ENV } from './health-fixture.js';
 
 /** Starts `count` health replicas as separate processes (the compiled entry) on one Redis. */

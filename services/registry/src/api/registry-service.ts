@@ -109,7 +109,7 @@ export function RegistryServiceImpl(deps: {
       const more = matching.length > pageSize;
       return {
         instances: page.map(instanceToProto),
-        nextPageToken: more ? encodePageToken({ after: page[page.length - 1]!.id, group }) : '',
+        nextPageToken: more ? encodePageToken({ after: page[page.length - 1].id, group }) : '',
         revision: snapshot.revision,
         selfPreservation: selfPreservationToProto(
           preservation,

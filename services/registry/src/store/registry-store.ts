@@ -60,7 +60,7 @@ export function RegistryStore(redis: Redis): RegistryStore {
         fingerprint: written.fingerprint,
         leaseExpireTime: reply[3],
       };
-      return { outcome: OUTCOMES[reply[0]]!, instance, revision: reply[2] };
+      return { outcome: OUTCOMES[reply[0]], instance, revision: reply[2] };
     },
 
     async heartbeat(id) {
@@ -71,7 +71,7 @@ export function RegistryStore(redis: Redis): RegistryStore {
       )) as number[];
       if (reply[0] === -1) return { found: false, reason: 'unknown' };
       if (reply[0] === -2) return { found: false, reason: 'expired' };
-      return { found: true, leaseExpireTime: reply[0]!, leaseMs: reply[1]! };
+      return { found: true, leaseExpireTime: reply[0], leaseMs: reply[1] };
     },
 
     async deregister(id) {

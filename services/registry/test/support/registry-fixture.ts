@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';
-import { startRedisServer, type RedisServerHandle } from '@gateway/shared/testing';
+import { startRedisServer, type RedisServerHandle, serviceEntry } from '@gateway/testkit';
 import { loadRegistryConfig } from '../../src/config.js';
 import { startRegistry, type RunningRegistry } from '../../src/server.js';
 
@@ -15,7 +15,7 @@ export const TOKENS = {
 export const TOKENS_ENV = `admin:${TOKENS.admin},core:${TOKENS.core},sdk:${TOKENS.sdk}`;
 
 /** The compiled entry of the registry, for tests that run it as its own process. */
-export const REGISTRY_ENTRY = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+export const REGISTRY_ENTRY = serviceEntry('registry');
 
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
 

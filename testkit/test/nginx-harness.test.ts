@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { startNginx } from '../src/testing/nginx.js';
+import { describe, it } from 'vitest';
+import { startNginx } from '../src/nginx.js';
 
 async function get(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });

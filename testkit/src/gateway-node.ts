@@ -1,12 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { NodeSpecData } from '../nodes/node.js';
+import type { NodeSpecData } from '@gateway/shared';
+import { DEPLOY_DIR } from './repo-paths.js';
 import { startNginx, type NginxHandle } from './nginx.js';
 import { startSshd, type SshdHandle } from './sshd.js';
 import { tempDir } from './temp-dir.js';
 
-const DEPLOY = fileURLToPath(new URL('../../../../deploy/config-push/', import.meta.url));
+const DEPLOY = join(DEPLOY_DIR, 'config-push');
 /** The node-side apply script, run over SSH exactly as on a production node (here without sudo: see docs). */
 export const APPLY_SCRIPT = join(DEPLOY, 'gateway-nginx-apply');
 const PLACEHOLDER = join(DEPLOY, 'gateway-upstreams.placeholder.conf');
@@ -83,7 +83,7 @@ export async function startGatewayNode(
       .filter((line) => line.trim() !== '')
       .map((line) => {
         const [time, revision, hash, outcome] = line.split(' ');
-        return { time: Number(time), revision: Number(revision), hash: hash!, outcome: outcome! };
+        return { time: Number(time), revision: Number(revision), hash: hash, outcome: outcome };
       });
   };
   return {

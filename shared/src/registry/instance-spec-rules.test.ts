@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import {
   canonicalSpecJson,
   checkInstanceSpec,
@@ -7,7 +7,7 @@ import {
   normalizeHost,
   parseInstanceId,
   type InstanceSpecInput,
-} from '../src/index.js';
+} from '../index.js';
 
 const base: InstanceSpecInput = {
   group: 'default',

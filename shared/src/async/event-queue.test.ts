@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { EventQueue, OVERFLOW } from '../src/index.js';
+import { describe, it } from 'vitest';
+import { EventQueue, OVERFLOW } from '../index.js';
 
 describe('event queue', () => {
   it('delivers in order, then replaces a backlog beyond the limit with one overflow marker', async () => {

@@ -9,7 +9,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
+import { renderDeployTemplate } from './deploy-template.js';
+import { DEPLOY_DIR } from './repo-paths.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import type { Namespace } from './netns.js';
 import { tempDir } from './temp-dir.js';
@@ -182,7 +183,7 @@ export function keepalivedConfigTest(
 ): { code: number | null; signal: string | null; output: string } {
   const command = ['keepalived', '-t', '-f', confPath];
   const [program, ...args] = ns ? ['ip', 'netns', 'exec', ns.name, ...command] : command;
-  const result = spawnSync(program!, args, { encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync(program, args, { encoding: 'utf8', timeout: 10_000 });
   return {
     code: result.status,
     signal: result.signal,

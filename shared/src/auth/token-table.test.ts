@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import {
   ConfigError,
   commonConfigShape,
@@ -9,8 +10,7 @@ import {
   parseTokenList,
   TokenTable,
   tokenTableFromConfig,
-} from '../src/index.js';
-import { tempDir } from '../src/testing/index.js';
+} from '../index.js';
 
 const load = (env: Record<string, string>) => loadConfig(commonConfigShape('127.0.0.1:50051'), env);
 
@@ -39,7 +39,7 @@ describe('bearer token table', () => {
   });
 
   it('reads GATEWAY_TOKENS_FILE, refuses both sources at once, and is never off silently', () => {
-    const file = join(tempDir('tokens'), 'tokens');
+    const file = join(mkdtempSync(join(tmpdir(), 'gateway-tokens-')), 'tokens');
     writeFileSync(file, '# tokens\nadmin:ffffffffffffffff\n');
     assert.equal(
       tokenTableFromConfig(load({ GATEWAY_TOKENS_FILE: file }))?.roleOf('ffffffffffffffff'),

@@ -10,7 +10,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
-import { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
+import { renderDeployTemplate } from './deploy-template.js';
+import { DEPLOY_DIR } from './repo-paths.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import type { Namespace } from './netns.js';
 import { tempDir } from './temp-dir.js';

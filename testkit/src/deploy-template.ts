@@ -1,16 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository's deploy/ directory (the shipped assets the tests run as they are). */
-export const DEPLOY_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-  'deploy',
-);
+import { join } from 'node:path';
+import { DEPLOY_DIR } from './repo-paths.js';
 
 const PLACEHOLDER = /\{\{([A-Z][A-Z0-9_]*)\}\}/g;
 /** A value may be an address, a path, an interface or a secret: never something that changes the file's structure. */

@@ -8,7 +8,7 @@ export { tempDir } from './temp-dir.js';
 export { StopWaiting, waitFor } from './wait-for.js';
 export { startNginx, type NginxAccessEntry, type NginxHandle, type NginxOptions } from './nginx.js';
 export { generateSshKey, startSshd, type SshdHandle, type SshdOptions } from './sshd.js';
-export { DEPLOY_DIR, renderDeployTemplate } from './deploy-template.js';
+export { renderDeployTemplate } from './deploy-template.js';
 export {
   keepalivedConfigTest,
   keepalivedVersion,
@@ -35,3 +35,5 @@ export {
   type GatewayNode,
   type JournalEntry,
 } from './gateway-node.js';
+export { DEPLOY_DIR, REPO_ROOT, serviceEntry, type ServiceName } from './repo-paths.js';
+export { missingPrerequisites, type Prerequisite } from './prerequisites.js';

@@ -1,0 +1,72 @@
+// One vitest run for the whole tree: per workspace, a `unit` project (tests beside the source,
+// src/**/*.test.ts: no root, no external program) and an integration project (test/**/*.test.ts,
+// real redis-server / nginx / sshd / keepalived started by @gateway/testkit).
+//
+// An integration project whose prerequisites this machine lacks (root, a program) is left out with
+// a message naming what is missing; under CI (CI=true) that is an error instead: CI runs everything.
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { missingPrerequisites, type Prerequisite } from './testkit/src/prerequisites.js';
+
+type Workspace = { dir: string; name: string; needs: readonly Prerequisite[] };
+
+const SERVER: readonly Prerequisite[] = ['root', 'redis-server', 'redis-sentinel', 'nginx', 'sshd'];
+
+const WORKSPACES: readonly Workspace[] = [
+  { dir: 'shared', name: 'shared', needs: [] },
+  { dir: 'testkit', name: 'testkit', needs: ['nginx'] },
+  { dir: 'services/registry', name: 'registry', needs: SERVER },
+  { dir: 'services/health', name: 'health', needs: SERVER },
+  { dir: 'services/config-push', name: 'config-push', needs: [...SERVER, 'sudo'] },
+  { dir: 'sdk', name: 'sdk', needs: SERVER },
+  { dir: 'examples/gateway-core', name: 'gateway-core', needs: [] },
+  { dir: 'test', name: 'system', needs: [...SERVER, 'keepalived', 'ip', 'curl'] },
+];
+
+const EXCLUDE = ['**/node_modules/**', '**/dist/**'];
+
+function unitProject(workspace: Workspace): TestProjectInlineConfiguration {
+  return {
+    test: {
+      name: `unit:${workspace.name}`,
+      root: workspace.dir,
+      include: ['src/**/*.test.ts'],
+      exclude: EXCLUDE,
+    },
+  };
+}
+
+function integrationProject(workspace: Workspace): TestProjectInlineConfiguration[] {
+  const missing = missingPrerequisites(workspace.needs);
+  if (missing.length > 0) {
+    const message = `integration tests of ${workspace.dir} need ${missing.join(', ')}`;
+    if (process.env['CI']) throw new Error(`${message}: under CI nothing may be skipped`);
+    console.warn(`vitest: skipping the ${message} (run as root after \`npm run setup\`)`);
+    return [];
+  }
+  return [
+    {
+      test: {
+        name: workspace.name,
+        root: workspace.dir,
+        include: ['test/**/*.test.ts'],
+        exclude: EXCLUDE,
+        // Real programs on a shared 2-core machine: generous bounds, the tests poll for conditions.
+        testTimeout: 240_000,
+        hookTimeout: 120_000,
+        teardownTimeout: 30_000,
+      },
+    },
+  ];
+}
+
+export default defineConfig({
+  test: {
+    // Each test file in its own child process, so the test kit's exit hooks clean up what it started.
+    pool: 'forks',
+    maxWorkers: Number(process.env['TEST_CONCURRENCY'] ?? 2),
+    projects: WORKSPACES.flatMap((workspace) => [
+      unitProject(workspace),
+      ...integrationProject(workspace),
+    ]),
+  },
+});
