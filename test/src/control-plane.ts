@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
@@ -21,7 +20,6 @@ export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const CORE_TOKEN = 'e2e-core-token-0123456789';
 export const SDK_TOKEN = 'e2e-sdk-token-0123456789';
 const TOKENS = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN},sdk:${SDK_TOKEN}`;
-
 
 /** One alert the health service POSTed to the test's webhook receiver. */
 export type ReceivedAlert = { readonly at: number; readonly body: Record<string, unknown> };

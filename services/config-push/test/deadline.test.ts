@@ -15,7 +15,7 @@ describe('deadline: a timeout that survives garbage collection', () => {
     const { signal, clear } = deadline(parent.signal, 150);
     let aborted = false;
     signal.addEventListener('abort', () => (aborted = true));
-    const collecting = setInterval(gc, 5);
+    const collecting = setInterval(() => gc(), 5);
     try {
       await waitFor('the deadline to abort', () => aborted, { timeoutMs: 3_000 });
     } finally {
