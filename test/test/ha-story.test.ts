@@ -45,6 +45,12 @@ describe(
     let client: { process: ManagedProcess; logPath: string };
     const cores: Core[] = [];
     const log = (): TrafficEvent[] => readTrafficLog(client.logPath);
+    /** The alerts the health replicas sent, with their arrival time. */
+    const alerts = () =>
+      plane.alerts.received.map((request) => ({
+        at: request.time,
+        body: request.body as Record<string, unknown>,
+      }));
     // The replicas still alive after step 5 kills one of each.
     let health: ServiceProcess;
     let pusher: ServiceProcess;
@@ -138,11 +144,7 @@ describe(
         leaderIndex >= 0 ? `config-push-${leaderIndex + 1}` : 'none',
       );
       const pusherVictim = leaderIndex >= 0 ? leaderIndex : 0;
-      for (const victim of [
-        plane.registries[0],
-        plane.healths[0],
-        plane.pushers[pusherVictim],
-      ]) {
+      for (const victim of [plane.registries[0], plane.healths[0], plane.pushers[pusherVictim]]) {
         victim.process.child.kill('SIGKILL');
         await victim.process.exited;
       }
@@ -215,9 +217,7 @@ describe(
       const downAlert = await waitFor(
         'a DOWN alert for the master',
         () =>
-          plane.alerts.find(
-            (a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN',
-          ),
+          alerts().find((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN'),
         { timeoutMs: 15_000, intervalMs: 50 },
       );
       note('down_alert_trigger', String(downAlert.body['trigger']));
@@ -308,7 +308,7 @@ describe(
       const upAlert = await waitFor(
         'an UP alert for the master',
         () =>
-          plane.alerts.find(
+          alerts().find(
             (a) =>
               a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'UP' && a.at >= restartedAt,
           ),
@@ -333,7 +333,7 @@ describe(
 
       // Alerts: exactly one per transition, however many health replicas ran.
       const forMaster = (status: string) =>
-        plane.alerts.filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status)
+        alerts().filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status)
           .length;
       assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
       assert.equal(forMaster('UP'), 1, 'one UP alert');

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition, PushOutcome } from '@gateway/proto/configpush';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
+import { waitFor, startAlertReceiver, type AlertReceiver } from '@gateway/testkit';
 import { setNodeStatus } from './support/node-state.js';
 import {
   bearer,
@@ -253,7 +252,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       'payments-one',
     );
     const alert = await waitFor('the alert', () =>
-      webhook.alerts.find((entry) => entry['kind'] === 'config_test_failed'),
+      webhook.jsonBodies().find((entry) => entry['kind'] === 'config_test_failed'),
     );
     assert.equal(alert['node'], broken.ip);
     assert.equal(alert['revision'], revision);
@@ -301,9 +300,9 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const alert = await waitFor(
       'the drop-guard alert',
       () =>
-        webhook.alerts.find(
-          (entry) => entry['kind'] === 'drop_guard' && entry['revision'] === revision,
-        ),
+        webhook
+          .jsonBodies()
+          .find((entry) => entry['kind'] === 'drop_guard' && entry['revision'] === revision),
       { timeoutMs: 10_000 },
     );
     assert.match(String(alert['message']), /only 1 of the 3 servers .* PushNow with force=true/);
@@ -364,9 +363,11 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const alert = await waitFor(
       'the all-instances-gone alert',
       () =>
-        webhook.alerts.find(
-          (entry) => entry['kind'] === 'all_instances_gone' && entry['revision'] === revision,
-        ),
+        webhook
+          .jsonBodies()
+          .find(
+            (entry) => entry['kind'] === 'all_instances_gone' && entry['revision'] === revision,
+          ),
       { timeoutMs: 10_000 },
     );
     assert.match(String(alert['message']), /no instance to render/);

@@ -5,8 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PushOutcome, type NodePushStatus } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import { startSshd, tempDir, waitFor } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
+import {
+  startSshd,
+  tempDir,
+  waitFor,
+  startAlertReceiver,
+  type AlertReceiver,
+} from '@gateway/testkit';
 import { addNodeToInventory, setNodeStatus } from './support/node-state.js';
 import {
   configPushEnv,
@@ -158,9 +163,9 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     assert.ok(readFileSync(stopped.livePath).equals(before), 'the previous file is back');
     assert.deepEqual(stopped.journal().at(-1)?.outcome, 'not-running');
     await waitFor('the reload_failed alert', () =>
-      webhook.alerts.find(
-        (alert) => alert['kind'] === 'reload_failed' && alert['node'] === stopped.ip,
-      ),
+      webhook
+        .jsonBodies()
+        .find((alert) => alert['kind'] === 'reload_failed' && alert['node'] === stopped.ip),
     );
     await stopped.nginx.start();
     await appliedAt(stopped.ip, revision, 15_000);
@@ -193,9 +198,9 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     );
     assert.notEqual((await nodeStatus(rekeyed.ip)).appliedRevision, revision);
     await waitFor('the host key alert', () =>
-      webhook.alerts.find(
-        (alert) => alert['kind'] === 'host_key_rejected' && alert['node'] === rekeyed.ip,
-      ),
+      webhook
+        .jsonBodies()
+        .find((alert) => alert['kind'] === 'host_key_rejected' && alert['node'] === rekeyed.ip),
     );
 
     // The operator pins the new key (UpdateNode): the node converges with no new registration.

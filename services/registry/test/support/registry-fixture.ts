@@ -1,27 +1,23 @@
-import { fileURLToPath } from 'node:url';
-import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
+import { createChannel, createClient, type Channel, type Client } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';
-import { startRedisServer, type RedisServerHandle, serviceEntry } from '@gateway/testkit';
+import {
+  serviceEntry,
+  TEST_TOKENS,
+  TEST_TOKENS_ENV,
+  bearer,
+  withRedisServer,
+} from '@gateway/testkit';
 import { loadRegistryConfig } from '../../src/config.js';
 import { startRegistry, type RunningRegistry } from '../../src/server.js';
 
-export const TOKENS = {
-  admin: 'admin-token-0123456789',
-  core: 'core-token-0123456789',
-  sdk: 'sdk-token-0123456789',
-} as const;
-
-export const TOKENS_ENV = `admin:${TOKENS.admin},core:${TOKENS.core},sdk:${TOKENS.sdk}`;
+/** The test kit's tokens, under the names this workspace's tests use. */
+export { bearer, TEST_TOKENS as TOKENS, TEST_TOKENS_ENV as TOKENS_ENV } from '@gateway/testkit';
 
 /** The compiled entry of the registry, for tests that run it as its own process. */
 export const REGISTRY_ENTRY = serviceEntry('registry');
 
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
-
-export function bearer(token: string): { metadata: Metadata } {
-  return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
-}
 
 /** A registry started in this process against `redisUrl`, with a client per role. */
 export type RegistryFixture = {
@@ -39,7 +35,7 @@ export async function startRegistryFixture(
   const config = loadRegistryConfig({
     REDIS_URL: redisUrl,
     GRPC_LISTEN: '127.0.0.1:0',
-    GATEWAY_TOKENS: TOKENS_ENV,
+    GATEWAY_TOKENS: TEST_TOKENS_ENV,
     REGISTRY_EVICTION_INTERVAL: '100ms',
     REGISTRY_REVISION_POLL_INTERVAL: '200ms',
     ...env,
@@ -48,7 +44,9 @@ export async function startRegistryFixture(
   const registry = await startRegistry(config, logger, tokenTableFromConfig(config));
   const address = `127.0.0.1:${registry.port}`;
   const channel = createChannel(address);
-  const client = createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.admin) });
+  const client = createClient(RegistryServiceDefinition, channel, {
+    '*': bearer(TEST_TOKENS.admin),
+  });
   return {
     address,
     registry,
@@ -62,21 +60,8 @@ export async function startRegistryFixture(
 }
 
 /** A fresh redis-server and one registry on it. */
-export async function startRedisAndRegistry(env: Record<string, string> = {}): Promise<{
-  redis: RedisServerHandle;
-  fixture: RegistryFixture;
-  close(): Promise<void>;
-}> {
-  const redis = await startRedisServer();
-  const fixture = await startRegistryFixture(redis.url, env);
-  return {
-    redis,
-    fixture,
-    async close() {
-      await fixture.close();
-      await redis.stop();
-    },
-  };
+export function startRedisAndRegistry(env: Record<string, string> = {}) {
+  return withRedisServer<RegistryFixture>((redisUrl) => startRegistryFixture(redisUrl, env));
 }
 
 /** A valid instance spec for Register, with overrides. */
