@@ -26,7 +26,7 @@ import {
 
 const NODE_TIMEOUT_MS = 3_000;
 
-/** Acceptance points 3 (a node that accepts TCP and never answers) and 5 (host key and password-only refusals). */
+/** A node that accepts TCP and never answers; host key and password-only refusals. */
 describe('config-push: stuck nodes and refused SSH endpoints', () => {
   let world: PushWorld;
   let push: InProcessConfigPush;
@@ -72,7 +72,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
       { timeoutMs, intervalMs: 20 },
     );
 
-  it('3: a node whose sshd accepts TCP and never answers does not delay the other; it fails after the timeout and is reconciled once it answers', async () => {
+  it('a node whose sshd accepts TCP and never answers does not delay the other; it fails after the timeout and is reconciled once it answers', async () => {
     const [healthy, stuck] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
     const first = await backend('first');
     let started = performance.now();
@@ -172,7 +172,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     assert.equal((await getThrough(stopped)).status, 200);
   });
 
-  it('5a: a changed host key refuses the push with a clear error (and an alert) until the new key is pinned', async () => {
+  it('a changed host key refuses the push with a clear error (and an alert) until the new key is pinned', async () => {
     const [healthy, rekeyed] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
     const oldKey = rekeyed.sshd.hostKey;
     const newKey = await rekeyed.sshd.rotateHostKey();
@@ -216,7 +216,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     await appliedAt(rekeyed.ip, revision);
   });
 
-  it('5b: with no pinned key, the known_hosts file decides: an unknown host is refused, a listed one (hashed) is trusted', async () => {
+  it('with no pinned key, the known_hosts file decides: an unknown host is refused, a listed one (hashed) is trusted', async () => {
     const [healthy, node] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
     writeFileSync(knownHostsFile, `[${healthy.ip}]:${healthy.sshd.port} ${healthy.sshd.hostKey}\n`);
     await world.redis.client.hset(
@@ -252,7 +252,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     await appliedAt(node.ip, revision);
   });
 
-  it('5c: a node whose sshd accepts only passwords is refused: no password is ever tried', async () => {
+  it('a node whose sshd accepts only passwords is refused: no password is ever tried', async () => {
     const passwordOnly = await startSshd({ host: '127.0.0.4', passwordOnly: true });
     try {
       await addNodeToInventory(world.redis.client, {
