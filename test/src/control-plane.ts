@@ -24,6 +24,16 @@ export const ADMIN_TOKEN = TEST_TOKENS.admin;
 export const CORE_TOKEN = TEST_TOKENS.core;
 export const SDK_TOKEN = TEST_TOKENS.sdk;
 
+/** The health replicas' timings in the story (the figures' bounds are derived from them). */
+export const STORY_HEALTH_TIMINGS = {
+  /** Long enough that the SDK's suspect report, not the poll, finds the dead node. */
+  pollIntervalMs: 5_000,
+  probeConnectTimeoutMs: 500,
+  probeTimeoutMs: 1_000,
+  /** HEALTH_COALESCE_WINDOW's default: suspect-triggered probes of a node are this far apart at most. */
+  coalesceWindowMs: 1_000,
+} as const;
+
 export type ControlPlane = {
   readonly redis: RedisServerHandle;
   readonly registries: ServiceProcess[];
@@ -75,10 +85,10 @@ export async function startControlPlane(options: {
         env: {
           ...common,
           HEALTH_REPLICA_ID: `health-${i}`,
-          // Long enough that the SDK's suspect report, not the poll, usually finds the dead node first.
-          HEALTH_POLL_INTERVAL: '5s',
-          HEALTH_PROBE_CONNECT_TIMEOUT: '500ms',
-          HEALTH_PROBE_TIMEOUT: '1s',
+          HEALTH_POLL_INTERVAL: `${STORY_HEALTH_TIMINGS.pollIntervalMs}ms`,
+          HEALTH_PROBE_CONNECT_TIMEOUT: `${STORY_HEALTH_TIMINGS.probeConnectTimeoutMs}ms`,
+          HEALTH_PROBE_TIMEOUT: `${STORY_HEALTH_TIMINGS.probeTimeoutMs}ms`,
+          HEALTH_COALESCE_WINDOW: `${STORY_HEALTH_TIMINGS.coalesceWindowMs}ms`,
           HEALTH_NODES: JSON.stringify(options.nodes),
           HEALTH_ALERT_WEBHOOK_URLS: `${alerts.url}/alerts`,
           HEALTH_ALERT_RETRY_BACKOFF: '100ms',
