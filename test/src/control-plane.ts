@@ -27,7 +27,7 @@ export const SDK_TOKEN = TEST_TOKENS.sdk;
 /** The health replicas' timings in the story (the figures' bounds are derived from them). */
 export const STORY_HEALTH_TIMINGS = {
   /** Long enough that the SDK's suspect report, not the poll, finds the dead node. */
-  pollIntervalMs: 5_000,
+  pollIntervalMs: 8_000,
   probeConnectTimeoutMs: 500,
   probeTimeoutMs: 1_000,
   /** HEALTH_COALESCE_WINDOW's default: suspect-triggered probes of a node are this far apart at most. */

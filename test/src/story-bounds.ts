@@ -18,7 +18,7 @@ function durationSetting(text: string | undefined): number {
 }
 
 /** Slack for a shared 2-core machine: the bounds stay deterministic, and still fail a design that drifts. */
-const MARGIN_MS = 3_000;
+const MARGIN_MS = 5_000;
 
 const advertMs = keepalivedSetting('keepalived-backup.conf', 'advert_int');
 const checkIntervalMs = keepalivedSetting('keepalived-master.conf', 'interval');

@@ -4,9 +4,9 @@ import { createChannel, createClient, type Channel, type Client } from 'nice-grp
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { pino } from 'pino';
-import { createLogger, tokenTableFromConfig } from '@gateway/shared';
 import {
   bearer,
+  startInProcessService,
   CONFIG_PUSH_TEST_TIMINGS,
   TEST_TOKENS,
   TEST_TOKENS_ENV,
@@ -65,24 +65,19 @@ export async function startInProcessConfigPush(
   env: Record<string, string>,
   options: { logLines?: string[] } = {},
 ): Promise<InProcessConfigPush> {
-  const config = loadConfigPushConfig({ GRPC_LISTEN: '127.0.0.1:0', ...env });
   const lines = options.logLines;
-  // With logLines, every debug line is kept for the test to count (and nothing is printed).
-  const logger = lines
-    ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
-    : createLogger('config-push-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const running = await startConfigPush(config, logger, tokenTableFromConfig(config));
-  const channel = createChannel(`127.0.0.1:${running.port}`);
-  const client = createClient(ConfigPushServiceDefinition, channel, { '*': bearer(ADMIN_TOKEN) });
-  return {
-    running,
-    channel,
-    client,
-    async close() {
-      channel.close();
-      await running.stop();
-    },
-  };
+  const service = await startInProcessService(
+    { name: 'config-push', load: loadConfigPushConfig, start: startConfigPush },
+    env,
+    // With logLines, every debug line is kept for the test to count (and nothing is printed).
+    lines
+      ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+      : undefined,
+  );
+  const client = createClient(ConfigPushServiceDefinition, service.channel, {
+    '*': bearer(ADMIN_TOKEN),
+  });
+  return { running: service.running, channel: service.channel, client, close: service.close };
 }
 
 /** A small HTTP server standing for a gateway-core instance: answers its name. */

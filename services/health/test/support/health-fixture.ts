@@ -1,12 +1,12 @@
 import { createChannel, createClient, type Channel, type Client } from 'nice-grpc';
 import { NodeHealthServiceDefinition, type NodeSpec } from '@gateway/proto/health';
-import { createLogger, tokenTableFromConfig } from '@gateway/shared';
 import {
   serviceEntry,
   TEST_TOKENS,
-  TEST_TOKENS_ENV,
   bearer,
+  startInProcessService,
   withRedisServer,
+  type InProcessService,
 } from '@gateway/testkit';
 import { loadHealthConfig } from '../../src/config.js';
 import { startHealth, type RunningHealth } from '../../src/server.js';
@@ -19,55 +19,44 @@ export const HEALTH_ENTRY = serviceEntry('health');
 
 export type HealthClient = Client<typeof NodeHealthServiceDefinition>;
 
-/** Admin and sdk clients on one channel to `address`. */
+/** Admin and sdk clients on `channel`. */
+function healthClientsOn(channel: Channel): { admin: HealthClient; sdk: HealthClient } {
+  return {
+    admin: createClient(NodeHealthServiceDefinition, channel, { '*': bearer(TEST_TOKENS.admin) }),
+    sdk: createClient(NodeHealthServiceDefinition, channel, { '*': bearer(TEST_TOKENS.sdk) }),
+  };
+}
+
+/** Admin and sdk clients on a channel of their own to `address`. */
 export function healthClients(address: string): {
   channel: Channel;
   admin: HealthClient;
   sdk: HealthClient;
 } {
   const channel = createChannel(address);
-  return {
-    channel,
-    admin: createClient(NodeHealthServiceDefinition, channel, { '*': bearer(TEST_TOKENS.admin) }),
-    sdk: createClient(NodeHealthServiceDefinition, channel, { '*': bearer(TEST_TOKENS.sdk) }),
-  };
+  return { channel, ...healthClientsOn(channel) };
 }
 
-/** A health service started in this process against `redisUrl`. */
-export type HealthFixture = {
-  readonly address: string;
+/** A health service started in this process against `redisUrl`, with admin and sdk clients. */
+export type HealthFixture = InProcessService<RunningHealth> & {
   readonly health: RunningHealth;
   readonly admin: HealthClient;
   readonly sdk: HealthClient;
-  close(): Promise<void>;
 };
+
+/** Watch revision polls and alert retries fast enough for tests. */
+const FAST_TIMINGS = { HEALTH_WATCH_REVISION_POLL: '200ms', HEALTH_ALERT_RETRY_BACKOFF: '50ms' };
 
 export async function startHealthFixture(
   redisUrl: string,
   env: Record<string, string> = {},
 ): Promise<HealthFixture> {
-  const config = loadHealthConfig({
-    REDIS_URL: redisUrl,
-    GRPC_LISTEN: '127.0.0.1:0',
-    GATEWAY_TOKENS: TEST_TOKENS_ENV,
-    HEALTH_WATCH_REVISION_POLL: '200ms',
-    HEALTH_ALERT_RETRY_BACKOFF: '50ms',
-    ...env,
-  });
-  const logger = createLogger('health-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const health = await startHealth(config, logger, tokenTableFromConfig(config));
-  const address = `127.0.0.1:${health.port}`;
-  const { channel, admin, sdk } = healthClients(address);
-  return {
-    address,
-    health,
-    admin,
-    sdk,
-    async close() {
-      channel.close();
-      await health.stop();
-    },
-  };
+  const service = await startInProcessService(
+    { name: 'health', load: loadHealthConfig, start: startHealth },
+    { REDIS_URL: redisUrl, ...FAST_TIMINGS, ...env },
+  );
+  const { admin, sdk } = healthClientsOn(service.channel);
+  return { ...service, health: service.running, admin, sdk };
 }
 
 /** A fresh redis-server and one health service on it. */

@@ -1,12 +1,12 @@
-import { createChannel, createClient, type Channel, type Client } from 'nice-grpc';
+import { createClient, type Client } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
-import { createLogger, tokenTableFromConfig } from '@gateway/shared';
 import {
   serviceEntry,
   TEST_TOKENS,
-  TEST_TOKENS_ENV,
   bearer,
+  startInProcessService,
   withRedisServer,
+  type InProcessService,
 } from '@gateway/testkit';
 import { loadRegistryConfig } from '../../src/config.js';
 import { startRegistry, type RunningRegistry } from '../../src/server.js';
@@ -19,44 +19,30 @@ export const REGISTRY_ENTRY = serviceEntry('registry');
 
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
 
-/** A registry started in this process against `redisUrl`, with a client per role. */
-export type RegistryFixture = {
-  readonly address: string;
+/** A registry started in this process against `redisUrl`, with an admin client. */
+export type RegistryFixture = InProcessService<RunningRegistry> & {
   readonly registry: RunningRegistry;
-  readonly channel: Channel;
   readonly client: RegistryClient;
-  close(): Promise<void>;
+};
+
+/** Eviction and revision polls fast enough for tests. */
+const FAST_TIMINGS = {
+  REGISTRY_EVICTION_INTERVAL: '100ms',
+  REGISTRY_REVISION_POLL_INTERVAL: '200ms',
 };
 
 export async function startRegistryFixture(
   redisUrl: string,
   env: Record<string, string> = {},
 ): Promise<RegistryFixture> {
-  const config = loadRegistryConfig({
-    REDIS_URL: redisUrl,
-    GRPC_LISTEN: '127.0.0.1:0',
-    GATEWAY_TOKENS: TEST_TOKENS_ENV,
-    REGISTRY_EVICTION_INTERVAL: '100ms',
-    REGISTRY_REVISION_POLL_INTERVAL: '200ms',
-    ...env,
-  });
-  const logger = createLogger('registry-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const registry = await startRegistry(config, logger, tokenTableFromConfig(config));
-  const address = `127.0.0.1:${registry.port}`;
-  const channel = createChannel(address);
-  const client = createClient(RegistryServiceDefinition, channel, {
+  const service = await startInProcessService(
+    { name: 'registry', load: loadRegistryConfig, start: startRegistry },
+    { REDIS_URL: redisUrl, ...FAST_TIMINGS, ...env },
+  );
+  const client = createClient(RegistryServiceDefinition, service.channel, {
     '*': bearer(TEST_TOKENS.admin),
   });
-  return {
-    address,
-    registry,
-    channel,
-    client,
-    async close() {
-      channel.close();
-      await registry.stop();
-    },
-  };
+  return { ...service, registry: service.running, client };
 }
 
 /** A fresh redis-server and one registry on it. */
