@@ -5,6 +5,7 @@ import type { LineFormatter } from '../output/line-formatter.js';
 import { relayOutput } from '../output/child-output.js';
 import { GRPC_SERVICES, SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from '../ports/fixed-ports.js';
 import type { StackFiles } from '../state/stack-files.js';
+import { allOrFirstError } from '../lifecycle/all-or-first-error.js';
 import { assertOwnService } from './service-ownership.js';
 
 /** A service's drain bound (SHUTDOWN_TIMEOUT 4 s by default, +2 s its hard stop) and some slack. */
@@ -17,7 +18,7 @@ export type RunningService = {
 };
 
 /**
- * Starts registry, health and config-push, one after the other, on their fixed ports
+ * Starts registry, health and config-push (together: they need only Redis) on their fixed ports
  * against the stack's redis-server, each checked to be SERVING its own gRPC service
  * from the process the stack spawned. Each is added to `parts` as soon as it runs.
  */
@@ -31,8 +32,7 @@ export async function startServices(options: {
   parts: StackParts;
 }): Promise<RunningService[]> {
   const { files } = options;
-  const running: RunningService[] = [];
-  for (const name of SERVICE_NAMES) {
+  const start = async (name: ServiceName): Promise<RunningService> => {
     const port = SERVICE_PORTS[name];
     let flushed: Promise<void> = Promise.resolve();
     const service = await startServiceProcess({
@@ -63,7 +63,7 @@ export async function startServices(options: {
       processPart({ name, process: service.process, graceMs: SERVICE_GRACE_MS, flushed }),
     );
     assertOwnService(name, service.process, port);
-    running.push({ name, address: service.address, grpcService: GRPC_SERVICES[name] });
-  }
-  return running;
+    return { name, address: service.address, grpcService: GRPC_SERVICES[name] };
+  };
+  return await allOrFirstError(SERVICE_NAMES.map(start));
 }

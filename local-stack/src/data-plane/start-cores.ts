@@ -7,6 +7,7 @@ import {
   StopWaiting,
   waitFor,
 } from '@gateway/testkit';
+import { allOrFirstError } from '../lifecycle/all-or-first-error.js';
 import { processPart } from '../lifecycle/process-part.js';
 import type { StackParts } from '../lifecycle/stack-part.js';
 import { relayOutput } from '../output/child-output.js';
@@ -27,8 +28,7 @@ export async function startCores(options: {
   format: LineFormatter;
   parts: StackParts;
 }): Promise<RunningCore[]> {
-  const cores: RunningCore[] = [];
-  for (const id of CORE_IDS) {
+  const start = async (id: string): Promise<RunningCore> => {
     const port = await freePort();
     const core = startProcess(id, process.execPath, [CORE_ENTRY], {
       env: {
@@ -53,7 +53,7 @@ export async function startCores(options: {
       },
       { timeoutMs: 20_000, intervalMs: 50 },
     );
-    cores.push({ id, url: `http://127.0.0.1:${port}/` });
-  }
-  return cores;
+    return { id, url: `http://127.0.0.1:${port}/` };
+  };
+  return await allOrFirstError(CORE_IDS.map(start));
 }
