@@ -5,18 +5,12 @@
 // gateway-cores; prints a summary; on SIGINT/SIGTERM stops the cores, the services, the nodes
 // and redis-server, in that order.
 import { mkdirSync } from 'node:fs';
-import { useOwnProcessGroups } from '@gateway/testkit';
-import { Shutdown } from './lifecycle/shutdown.js';
-import { emptyStackParts } from './lifecycle/stack-part.js';
 import { LineFormatter } from './output/line-formatter.js';
 import { createStackLogger } from './output/stack-logger.js';
-import { summaryText } from './output/summary.js';
 import { SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from './ports/fixed-ports.js';
 import { assertPortsFree } from './ports/port-check.js';
-import { assertBuilt, startStack } from './start-stack.js';
 import { stackOptions, type StackOptions } from './stack-options.js';
 import { lockStateDir, type StackLock } from './state/stack-lock.js';
-import { writeStackFiles } from './state/stack-files.js';
 
 const stdoutIsTTY = process.stdout.isTTY === true;
 let options: StackOptions;
@@ -30,10 +24,10 @@ const format = LineFormatter(options.logFormat, { colorize: stdoutIsTTY });
 const logger = createStackLogger(format, options.logLevel);
 process.stdout.on('error', () => undefined);
 
-// Nothing is started or written before these checks: a second stack leaves the first alone.
+// Nothing is loaded, started or written before these checks: a second stack fails at once
+// and leaves the first alone.
 let lock: StackLock;
 try {
-  assertBuilt(options.dataPlane);
   await assertPortsFree(
     STACK_HOST,
     SERVICE_NAMES.map((name) => ({ name, port: SERVICE_PORTS[name] })),
@@ -45,35 +39,5 @@ try {
   process.exit(1);
 }
 
-const files = writeStackFiles(options.stateDir);
-useOwnProcessGroups();
-const parts = emptyStackParts();
-const shutdown = Shutdown(parts, logger, () => lock.release());
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    if (!shutdown.started) void shutdown.run({ reason: `${signal}: stopping`, failed: false });
-    else {
-      logger.warn(`second ${signal}: exiting now`);
-      process.exit(130);
-    }
-  });
-
-try {
-  const stack = await startStack({ stack: options, files, format, logger, parts });
-  if (!shutdown.started) {
-    if (options.logFormat === 'json') {
-      const { tokens: _secret, ...described } = stack;
-      logger.info({ stack: described }, 'local stack is up');
-    } else {
-      logger.info('local stack is up');
-      process.stdout.write(summaryText(stack));
-    }
-    const everything = [...parts.cores, ...parts.services, ...parts.nodes, ...parts.redis];
-    const reason = await Promise.race(everything.map((part) => part.died));
-    await shutdown.run({ reason: `${reason}: stopping the stack`, failed: true });
-  }
-} catch (error) {
-  // A signal midway stops the stack; what was starting then fails, and that is expected.
-  if (!shutdown.started)
-    await shutdown.run({ reason: `failed to start: ${(error as Error).message}`, failed: true });
-}
+const { runStack } = await import('./run-stack.js');
+await runStack({ options, format, logger, lock });

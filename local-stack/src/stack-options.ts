@@ -1,6 +1,9 @@
 import { join } from 'node:path';
-import { REPO_ROOT } from '@gateway/testkit';
+import { fileURLToPath } from 'node:url';
 import { chooseLogFormat, type LogFormat } from './output/log-format.js';
+
+/** The repository's root (this file runs as local-stack/dist/src/stack-options.js). */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The local stack's settings, from its environment (all optional). */
 export type StackOptions = {

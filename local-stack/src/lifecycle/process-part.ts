@@ -1,4 +1,4 @@
-import type { ManagedProcess } from '@gateway/testkit';
+import { isRunning, type ManagedProcess } from '@gateway/testkit';
 import type { StackPart } from './stack-part.js';
 
 /**
@@ -23,13 +23,15 @@ export function processPart(options: {
     died: child.exited.then((result) =>
       stopping
         ? new Promise<never>(() => undefined)
-        : `${name} exited unexpectedly (${describe(result)}): ${lastLines(child.output())}`,
+        : `${name} exited unexpectedly (${describe(result)})`,
     ),
     async stop() {
+      // One that had already ended was reported when it died (its output was relayed).
+      const alreadyEnded = !isRunning(child);
       stopping = true;
       const result = await child.stop('SIGTERM', options.graceMs);
       await withinMs(options.flushed ?? Promise.resolve(), 2_000);
-      if (result.code === 0) return undefined;
+      if (alreadyEnded || result.code === 0) return undefined;
       if (result.signal === 'SIGTERM' && options.signalIsClean) return undefined;
       // SIGKILL comes only from child.stop() once the grace period is over.
       if (result.signal === 'SIGKILL')
@@ -43,8 +45,4 @@ async function withinMs(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-}
-
-function lastLines(output: string): string {
-  return output.trimEnd().split('\n').slice(-5).join(' | ').slice(-1_000);
 }
