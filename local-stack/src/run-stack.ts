@@ -57,7 +57,11 @@ export async function runStack(options: {
   }
 }
 
-/** The summary: text on a terminal; one JSON entry otherwise (without the tokens: see the file). */
+/**
+ * The summary: text on a terminal; one JSON entry otherwise (without the tokens: see the
+ * file). What else the stack offers once it is up (e.g. a context file for a CLI, written
+ * from `described`) belongs beside this call, stopped with the other parts.
+ */
 function announce(described: StackDescription, stack: StackOptions, logger: Logger): void {
   if (stack.logFormat === 'json') {
     const { tokens: _secret, ...rest } = described;
