@@ -19,6 +19,13 @@ const WORKSPACES: readonly Workspace[] = [
   { dir: 'services/config-push', name: 'config-push', needs: [...SERVER, 'sudo'] },
   { dir: 'sdk', name: 'sdk', needs: SERVER },
   { dir: 'examples/gateway-core', name: 'gateway-core', needs: [] },
+  // The local stack's test binds the fixed ports 127.0.0.1:50051–50053 (no other test does:
+  // the test kit's freePort never hands them out).
+  {
+    dir: 'local-stack',
+    name: 'local-stack',
+    needs: ['root', 'redis-server', 'nginx', 'sshd', 'curl'],
+  },
   { dir: 'test', name: 'system', needs: [...SERVER, 'keepalived', 'ip', 'curl'] },
 ];
 

@@ -1,6 +1,11 @@
 export { onCleanup } from './cleanup.js';
-export { freePort } from './free-port.js';
-export { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
+export { freePort, SERVICE_DEFAULT_PORTS } from './free-port.js';
+export {
+  isRunning,
+  startProcess,
+  useOwnProcessGroups,
+  type ManagedProcess,
+} from './managed-process.js';
 export { startRedisSentinel, type RedisSentinelHandle } from './redis-sentinel.js';
 export { startRedisServer, type RedisServerHandle } from './redis-server.js';
 export { startServiceProcess, type ServiceProcess } from './service-process.js';
