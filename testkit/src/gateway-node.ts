@@ -12,7 +12,16 @@ export const APPLY_SCRIPT = join(DEPLOY, 'gateway-nginx-apply');
 const PLACEHOLDER = join(DEPLOY, 'gateway-upstreams.placeholder.conf');
 
 /** One journal line of the node-side apply script. */
-export type JournalEntry = { time: number; revision: number; hash: string; outcome: string };
+export type JournalEntry = {
+  time: number;
+  revision: number;
+  hash: string;
+  outcome: string;
+  /** The store epoch of the revision ("-" when none). */
+  epoch: string;
+  /** `server` lines of the uploaded file (-1 when the line does not say). */
+  servers: number;
+};
 
 /**
  * A gateway node as in production, on its own loopback address: a real nginx whose
@@ -82,8 +91,15 @@ export async function startGatewayNode(
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => {
-        const [time, revision, hash, outcome] = line.split(' ');
-        return { time: Number(time), revision: Number(revision), hash: hash, outcome: outcome };
+        const [time, revision, hash, outcome, epoch, servers] = line.split(' ');
+        return {
+          time: Number(time),
+          revision: Number(revision),
+          hash: hash,
+          outcome: outcome,
+          epoch: epoch ?? '-',
+          servers: servers === undefined || servers === '-' ? -1 : Number(servers),
+        };
       });
   };
   return {

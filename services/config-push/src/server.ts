@@ -28,6 +28,7 @@ type NodeEvent =
 import type { ConfigPushConfig } from './config.js';
 import { PushLease } from './leader/push-lease.js';
 import { SshPool } from './push/ssh-pool.js';
+import { EpochTracker } from './reconcile/epoch-tracker.js';
 import { Pusher } from './reconcile/pusher.js';
 
 export type RunningConfigPush = RunningService & {
@@ -74,6 +75,7 @@ export async function startConfigPush(
     logger,
   });
   const hub = PushResultsHub(WATCH_QUEUE_LIMIT, logger);
+  const epochs = EpochTracker(alerts);
   const lease = PushLease({ redis, replicaId, ttlMs: config.CONFIG_PUSH_LEASE_TTL, logger });
 
   let pusher: Pusher | undefined;
@@ -87,11 +89,13 @@ export async function startConfigPush(
       redis,
       pool,
       alerts,
+      epochs,
       settings: {
         remoteCommand: config.CONFIG_PUSH_REMOTE_COMMAND,
         nodeTimeoutMs: config.CONFIG_PUSH_NODE_TIMEOUT,
         dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
         dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
+        dropGuardSettleMs: config.CONFIG_PUSH_DROP_GUARD_SETTLE,
         replicaId,
       },
       timing: {

@@ -5,6 +5,8 @@ export type ChangeTypeName = (typeof CHANGE_TYPES)[number];
 
 /** One change to the instance hash, as published on the changes channel. */
 export type InstanceChange = {
+  /** The store epoch the revision counts in ('' from a writer older than epochs). */
+  readonly epoch: string;
   readonly revision: number;
   readonly type: ChangeTypeName;
   readonly id: string;

@@ -1,4 +1,9 @@
-import { readInstanceSnapshot } from '@gateway/shared';
+import {
+  ensureStoreEpochScript,
+  epochSeed,
+  readInstanceSnapshot,
+  RedisKeys,
+} from '@gateway/shared';
 import { checkRender, type Refusal } from '../render/render-guard.js';
 import { renderUpstreams } from '../render/render-upstreams.js';
 import {
@@ -23,7 +28,12 @@ export async function acceptRender(
   refusal: Refusal | undefined;
 }> {
   const { redis, alerts, settings, logger, startTerm } = deps;
-  const snapshot = await readInstanceSnapshot(redis);
+  let snapshot = await readInstanceSnapshot(redis);
+  if (snapshot.epoch === '' && snapshot.instances.length > 0) {
+    // Instances written before store epochs existed: give the dataset its epoch now.
+    await ensureStoreEpochScript.run(redis, [RedisKeys.instancesEpoch], [epochSeed()]);
+    snapshot = await readInstanceSnapshot(redis);
+  }
   if (snapshot.invalid.length > 0) {
     alerts.raise({
       kind: 'invalid_instances',
@@ -38,9 +48,13 @@ export async function acceptRender(
   if (render.skipped.length > 0)
     logger.error({ skipped: render.skipped }, 'instances left out of the render');
   const desired = await readDesiredConfig(redis);
+  if (desired) deps.epochs.observe(desired.epoch, snapshot.epoch, 'the last accepted config');
+  // Across a store epoch change the last accepted config is no baseline (it was lost with
+  // the data, or belongs to the old dataset): the nodes' own reports are (epoch-check.ts).
+  const sameEpoch = desired !== undefined && desired.epoch === snapshot.epoch;
   const refusal = checkRender({
     servers: render.servers,
-    previousServers: desired?.servers,
+    previousServers: sameEpoch ? desired.servers : undefined,
     force,
     minShare: settings.dropGuardShare,
     minRemoved: settings.dropGuardMinRemoved,
@@ -53,10 +67,11 @@ export async function acceptRender(
     });
     return { registryRevision: snapshot.revision, desired, refusal };
   }
-  if (desired && desired.hash === render.hash && desired.revision >= snapshot.revision) {
+  if (sameEpoch && desired.hash === render.hash && desired.revision >= snapshot.revision) {
     return { registryRevision: snapshot.revision, desired, refusal };
   }
   const candidate: DesiredConfig = {
+    epoch: snapshot.epoch,
     revision: snapshot.revision,
     hash: render.hash,
     content: render.content,

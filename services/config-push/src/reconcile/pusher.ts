@@ -11,6 +11,7 @@ import {
   type CycleResult,
   type CycleSettings,
 } from './push-cycle.js';
+import type { EpochTracker } from './epoch-tracker.js';
 import { Quiescence } from './quiescence.js';
 import { RetryBackoff } from './retry-backoff.js';
 
@@ -56,6 +57,7 @@ export function Pusher(deps: {
   redis: Redis;
   pool: SshPool;
   alerts: AlertSink;
+  epochs: EpochTracker;
   settings: CycleSettings;
   timing: PusherTiming;
   term: () => LeaseTerm | undefined;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ChangeType, type WatchInstancesResponse } from '@gateway/proto/registry';
 import {
+  compareEpochs,
   EventQueue,
   OVERFLOW,
   readInstanceSnapshot,
@@ -21,8 +22,9 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
 /**
  * One WatchInstances stream: a snapshot, then every change in revision order. A gap
  * in revisions (a lost message), a revision poll that stays ahead of us, or a queue
- * overflow (a slow client) sends a fresh snapshot instead. Ends when `signal`
- * aborts (client gone or server shutting down).
+ * overflow (a slow client) sends a fresh snapshot instead. So does a new store epoch
+ * (Redis lost its data: revisions started again), heard in a change or in the poll,
+ * at once. Ends when `signal` aborts (client gone or server shutting down).
  */
 export async function* watchInstances(options: {
   redis: Redis;
@@ -37,16 +39,19 @@ export async function* watchInstances(options: {
   const unlisten = options.feed.listen((event) => queue.push(event));
   try {
     let revision = 0;
+    let epoch = '';
     let behindAt: number | undefined;
     const snapshot = async (): Promise<WatchInstancesResponse> => {
       const current = await readInstanceSnapshot(options.redis);
       revision = current.revision;
+      epoch = current.epoch;
       behindAt = undefined;
       const instances = current.instances.filter(
         (instance) => group === '' || instance.spec.group === group,
       );
       return {
         revision,
+        epoch,
         event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
       };
     };
@@ -59,6 +64,11 @@ export async function* watchInstances(options: {
         continue;
       }
       if (event.kind === 'revision') {
+        if (event.epoch !== epoch) {
+          options.logger.info({ group, epoch: event.epoch }, 'new store epoch: sending a snapshot');
+          yield await snapshot();
+          continue;
+        }
         // Seen ahead at two polls in a row: a message was lost, resynchronize.
         if (event.revision <= revision) behindAt = undefined;
         else if (behindAt !== undefined && revision < behindAt) yield await snapshot();
@@ -66,6 +76,11 @@ export async function* watchInstances(options: {
         continue;
       }
       const { change } = event;
+      if (change.epoch !== epoch) {
+        // Of the epoch we hold already read by a snapshot? Only a newer epoch means a resync.
+        if (compareEpochs(change.epoch, epoch) > 0) yield await snapshot();
+        continue;
+      }
       if (change.revision <= revision) continue;
       if (change.revision !== revision + 1) {
         yield await snapshot();
@@ -76,6 +91,7 @@ export async function* watchInstances(options: {
       if (group !== '' && changeGroup !== group) continue;
       yield {
         revision,
+        epoch,
         event: {
           $case: 'change',
           value: {
