@@ -112,7 +112,9 @@ export async function startConfigPush(
   });
 
   feed.listen((event) =>
-    pusher?.registryChanged(event.kind === 'change' ? event.change.revision : event.revision),
+    event.kind === 'change'
+      ? pusher?.registryChanged(event.change.epoch, event.change.revision)
+      : pusher?.registryChanged(event.epoch, event.revision),
   );
   const nodeEvents = ChannelFeed<NodeEvent>({
     name: 'config-push-events',

@@ -24,6 +24,7 @@ export async function acceptRender(
   force: boolean,
 ): Promise<{
   registryRevision: number;
+  registryEpoch: string;
   desired: DesiredConfig | undefined;
   refusal: Refusal | undefined;
 }> {
@@ -65,10 +66,10 @@ export async function acceptRender(
       message: `revision ${snapshot.revision}: ${refusal.message}`,
       revision: snapshot.revision,
     });
-    return { registryRevision: snapshot.revision, desired, refusal };
+    return { registryRevision: snapshot.revision, registryEpoch: snapshot.epoch, desired, refusal };
   }
   if (sameEpoch && desired.hash === render.hash && desired.revision >= snapshot.revision) {
-    return { registryRevision: snapshot.revision, desired, refusal };
+    return { registryRevision: snapshot.revision, registryEpoch: snapshot.epoch, desired, refusal };
   }
   const candidate: DesiredConfig = {
     epoch: snapshot.epoch,
@@ -87,6 +88,7 @@ export async function acceptRender(
   if (written === 'older')
     return {
       registryRevision: snapshot.revision,
+      registryEpoch: snapshot.epoch,
       desired: await readDesiredConfig(redis),
       refusal,
     };
@@ -101,5 +103,10 @@ export async function acceptRender(
       'new desired config',
     );
   }
-  return { registryRevision: snapshot.revision, desired: candidate, refusal };
+  return {
+    registryRevision: snapshot.revision,
+    registryEpoch: snapshot.epoch,
+    desired: candidate,
+    refusal,
+  };
 }

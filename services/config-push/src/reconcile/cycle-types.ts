@@ -27,6 +27,8 @@ export type CycleRequest = {
 export type CycleResult = {
   /** The registry revision rendered (-1 when the cycle did not render). */
   readonly registryRevision: number;
+  /** The store epoch of `registryRevision` ('' when the cycle did not render). */
+  readonly registryEpoch: string;
   /** What the nodes were asked to run (undefined: nothing was ever accepted). */
   readonly desired: DesiredConfig | undefined;
   readonly refusal: Refusal | undefined;

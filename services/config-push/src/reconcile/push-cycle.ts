@@ -32,6 +32,7 @@ export async function runPushCycle(
     const desired = await readDesiredConfig(deps.redis);
     return {
       registryRevision: -1,
+      registryEpoch: '',
       desired,
       refusal: undefined,
       results: desired ? (await dispatch(deps, desired, request)).all : Promise.resolve([]),

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@gateway/shared';
+import { compareStamps, type Logger, type StoreStamp } from '@gateway/shared';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { LeaseTerm } from '../leader/push-lease.js';
 import type { SshPool } from '../push/ssh-pool.js';
@@ -25,8 +25,8 @@ export type PusherTiming = {
 
 /** The push loop of one lease term. */
 export type Pusher = {
-  /** The registry moved to `revision` (a change message or the revision poll). */
-  registryChanged(revision: number): void;
+  /** The registry moved to (`epoch`, `revision`) (a change message or the revision poll). */
+  registryChanged(epoch: string, revision: number): void;
   /** A node came UP, or was added or updated: reconcile it now. */
   nodeNeedsCheck(ip: string): void;
   /** PushNow: a cycle now that contacts every UP node (or the one named); resolves with the results. */
@@ -73,7 +73,7 @@ export function Pusher(deps: {
   let waiters: Waiter[] = [];
   let verifyAll = true;
   let nextDrift = Date.now() + timing.driftCheckIntervalMs;
-  let renderedRevision = -1;
+  let rendered: StoreStamp = { epoch: '', revision: -1 };
   let recheck = false;
   const inFlight = new Map<string, Promise<AttemptRecord>>();
   let wake: (() => void) | undefined;
@@ -150,8 +150,10 @@ export function Pusher(deps: {
           },
           request,
         );
-        if (request.render)
-          renderedRevision = Math.max(renderedRevision, dispatched.registryRevision);
+        if (request.render) {
+          const stamp = { epoch: dispatched.registryEpoch, revision: dispatched.registryRevision };
+          if (compareStamps(stamp, rendered) > 0) rendered = stamp;
+        }
         void dispatched.results.then(
           (results) => {
             const result: CycleResult = { ...dispatched, results };
@@ -196,8 +198,9 @@ export function Pusher(deps: {
   })();
 
   return {
-    registryChanged(revision) {
-      if (revision <= renderedRevision) return;
+    registryChanged(epoch, revision) {
+      // A new store epoch restarts revisions: any change of it is new to us.
+      if (compareStamps({ epoch, revision }, rendered) <= 0) return;
       quiescence.mark(Date.now());
       poke();
     },
