@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
@@ -94,7 +93,9 @@ export async function startControlPlane(options: {
           HEALTH_POLL_INTERVAL: '5s',
           HEALTH_PROBE_CONNECT_TIMEOUT: '500ms',
           HEALTH_PROBE_TIMEOUT: '1s',
+          // The declared inventory: put back by every replica whenever it is missing from Redis.
           HEALTH_NODES: JSON.stringify(options.nodes),
+          HEALTH_INVENTORY_RECONCILE_INTERVAL: '2s',
           HEALTH_ALERT_WEBHOOK_URLS: `http://127.0.0.1:${receiverPort}/alerts`,
           HEALTH_ALERT_RETRY_BACKOFF: '100ms',
         },
