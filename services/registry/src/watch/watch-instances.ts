@@ -76,6 +76,8 @@ export async function* watchInstances(options: {
         continue;
       }
       const { change } = event;
+      // The first write to an empty dataset creates its epoch: it follows the empty snapshot as is.
+      if (epoch === '' && revision === 0 && change.revision === 1) epoch = change.epoch;
       if (change.epoch !== epoch) {
         // Of the epoch we hold already read by a snapshot? Only a newer epoch means a resync.
         if (compareEpochs(change.epoch, epoch) > 0) yield await snapshot();
