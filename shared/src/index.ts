@@ -72,6 +72,19 @@ export type {
   StoredInstance,
 } from './registry/instance.js';
 export { readInstanceSnapshot, type InstanceSnapshot } from './registry/read-instance-snapshot.js';
+export {
+  compareEpochs,
+  compareStamps,
+  epochCreatedMs,
+  epochSeed,
+  isStoreEpoch,
+  type StoreStamp,
+} from './registry/store-epoch.js';
+export {
+  ensureStoreEpochScript,
+  EPOCH_ORDER_LUA,
+  storeEpochLua,
+} from './redis/scripts/store-epoch-lua.js';
 export { RegistryChangeFeed, type FeedEvent } from './registry/registry-change-feed.js';
 export {
   HEALTH_STATUSES,

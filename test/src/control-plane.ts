@@ -89,7 +89,9 @@ export async function startControlPlane(options: {
           HEALTH_PROBE_CONNECT_TIMEOUT: `${STORY_HEALTH_TIMINGS.probeConnectTimeoutMs}ms`,
           HEALTH_PROBE_TIMEOUT: `${STORY_HEALTH_TIMINGS.probeTimeoutMs}ms`,
           HEALTH_COALESCE_WINDOW: `${STORY_HEALTH_TIMINGS.coalesceWindowMs}ms`,
+          // The declared inventory: put back by every replica whenever it is missing from Redis.
           HEALTH_NODES: JSON.stringify(options.nodes),
+          HEALTH_INVENTORY_RECONCILE_INTERVAL: '2s',
           HEALTH_ALERT_WEBHOOK_URLS: `${alerts.url}/alerts`,
           HEALTH_ALERT_RETRY_BACKOFF: '100ms',
         },

@@ -2,7 +2,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** One line of the node-side apply script's journal (`STATE_DIR/journal`). */
-export type JournalEntry = { time: number; revision: number; hash: string; outcome: string };
+export type JournalEntry = {
+  time: number;
+  revision: number;
+  hash: string;
+  outcome: string;
+  /** The store epoch of the revision ("-" when none). */
+  epoch: string;
+  /** `server` lines of the uploaded file (-1 when the line does not say). */
+  servers: number;
+};
 
 /**
  * Writes the node-side apply config (deploy/config-push/gateway-nginx-apply reads the
@@ -36,8 +45,15 @@ export function readApplyJournal(stateDir: string): JournalEntry[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const [time, revision, hash, outcome] = line.split(' ');
-      return { time: Number(time), revision: Number(revision), hash: hash, outcome: outcome };
+      const [time, revision, hash, outcome, epoch, servers] = line.split(' ');
+      return {
+        time: Number(time),
+        revision: Number(revision),
+        hash: hash ?? '',
+        outcome: outcome ?? '',
+        epoch: epoch ?? '-',
+        servers: servers === undefined || servers === '-' ? -1 : Number(servers),
+      };
     });
 }
 

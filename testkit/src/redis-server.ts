@@ -18,13 +18,14 @@ export type RedisServerHandle = {
 
 /**
  * Starts a real `redis-server` on 127.0.0.1 and a free port, with no persistence,
- * and waits until it answers PING.
+ * and waits until it answers PING. With `port` (e.g. the port of one just stopped: a
+ * restart that lost every key), on that port.
  */
 export async function startRedisServer(
-  options: { password?: string } = {},
+  options: { password?: string; port?: number } = {},
 ): Promise<RedisServerHandle> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const dir = tempDir('redis');
     const conf = join(dir, 'redis.conf');
     writeFileSync(
@@ -63,7 +64,7 @@ export async function startRedisServer(
     } catch (error) {
       client.disconnect();
       await server.stop('SIGKILL');
-      if (attempt < 3) continue;
+      if (attempt < 3 && options.port === undefined) continue;
       throw error;
     }
     const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';

@@ -30,10 +30,18 @@ describe('instance change messages', () => {
     assert.equal(change?.instance?.spec.host, '10.0.0.1');
   });
 
-  it('reads a deregistration or expiry without an instance', () => {
+  it('reads a deregistration or expiry without an instance, with its store epoch', () => {
+    const epoch = '1700000000000-0123456789abcdef';
+    assert.deepEqual(
+      parseInstanceChange(JSON.stringify({ epoch, revision: 5, type: 'EXPIRED', id: STORED.id })),
+      { epoch, revision: 5, type: 'EXPIRED', id: STORED.id },
+    );
+  });
+
+  it('reads a message of a writer older than store epochs as epoch ""', () => {
     assert.deepEqual(
       parseInstanceChange(JSON.stringify({ revision: 5, type: 'EXPIRED', id: STORED.id })),
-      { revision: 5, type: 'EXPIRED', id: STORED.id },
+      { epoch: '', revision: 5, type: 'EXPIRED', id: STORED.id },
     );
   });
 

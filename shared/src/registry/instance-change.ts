@@ -6,6 +6,8 @@ export type ChangeTypeName = (typeof CHANGE_TYPES)[number];
 
 /** One change to the instance hash, as published on the changes channel. */
 export type InstanceChange = {
+  /** The store epoch the revision counts in ('' from a writer older than epochs). */
+  readonly epoch: string;
   readonly revision: number;
   readonly type: ChangeTypeName;
   readonly id: string;
@@ -20,6 +22,7 @@ export type InstanceChange = {
 export function parseInstanceChange(message: string): InstanceChange | undefined {
   try {
     const raw = JSON.parse(message) as {
+      epoch?: unknown;
       revision?: unknown;
       type?: unknown;
       id?: unknown;
@@ -28,8 +31,10 @@ export function parseInstanceChange(message: string): InstanceChange | undefined
     if (typeof raw.revision !== 'number' || typeof raw.id !== 'string') return undefined;
     if (!CHANGE_TYPES.includes(raw.type as never)) return undefined;
     const type = raw.type as InstanceChange['type'];
-    if (raw.instance === undefined) return { revision: raw.revision, type, id: raw.id };
+    const epoch = typeof raw.epoch === 'string' ? raw.epoch : '';
+    if (raw.instance === undefined) return { epoch, revision: raw.revision, type, id: raw.id };
     return {
+      epoch,
       revision: raw.revision,
       type,
       id: raw.id,

@@ -5,12 +5,13 @@ import { RedisChannels, RedisKeys } from '../redis/keys.js';
 import { parseInstanceChange, type InstanceChange } from './instance-change.js';
 
 /**
- * What a feed listener hears: a published change, or the revision read by the
- * periodic poll (which lets a listener notice a lost message: it is then behind).
+ * What a feed listener hears: a published change, or the epoch and revision read by the
+ * periodic poll (which lets a listener notice a lost message: it is then behind; or a
+ * new store epoch: the dataset was lost and rebuilt, resynchronize).
  */
 export type FeedEvent =
   | { readonly kind: 'change'; readonly change: InstanceChange }
-  | { readonly kind: 'revision'; readonly revision: number };
+  | { readonly kind: 'revision'; readonly epoch: string; readonly revision: number };
 
 export type RegistryChangeFeed = ChannelFeed<FeedEvent>;
 
@@ -33,9 +34,12 @@ export function RegistryChangeFeed(options: {
         return change ? { kind: 'change', change } : undefined;
       },
     },
-    poll: async (redis) => ({
-      kind: 'revision',
-      revision: Number((await redis.get(RedisKeys.instancesRevision)) ?? 0),
-    }),
+    poll: async (redis) => {
+      const [revision, epoch] = await redis.mget(
+        RedisKeys.instancesRevision,
+        RedisKeys.instancesEpoch,
+      );
+      return { kind: 'revision', epoch: epoch ?? '', revision: Number(revision ?? 0) };
+    },
   });
 }

@@ -13,6 +13,7 @@ const attempt = (revision: number): AttemptRecord => ({
   time: revision,
   replica: 'r1',
   fence: 1,
+  epoch: '1700000000000-0123456789abcdef',
 });
 
 /** Reads `count` results from a fresh subscription, publishing `publish` once it is in place. */

@@ -12,6 +12,7 @@ const ATTEMPT = {
   time: 1_700_000_000_000,
   replica: 'r1',
   fence: 3,
+  epoch: '1700000000000-0123456789abcdef',
 };
 
 describe('config-push response mapping', () => {

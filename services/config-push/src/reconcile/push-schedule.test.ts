@@ -19,6 +19,10 @@ function afterFirstCycle() {
   return schedule;
 }
 
+const EPOCH = '1700000000000-0123456789abcdef';
+/** A registry stamp of the test's store epoch. */
+const at = (revision: number) => ({ epoch: EPOCH, revision });
+
 describe('push scheduling', () => {
   it('checks every node at once when a term starts, and renders', () => {
     const schedule = PushSchedule<PushRequest>(TIMING, T0);
@@ -42,8 +46,8 @@ describe('push scheduling', () => {
 
   it('waits for quiescence after a registry change, and renders then', () => {
     const schedule = afterFirstCycle();
-    assert.equal(schedule.registryChanged(5, T0 + 100), true);
-    assert.equal(schedule.registryChanged(6, T0 + 200), true);
+    assert.equal(schedule.registryChanged(at(5), T0 + 100), true);
+    assert.equal(schedule.registryChanged(at(6), T0 + 200), true);
     assert.equal(schedule.nextDue(T0 + 200), T0 + 200 + TIMING.waitMinMs);
     const { request } = schedule.take(T0 + 450);
     assert.equal(request.render, true);
@@ -53,22 +57,31 @@ describe('push scheduling', () => {
 
   it('caps a burst that never quiets at the maximum wait', () => {
     const schedule = afterFirstCycle();
-    for (let at = 0; at < 3_000; at += 100) schedule.registryChanged(10 + at, T0 + at);
+    for (let ms = 0; ms < 3_000; ms += 100) schedule.registryChanged(at(10 + ms), T0 + ms);
     assert.equal(schedule.nextDue(T0 + 2_900), T0 + TIMING.waitMaxMs);
   });
 
   it('ignores a change to a revision already rendered', () => {
     const schedule = afterFirstCycle();
-    schedule.rendered(7);
-    assert.equal(schedule.registryChanged(7, T0 + 10), false);
-    assert.equal(schedule.registryChanged(3, T0 + 10), false);
+    schedule.rendered(at(7));
+    assert.equal(schedule.registryChanged(at(7), T0 + 10), false);
+    assert.equal(schedule.registryChanged(at(3), T0 + 10), false);
     assert.equal(schedule.nextDue(T0 + 10), T0 + TIMING.driftCheckIntervalMs);
-    assert.equal(schedule.registryChanged(8, T0 + 10), true);
+    assert.equal(schedule.registryChanged(at(8), T0 + 10), true);
+  });
+
+  it('takes a change of a newer store epoch as new, whatever its revision', () => {
+    const schedule = afterFirstCycle();
+    schedule.rendered(at(40));
+    const newer = { epoch: '1800000000000-0123456789abcdef', revision: 1 };
+    const older = { epoch: '1600000000000-0123456789abcdef', revision: 99 };
+    assert.equal(schedule.registryChanged(older, T0 + 10), false);
+    assert.equal(schedule.registryChanged(newer, T0 + 10), true);
   });
 
   it('checks a node that came UP at once, without cutting a pending burst short', () => {
     const schedule = afterFirstCycle();
-    schedule.registryChanged(5, T0 + 100);
+    schedule.registryChanged(at(5), T0 + 100);
     schedule.nodeNeedsCheck('10.0.0.7');
     assert.equal(schedule.nextDue(T0 + 120), T0 + 120, 'due at once');
     const { request } = schedule.take(T0 + 120);
@@ -80,7 +93,7 @@ describe('push scheduling', () => {
 
   it('looks again at once when a push ends, without rendering mid-burst', () => {
     const schedule = afterFirstCycle();
-    schedule.registryChanged(5, T0 + 100);
+    schedule.registryChanged(at(5), T0 + 100);
     schedule.nodeSettled();
     assert.equal(schedule.nextDue(T0 + 150), T0 + 150);
     const { request } = schedule.take(T0 + 150);
@@ -94,7 +107,7 @@ describe('push scheduling', () => {
 
   it('answers PushNow at once: renders, forces when any caller forces, one node or all', () => {
     const schedule = afterFirstCycle();
-    schedule.registryChanged(5, T0 + 100);
+    schedule.registryChanged(at(5), T0 + 100);
     schedule.request({ force: false, onlyNode: '10.0.0.2' });
     schedule.request({ force: true, onlyNode: '10.0.0.3' });
     assert.equal(schedule.nextDue(T0 + 110), T0 + 110);

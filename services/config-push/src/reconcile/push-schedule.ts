@@ -1,3 +1,4 @@
+import { compareStamps, type StoreStamp } from '@gateway/shared';
 import type { CycleRequest } from './cycle-types.js';
 import { Quiescence } from './quiescence.js';
 import { RetryBackoff } from './retry-backoff.js';
@@ -23,8 +24,11 @@ export type PushRequest = { readonly force: boolean; readonly onlyNode: string |
 export type PushSchedule<Request extends PushRequest> = {
   /** Per-node retry state, shared with the cycles. */
   readonly backoff: RetryBackoff;
-  /** The registry moved to `revision`; false when that revision was rendered already. */
-  registryChanged(revision: number, now: number): boolean;
+  /**
+   * The registry moved to `stamp` (store epoch, revision); false when it was rendered already.
+   * A new store epoch restarts revisions: any change of it is new to us.
+   */
+  registryChanged(stamp: StoreStamp, now: number): boolean;
   /** A node came UP, was added or updated: contact it in the next cycle. */
   nodeNeedsCheck(ip: string): void;
   /** A node's push ended: look at the nodes again (one may have missed a newer revision). */
@@ -35,8 +39,8 @@ export type PushSchedule<Request extends PushRequest> = {
   nextDue(now: number): number | undefined;
   /** What the cycle starting at `now` must do, and the requests it answers; resets what it covers. */
   take(now: number): { request: CycleRequest; taken: Request[] };
-  /** A cycle rendered the registry at `revision`: changes up to it need no new render. */
-  rendered(revision: number): void;
+  /** A cycle rendered the registry at `stamp`: changes up to it need no new render. */
+  rendered(stamp: StoreStamp): void;
   /** A cycle failed (Redis trouble): try again after the minimum retry delay, not in a tight loop. */
   cycleFailed(now: number): void;
   /** The requests no cycle took (the pusher stops). */
@@ -55,12 +59,12 @@ export function PushSchedule<Request extends PushRequest>(
   let verifyAll = true;
   let recheck = false;
   let nextDrift = startedAt + timing.driftCheckIntervalMs;
-  let renderedRevision = -1;
+  let renderedStamp: StoreStamp = { epoch: '', revision: -1 };
 
   return {
     backoff,
-    registryChanged(revision, now) {
-      if (revision <= renderedRevision) return false;
+    registryChanged(stamp, now) {
+      if (compareStamps(stamp, renderedStamp) <= 0) return false;
       quiescence.mark(now);
       return true;
     },
@@ -103,8 +107,8 @@ export function PushSchedule<Request extends PushRequest>(
       if (render) quiescence.clear();
       return { request, taken };
     },
-    rendered(revision) {
-      renderedRevision = Math.max(renderedRevision, revision);
+    rendered(stamp) {
+      if (compareStamps(stamp, renderedStamp) > 0) renderedStamp = stamp;
     },
     cycleFailed(now) {
       quiescence.mark(now + timing.retryMinMs);

@@ -10,14 +10,15 @@ import {
   type CycleResult,
   type CycleSettings,
 } from './push-cycle.js';
+import type { EpochTracker } from './epoch-tracker.js';
 import { PushSchedule, type PushRequest, type PushScheduleTiming } from './push-schedule.js';
 
 export type PusherTiming = PushScheduleTiming;
 
 /** The push loop of one lease term. */
 export type Pusher = {
-  /** The registry moved to `revision` (a change message or the revision poll). */
-  registryChanged(revision: number): void;
+  /** The registry moved to (`epoch`, `revision`) (a change message or the revision poll). */
+  registryChanged(epoch: string, revision: number): void;
   /** A node came UP, or was added or updated: reconcile it now. */
   nodeNeedsCheck(ip: string): void;
   /** PushNow: a cycle now that contacts every UP node (or the one named); resolves with the results. */
@@ -45,6 +46,7 @@ export function Pusher(deps: {
   redis: Redis;
   pool: SshPool;
   alerts: AlertSink;
+  epochs: EpochTracker;
   settings: CycleSettings;
   timing: PusherTiming;
   term: () => LeaseTerm | undefined;
@@ -98,7 +100,11 @@ export function Pusher(deps: {
           },
           request,
         );
-        if (request.render) schedule.rendered(dispatched.registryRevision);
+        if (request.render)
+          schedule.rendered({
+            epoch: dispatched.registryEpoch,
+            revision: dispatched.registryRevision,
+          });
         void dispatched.results.then(
           (results) => {
             const result: CycleResult = { ...dispatched, results };
@@ -143,8 +149,8 @@ export function Pusher(deps: {
   })();
 
   return {
-    registryChanged(revision) {
-      if (schedule.registryChanged(revision, Date.now())) poke();
+    registryChanged(epoch, revision) {
+      if (schedule.registryChanged({ epoch, revision }, Date.now())) poke();
     },
     nodeNeedsCheck(ip) {
       schedule.nodeNeedsCheck(ip);

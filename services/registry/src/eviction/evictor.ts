@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import {
   BackgroundLoop,
+  epochSeed,
   evictExpiredInstancesScript,
   RedisChannels,
   RedisKeys,
@@ -38,6 +39,7 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
       RedisKeys.instancesRevision,
       RedisKeys.instancesSelfPreservation,
       RedisKeys.instanceEvictions,
+      RedisKeys.instancesEpoch,
     ],
     [
       RedisChannels.instanceChanges,
@@ -46,6 +48,7 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
       policy.batchSize,
       stateTtlMs,
       policy.windowMs,
+      epochSeed(),
     ],
   )) as Array<number | string>;
   const evicted: Array<{ id: string; revision: number }> = [];

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import {
   canonicalSpecJson,
   deregisterInstanceScript,
+  epochSeed,
   heartbeatInstanceScript,
   RedisChannels,
   RedisKeys,
@@ -20,6 +21,8 @@ export type RegisterResult = {
   readonly instance: LeasedInstance;
   /** The registry revision after the call. */
   readonly revision: number;
+  /** The store epoch the revision counts in. */
+  readonly epoch: string;
 };
 
 export type HeartbeatResult =
@@ -43,9 +46,21 @@ export function RegistryStore(redis: Redis): RegistryStore {
       const specJson = canonicalSpecJson(spec);
       const reply = (await registerInstanceScript.run(
         redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-        [id, specJson, specFingerprint(specJson), leaseMs, RedisChannels.instanceChanges],
-      )) as [number, string, number, number];
+        [
+          RedisKeys.instances,
+          RedisKeys.instanceLeases,
+          RedisKeys.instancesRevision,
+          RedisKeys.instancesEpoch,
+        ],
+        [
+          id,
+          specJson,
+          specFingerprint(specJson),
+          leaseMs,
+          RedisChannels.instanceChanges,
+          epochSeed(),
+        ],
+      )) as [number, string, number, number, string];
       // The spec was validated just now: take only what the script decided from its reply.
       const written = JSON.parse(reply[1]) as Pick<
         StoredInstance,
@@ -60,7 +75,7 @@ export function RegistryStore(redis: Redis): RegistryStore {
         fingerprint: written.fingerprint,
         leaseExpireTime: reply[3],
       };
-      return { outcome: OUTCOMES[reply[0]], instance, revision: reply[2] };
+      return { outcome: OUTCOMES[reply[0]], instance, revision: reply[2], epoch: reply[4] };
     },
 
     async heartbeat(id) {
@@ -77,8 +92,13 @@ export function RegistryStore(redis: Redis): RegistryStore {
     async deregister(id) {
       const revision = (await deregisterInstanceScript.run(
         redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-        [id, RedisChannels.instanceChanges],
+        [
+          RedisKeys.instances,
+          RedisKeys.instanceLeases,
+          RedisKeys.instancesRevision,
+          RedisKeys.instancesEpoch,
+        ],
+        [id, RedisChannels.instanceChanges, epochSeed()],
       )) as number;
       return revision < 0 ? undefined : revision;
     },

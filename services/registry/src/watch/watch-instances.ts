@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ChangeType, type WatchInstancesResponse } from '@gateway/proto/registry';
 import {
+  compareEpochs,
   EventQueue,
   OVERFLOW,
   readInstanceSnapshot,
@@ -22,8 +23,9 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
 /**
  * One WatchInstances stream: a snapshot, then every change in revision order. A gap
  * in revisions (a lost message), a revision poll that stays ahead of us, or a queue
- * overflow (a slow client) sends a fresh snapshot instead. Ends when `signal`
- * aborts (client gone or server shutting down).
+ * overflow (a slow client) sends a fresh snapshot instead. So does a new store epoch
+ * (Redis lost its data: revisions started again), heard in a change or in the poll,
+ * at once. Ends when `signal` aborts (client gone or server shutting down).
  */
 export async function* watchInstances(options: {
   redis: Redis;
@@ -38,14 +40,17 @@ export async function* watchInstances(options: {
   const unlisten = options.feed.listen((event) => queue.push(event));
   try {
     const follower = RevisionFollower();
+    let epoch = '';
     const snapshot = async (): Promise<WatchInstancesResponse> => {
       const current = await readInstanceSnapshot(options.redis);
       follower.resetTo(current.revision);
+      epoch = current.epoch;
       const instances = current.instances.filter(
         (instance) => group === '' || instance.spec.group === group,
       );
       return {
         revision: current.revision,
+        epoch,
         event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
       };
     };
@@ -58,10 +63,22 @@ export async function* watchInstances(options: {
         continue;
       }
       if (event.kind === 'revision') {
-        if (follower.polled(event.revision)) yield await snapshot();
+        if (event.epoch !== epoch) {
+          options.logger.info({ group, epoch: event.epoch }, 'new store epoch: sending a snapshot');
+          yield await snapshot();
+        } else if (follower.polled(event.revision)) {
+          yield await snapshot();
+        }
         continue;
       }
       const { change } = event;
+      // The first write to an empty dataset creates its epoch: it follows the empty snapshot as is.
+      if (epoch === '' && follower.revision === 0 && change.revision === 1) epoch = change.epoch;
+      if (change.epoch !== epoch) {
+        // Of the epoch we hold already read by a snapshot? Only a newer epoch means a resync.
+        if (compareEpochs(change.epoch, epoch) > 0) yield await snapshot();
+        continue;
+      }
       const step = follower.change(change.revision);
       if (step === 'ignore') continue;
       if (step === 'resync') {
@@ -72,6 +89,7 @@ export async function* watchInstances(options: {
       if (group !== '' && changeGroup !== group) continue;
       yield {
         revision: change.revision,
+        epoch,
         event: {
           $case: 'change',
           value: {

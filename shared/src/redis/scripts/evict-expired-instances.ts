@@ -1,5 +1,6 @@
 import { LuaScript } from '../lua-script.js';
 import { SERVER_TIME_LUA } from './server-time.js';
+import { storeEpochLua } from './store-epoch-lua.js';
 
 /**
  * Evicts instances whose lease ran out, unless that would remove too large a share
@@ -8,9 +9,9 @@ import { SERVER_TIME_LUA } from './server-time.js';
  * made in the window count too). Atomic, so replicas running it at the same moment
  * never evict twice.
  * KEYS: instances hash, leases zset, revision counter, self-preservation state,
- * recent evictions zset.
+ * recent evictions zset, store epoch.
  * ARGV: changes channel, max share (0..1), guard minimum, batch size, state TTL ms,
- * window ms.
+ * window ms, epoch seed.
  * Returns {preserving (0|1), expired count, total, recently evicted, id, revision, id, revision, ...}.
  */
 export const evictExpiredInstancesScript = LuaScript(
@@ -34,6 +35,7 @@ if losing >= guardMinimum and losing > maxShare * (total + recent) then
   return {1, expiredCount, total, recent}
 end
 redis.call('DEL', KEYS[4])
+${storeEpochLua('KEYS[6]', 'ARGV[7]')}
 local result = {0, expiredCount, total, recent}
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 for _, id in ipairs(ids) do
@@ -41,7 +43,7 @@ for _, id in ipairs(ids) do
   if redis.call('HDEL', KEYS[1], id) == 1 then
     local revision = redis.call('INCR', KEYS[3])
     redis.call('ZADD', KEYS[5], now, id .. '@' .. revision)
-    redis.call('PUBLISH', ARGV[1], '{"revision":' .. revision .. ',"type":"EXPIRED","id":' .. cjson.encode(id) .. '}')
+    redis.call('PUBLISH', ARGV[1], '{"epoch":' .. cjson.encode(epoch) .. ',"revision":' .. revision .. ',"type":"EXPIRED","id":' .. cjson.encode(id) .. '}')
     table.insert(result, id)
     table.insert(result, revision)
   end
