@@ -25,6 +25,12 @@ export { RedisChannels, RedisKeys } from './redis/keys.js';
 export { ChannelFeed } from './redis/channel-feed.js';
 export { LuaScript } from './redis/lua-script.js';
 export {
+  acknowledgedWrite,
+  WriteNotAcknowledgedError,
+  type WriteAcknowledgement,
+} from './redis/acknowledged-write.js';
+export { FailoverInProgressError } from './redis/sentinel/failover-fence.js';
+export {
   closeRedis,
   createRedisClient,
   isRedisUnavailable,

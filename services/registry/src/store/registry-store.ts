@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import {
+  acknowledgedWrite,
   canonicalSpecJson,
   deregisterInstanceScript,
   heartbeatInstanceScript,
@@ -11,6 +12,7 @@ import {
   type InstanceSpecData,
   type LeasedInstance,
   type StoredInstance,
+  type WriteAcknowledgement,
 } from '@gateway/shared';
 
 export type RegisterOutcome = 'registered' | 'updated' | 'unchanged';
@@ -28,7 +30,13 @@ export type HeartbeatResult =
 
 const OUTCOMES: Record<number, RegisterOutcome> = { 0: 'unchanged', 1: 'registered', 2: 'updated' };
 
-/** The registry's writes to Redis: each one a single Lua script, so each is atomic. */
+/**
+ * The registry's writes to Redis: each one a single Lua script, so each is atomic.
+ * Register and Deregister answer only once the write is acknowledged (see
+ * acknowledgedWrite): they run on `durable`, a connection of their own when WAIT is
+ * on. Heartbeats are not waited for: a heartbeat lost in a failover costs nothing
+ * while the evictor's grace after a switch lasts.
+ */
 export type RegistryStore = {
   register(spec: InstanceSpecData, leaseMs: number): Promise<RegisterResult>;
   heartbeat(id: string): Promise<HeartbeatResult>;
@@ -36,15 +44,25 @@ export type RegistryStore = {
   deregister(id: string): Promise<number | undefined>;
 };
 
-export function RegistryStore(redis: Redis): RegistryStore {
+export function RegistryStore(
+  redis: Redis,
+  durable: { redis: Redis; acknowledgement: WriteAcknowledgement } = {
+    redis,
+    acknowledgement: { replicas: 0, timeoutMs: 0 },
+  },
+): RegistryStore {
+  const acknowledged = <T>(write: (connection: Redis) => Promise<T>) =>
+    acknowledgedWrite(durable.redis, durable.acknowledgement, () => write(durable.redis));
   return {
     async register(spec, leaseMs) {
       const id = instanceId(spec);
       const specJson = canonicalSpecJson(spec);
-      const reply = (await registerInstanceScript.run(
-        redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-        [id, specJson, specFingerprint(specJson), leaseMs, RedisChannels.instanceChanges],
+      const reply = (await acknowledged((connection) =>
+        registerInstanceScript.run(
+          connection,
+          [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
+          [id, specJson, specFingerprint(specJson), leaseMs, RedisChannels.instanceChanges],
+        ),
       )) as [number, string, number, number];
       // The spec was validated just now: take only what the script decided from its reply.
       const written = JSON.parse(reply[1]) as Pick<
@@ -75,10 +93,12 @@ export function RegistryStore(redis: Redis): RegistryStore {
     },
 
     async deregister(id) {
-      const revision = (await deregisterInstanceScript.run(
-        redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-        [id, RedisChannels.instanceChanges],
+      const revision = (await acknowledged((connection) =>
+        deregisterInstanceScript.run(
+          connection,
+          [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
+          [id, RedisChannels.instanceChanges],
+        ),
       )) as number;
       return revision < 0 ? undefined : revision;
     },
