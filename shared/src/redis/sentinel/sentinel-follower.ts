@@ -86,11 +86,12 @@ export function followSentinels(
         downOnly = false;
         const known = redirect.current && addressKey(redirect.current) === addressKey(event.to);
         redirect.switched(event.from, event.to);
-        if (known && !fence.closed) return;
         if (redis.status === 'ready' && isOn(redis, event.to)) {
           fence.open();
           return;
         }
+        // Another Sentinel announcing the same switch: the reconnection is under way.
+        if (known && fence.reason === '+switch-master') return;
         fence.close('+switch-master');
         log.warn(
           { from: addressKey(event.from), to: addressKey(event.to) },
