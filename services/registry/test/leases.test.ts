@@ -212,10 +212,14 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
     }
   });
 
-  it('after a Redis outage or master switch, an expired lease is kept one lease duration before eviction', async () => {
+  it('after a Redis outage or master switch, an expired lease is kept one lease duration before eviction, and a heartbeat then renews it', async () => {
     const { client } = env.fixture;
     const registered = await client.register({
       instance: spec({ group: 'grace', host: '10.6.9.1', port: 1 }),
+      leaseDuration: lease(3),
+    });
+    const late = await client.register({
+      instance: spec({ group: 'grace', host: '10.6.9.2', port: 1 }),
       leaseDuration: lease(3),
     });
     const id = registered.instance!.id;
@@ -245,6 +249,11 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
         1,
         'kept: expired a second ago, but within one lease of the grace',
       );
+      const renewed = await client.heartbeat({ instanceId: late.instance!.id });
+      assert.ok(
+        renewed.leaseExpireTime!.getTime() > Date.now() + 2_000,
+        'a heartbeat within the grace renews a lease that ran out',
+      );
       await waitFor(
         'the instance to be evicted once the grace is over',
         async () => !(await env.redis.client.hexists(RedisKeys.instances, id)),
@@ -253,6 +262,11 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
       const after = Date.now() - graceAt;
       console.log(`[figure] graced instance (3 s lease) evicted ${after} ms after the grace began`);
       assert.ok(after >= 2_900, `evicted ${after} ms after the grace began (lease 3 s)`);
+      assert.equal(
+        await env.redis.client.hexists(RedisKeys.instances, late.instance!.id),
+        1,
+        'the renewed one stays',
+      );
     } finally {
       await env.redis.client.del(RedisKeys.instancesEvictionGrace);
     }

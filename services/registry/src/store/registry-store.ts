@@ -84,7 +84,7 @@ export function RegistryStore(
     async heartbeat(id) {
       const reply = (await heartbeatInstanceScript.run(
         redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases],
+        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesEvictionGrace],
         [id],
       )) as number[];
       if (reply[0] === -1) return { found: false, reason: 'unknown' };

@@ -6,6 +6,9 @@ import type { MasterRedirect } from './master-redirect.js';
 import { addressKey, parseSentinelEvent, type MasterAddress } from './sentinel-event.js';
 import { attachFence } from './write-fence-of.js';
 
+/** Reconnections after a switch that may land elsewhere (a peer address that differs: NAT) before it is accepted. */
+const MAX_RETARGETS = 5;
+
 export type SentinelFollower = {
   readonly fence: FailoverFence;
   close(): void;
@@ -47,15 +50,17 @@ export function followSentinels(
   });
   attachFence(redis, fence);
   let downOnly = false;
+  let retargets = 0;
 
   const onNewMaster = () => {
     const target = redirect.current;
     if (!target || fence.reason !== '+switch-master') return;
-    if (isOn(redis, target)) {
-      log.info({ master: addressKey(target) }, 'redis: following the new master');
+    if (isOn(redis, target) || retargets >= MAX_RETARGETS) {
+      log.info({ master: addressKey(target), retargets }, 'redis: following the new master');
       fence.open();
     } else {
-      // Resolved through a Sentinel that had not learnt of the switch yet: again.
+      // Landed elsewhere (a Sentinel that had not learnt of the switch yet): again, a few times.
+      retargets += 1;
       redis.disconnect(true);
     }
   };
@@ -93,6 +98,7 @@ export function followSentinels(
         // Another Sentinel announcing the same switch: the reconnection is under way.
         if (known && fence.reason === '+switch-master') return;
         fence.close('+switch-master');
+        retargets = 0;
         log.warn(
           { from: addressKey(event.from), to: addressKey(event.to) },
           'redis: Sentinel switched the master, reconnecting',
