@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
+import { RedisKeys } from '@gateway/shared';
 import {
   generateSshKey,
+  serviceEntry,
   startGatewayNode,
   startSentinelTopology,
   startServiceProcess,
@@ -69,6 +71,18 @@ describe('config-push through a Sentinel failover while registrations flow', () 
           GATEWAY_TOKENS: TOKENS_ENV,
           REGISTRY_LEASE_MAX: '1h',
           REDIS_WAIT_REPLICAS: '1',
+          ...sentinelEnv,
+        },
+      }),
+    );
+    processes.push(
+      await startServiceProcess({
+        name: 'health',
+        entry: serviceEntry('health'),
+        env: {
+          REDIS_URL: url,
+          GATEWAY_TOKENS: TOKENS_ENV,
+          HEALTH_POLL_INTERVAL: '1s',
           ...sentinelEnv,
         },
       }),
@@ -172,9 +186,20 @@ describe('config-push through a Sentinel failover while registrations flow', () 
     );
     for (const node of nodes)
       assert.ok(isSorted(node.appliedRevisions()), `node ${node.ip} applied revisions in order`);
+    const master = await topology.master();
+    for (const node of nodes) {
+      await waitFor(
+        `health to probe ${node.ip} on the new master`,
+        async () =>
+          Number(await master.client.hget(RedisKeys.healthDetail(node.ip), 'last_probe_time')) >
+          switchedAt,
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
+      assert.equal(await master.client.get(RedisKeys.healthStatus(node.ip)), 'UP', `${node.ip} UP`);
+    }
   };
 
-  it('a graceful SENTINEL FAILOVER: both nodes end at the latest revision', async () => {
+  it('a graceful SENTINEL FAILOVER: both nodes end at the latest revision, health keeps them UP from the new master', async () => {
     await failOver('graceful', async () => {
       const client = new Redis({ host: '127.0.0.1', port: topology.sentinels[0].port });
       try {
@@ -185,7 +210,7 @@ describe('config-push through a Sentinel failover while registrations flow', () 
     });
   }, 120_000);
 
-  it('a hard failover (kill -9 of the master): both nodes end at the latest revision', async () => {
+  it('a hard failover (kill -9 of the master): both nodes end at the latest revision, health keeps them UP from the new master', async () => {
     await topology.settled(30_000);
     const master = await topology.master();
     await failOver('hard', async () => {
