@@ -132,7 +132,7 @@ export function isRedisUnavailable(error: unknown): boolean {
     error.name === 'MaxRetriesPerRequestError' ||
     error.name === 'FailoverInProgressError' ||
     error.name === 'WriteNotAcknowledgedError' ||
-    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|LOADING|READONLY|MASTERDOWN/.test(
+    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|LOADING|READONLY|MASTERDOWN|NOREPLICAS/.test(
       error.message,
     )
   );
