@@ -71,6 +71,7 @@ export function followSentinels(
     if (!event) return;
     switch (event.kind) {
       case 'master-down':
+        if (fence.reason === '+switch-master') return;
         if (!fence.closed) downOnly = true;
         fence.close('+odown');
         return;
