@@ -137,7 +137,7 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
     const watcher = new Redis(env.redis.url);
     const events: Array<{ revision: number; type: string; id: string }> = [];
     watcher.on('message', (_channel: string, message: string) =>
-      events.push(JSON.parse(message) as { revision: number; type: string; id: string }),
+      events.push(JSON.parse(message) as (typeof events)[number]),
     );
     await watcher.subscribe(RedisChannels.instanceChanges);
     try {

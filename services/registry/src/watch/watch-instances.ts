@@ -4,6 +4,7 @@ import {
   EventQueue,
   OVERFLOW,
   readInstanceSnapshot,
+  RevisionFollower,
   type ChangeTypeName,
   type FeedEvent,
   type Logger,
@@ -36,17 +37,15 @@ export async function* watchInstances(options: {
   const queue = EventQueue<FeedEvent>(options.queueLimit);
   const unlisten = options.feed.listen((event) => queue.push(event));
   try {
-    let revision = 0;
-    let behindAt: number | undefined;
+    const follower = RevisionFollower();
     const snapshot = async (): Promise<WatchInstancesResponse> => {
       const current = await readInstanceSnapshot(options.redis);
-      revision = current.revision;
-      behindAt = undefined;
+      follower.resetTo(current.revision);
       const instances = current.instances.filter(
         (instance) => group === '' || instance.spec.group === group,
       );
       return {
-        revision,
+        revision: current.revision,
         event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
       };
     };
@@ -59,23 +58,20 @@ export async function* watchInstances(options: {
         continue;
       }
       if (event.kind === 'revision') {
-        // Seen ahead at two polls in a row: a message was lost, resynchronize.
-        if (event.revision <= revision) behindAt = undefined;
-        else if (behindAt !== undefined && revision < behindAt) yield await snapshot();
-        else behindAt = event.revision;
+        if (follower.polled(event.revision)) yield await snapshot();
         continue;
       }
       const { change } = event;
-      if (change.revision <= revision) continue;
-      if (change.revision !== revision + 1) {
+      const step = follower.change(change.revision);
+      if (step === 'ignore') continue;
+      if (step === 'resync') {
         yield await snapshot();
         continue;
       }
-      revision = change.revision;
       const changeGroup = change.instance?.spec.group ?? change.id.split('/')[0];
       if (group !== '' && changeGroup !== group) continue;
       yield {
-        revision,
+        revision: change.revision,
         event: {
           $case: 'change',
           value: {
