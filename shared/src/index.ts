@@ -26,6 +26,12 @@ export { ChannelFeed } from './redis/channel-feed.js';
 export { RevisionFollower, type ChangeStep } from './redis/revision-follower.js';
 export { LuaScript } from './redis/lua-script.js';
 export {
+  acknowledgedWrite,
+  WriteNotAcknowledgedError,
+  type WriteAcknowledgement,
+} from './redis/acknowledged-write.js';
+export { FailoverInProgressError } from './redis/sentinel/failover-fence.js';
+export {
   closeRedis,
   createRedisClient,
   isRedisUnavailable,

@@ -8,6 +8,7 @@ export {
 } from './managed-process.js';
 export { startRedisSentinel, type RedisSentinelHandle } from './redis-sentinel.js';
 export { startRedisServer, type RedisServerHandle } from './redis-server.js';
+export { startSentinelTopology, type SentinelTopology } from './redis-sentinel-topology.js';
 export { startServiceProcess, type ServiceProcess } from './service-process.js';
 export { tempDir } from './temp-dir.js';
 export { StopWaiting, waitFor } from './wait-for.js';

@@ -19,6 +19,12 @@ export const RedisKeys = {
   instanceEvictions: 'nginx:gateway:instances:evictions',
   /** String with TTL: the self-preservation decision of the last eviction run. */
   instancesSelfPreservation: 'nginx:gateway:instances:self_preservation',
+  /**
+   * String with TTL (the longest lease): Redis ms when an evictor came back from a Redis outage or
+   * master switch; until one lease duration after it, no instance is evicted (its heartbeats may
+   * have been lost with the old master or held during the outage).
+   */
+  instancesEvictionGrace: 'nginx:gateway:instances:eviction_grace',
 
   /** Hash: node ip → node spec JSON (the Nginx node inventory, shared by health and config-push). */
   nodes: 'nginx:gateway:nodes',
