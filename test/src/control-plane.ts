@@ -21,7 +21,6 @@ export const CORE_TOKEN = 'e2e-core-token-0123456789';
 export const SDK_TOKEN = 'e2e-sdk-token-0123456789';
 const TOKENS = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN},sdk:${SDK_TOKEN}`;
 
-
 /** One alert the health service POSTed to the test's webhook receiver. */
 export type ReceivedAlert = { readonly at: number; readonly body: Record<string, unknown> };
 
