@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { parseNodeChange, RedisChannels, RedisKeys, type NodeSpecData } from '@gateway/shared';
 import {
+  collectStream,
   startNginx,
   startRedisServer,
   waitFor,
@@ -65,6 +66,8 @@ describe('health: the declared node inventory heals itself on every replica', ()
       async () => (await redis.client.get(RedisKeys.healthStatus(declared.ip))) === 'UP',
     );
     added.length = 0;
+    const watch = collectStream((signal) => admin.watchNodes({}, { signal }));
+    await waitFor('the watch snapshot', () => watch.messages.length >= 1);
     const lost = Date.now();
     await redis.client.flushall();
     await waitFor(
@@ -75,6 +78,15 @@ describe('health: the declared node inventory heals itself on every replica', ()
     console.log(
       `[figure] declared node back in the inventory and UP ${Date.now() - lost} ms after FLUSHALL`,
     );
+    await waitFor('the node watcher to get a snapshot of the restored inventory', () =>
+      watch.messages
+        .slice(1)
+        .some(
+          (message) =>
+            message.snapshot && message.nodes.some((node) => node.spec?.ip === declared.ip),
+        ),
+    );
+    await watch.stop();
     assert.equal(await storedLabel(declared.ip), 'declared');
     assert.equal(
       await stored('127.0.0.7'),

@@ -32,7 +32,8 @@ export function EpochTracker(alerts: AlertSink, now: () => number = Date.now): E
       return at;
     },
     observe(previous, current, where) {
-      if (current === '' || current === previous || compareEpochs(current, previous) < 0) return;
+      // No epoch before (a fresh node, a record older than epochs) is no loss.
+      if (previous === '' || current === '' || compareEpochs(current, previous) <= 0) return;
       if (compareEpochs(current, alerted) <= 0) return;
       alerted = current;
       this.firstSeen(current);

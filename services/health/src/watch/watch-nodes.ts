@@ -9,7 +9,8 @@ import type { HealthFeed, HealthFeedEvent } from './health-feed.js';
  * One WatchNodes stream: the whole inventory with health (`snapshot` true), then each
  * node whose status changed. An inventory change (add, update, remove), a gap in the
  * health revisions, a revision poll that stays ahead of us, or a queue overflow (a
- * slow client) sends a fresh snapshot, which replaces everything the client holds.
+ * slow client) sends a fresh snapshot, which replaces everything the client holds; so
+ * does a polled revision below what we read (Redis lost its data: counters restarted).
  * Ends when `signal` aborts (client gone or server shutting down).
  */
 export async function* watchNodes(options: {
@@ -45,6 +46,15 @@ export async function* watchNodes(options: {
         continue;
       }
       if (event.kind === 'revisions') {
+        // A counter below what we read: the dataset was lost and rebuilt (the inventory's
+        // reconcile re-adds the declared nodes from revision 1): resynchronize at once.
+        if (event.health < health.revision || event.nodes < inventory.revision) {
+          options.logger.info(
+            'node revisions went back (Redis lost its data?): sending a snapshot',
+          );
+          yield await snapshot();
+          continue;
+        }
         // Both followers see every poll (no short-circuit): each keeps its own account.
         const healthBehind = health.polled(event.health);
         const inventoryBehind = inventory.polled(event.nodes);
