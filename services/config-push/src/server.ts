@@ -28,6 +28,7 @@ type NodeEvent =
 import type { ConfigPushConfig } from './config.js';
 import { PushLease } from './leader/push-lease.js';
 import { SshPool } from './push/ssh-pool.js';
+import { quarantineSettings } from './quarantine/quarantine-settings.js';
 import { Pusher } from './reconcile/pusher.js';
 
 export type RunningConfigPush = RunningService & {
@@ -93,6 +94,8 @@ export async function startConfigPush(
         dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
         dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
         replicaId,
+        maxConfigBytes: config.CONFIG_PUSH_NODE_MAX_BYTES,
+        quarantine: quarantineSettings(config),
       },
       timing: {
         waitMinMs: config.CONFIG_PUSH_WAIT_MIN,
@@ -151,6 +154,7 @@ export async function startConfigPush(
       guard: {
         dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
         dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
+        maxConfigBytes: config.CONFIG_PUSH_NODE_MAX_BYTES,
       },
       shutdownSignal: shutdownController.signal,
       logger,

@@ -32,6 +32,8 @@ function instance(
   };
 }
 
+const SIZE_OK = { bytes: 100, maxBytes: 4_194_304 };
+
 const SAMPLE = [
   instance('payments', '10.0.0.9', 9000, { weight: 3, maxFails: 2, failTimeoutSeconds: 30 }),
   instance('default', '2001:db8::1', 8081, { backup: true }),
@@ -104,12 +106,19 @@ describe('render: the upstream file', () => {
     assert.equal(empty.servers, 0);
     assert.ok(!/upstream|map/.test(empty.content.replace(/^#.*$/gm, '')));
     assert.equal(
-      checkRender({ servers: 0, previousServers: 3, force: true, minShare: 0.5, minRemoved: 2 })
-        ?.kind,
+      checkRender({
+        ...SIZE_OK,
+        servers: 0,
+        previousServers: 3,
+        force: true,
+        minShare: 0.5,
+        minRemoved: 2,
+      })?.kind,
       'all_instances_gone',
     );
     assert.equal(
       checkRender({
+        ...SIZE_OK,
         servers: 0,
         previousServers: undefined,
         force: false,
@@ -122,7 +131,8 @@ describe('render: the upstream file', () => {
 
   it('the drop guard refuses a sudden drop below the floor unless forced', () => {
     const guard = (servers: number, previousServers: number | undefined, force = false) =>
-      checkRender({ servers, previousServers, force, minShare: 0.5, minRemoved: 2 })?.kind;
+      checkRender({ ...SIZE_OK, servers, previousServers, force, minShare: 0.5, minRemoved: 2 })
+        ?.kind;
     assert.equal(guard(4, 10), 'drop_guard');
     assert.equal(guard(4, 10, true), undefined);
     assert.equal(guard(5, 10), undefined, 'exactly half is allowed');
@@ -130,6 +140,20 @@ describe('render: the upstream file', () => {
     assert.equal(guard(1, 3), 'drop_guard');
     assert.equal(guard(12, 10), undefined);
     assert.equal(guard(1, undefined), undefined, 'the first render has nothing to compare with');
+  });
+
+  it('refuses a render larger than the nodes accept, even forced, naming size and limit', () => {
+    const refusal = checkRender({
+      servers: 3,
+      previousServers: 3,
+      force: true,
+      minShare: 0.5,
+      minRemoved: 2,
+      bytes: 5_000,
+      maxBytes: 4_096,
+    });
+    assert.equal(refusal?.kind, 'config_too_large');
+    assert.match(refusal?.message ?? '', /5000 bytes.*4096 bytes/);
   });
 
   it('passes nginx -t on a real nginx that includes it, routing through $gateway_upstream', async () => {

@@ -1,6 +1,9 @@
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import {
   bindService,
+  ChannelFeed,
+  parseQuarantineChange,
+  RedisChannels,
   closeRedis,
   createRedisClient,
   RegistryChangeFeed,
@@ -36,6 +39,13 @@ export async function startRegistry(
     logger,
   });
 
+  const quarantineFeed = ChannelFeed({
+    name: 'registry-quarantine',
+    subscriber,
+    logger,
+    channels: { [RedisChannels.pushQuarantineChanges]: parseQuarantineChange },
+  });
+
   const shutdownController = new AbortController();
   const binding = bindService(
     RegistryServiceDefinition,
@@ -43,6 +53,7 @@ export async function startRegistry(
       redis,
       store: RegistryStore(redis),
       feed,
+      quarantineFeed,
       settings: {
         lease: {
           defaultMs: config.REGISTRY_LEASE_DEFAULT,
@@ -84,7 +95,7 @@ export async function startRegistry(
     },
   });
 
-  serveWhileReady(server, [redis, subscriber], [feed.subscribed]);
+  serveWhileReady(server, [redis, subscriber], [feed.subscribed, quarantineFeed.subscribed]);
 
   return {
     port: server.port,
@@ -92,6 +103,7 @@ export async function startRegistry(
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await evictor.stop();
       await feed.close();
+      await quarantineFeed.close();
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
   };

@@ -7,7 +7,12 @@ export type AlertKind =
   | 'config_test_failed'
   | 'reload_failed'
   | 'host_key_rejected'
-  | 'invalid_instances';
+  | 'invalid_instances'
+  | 'instance_quarantined'
+  | 'instance_readmitted'
+  | 'quarantine_full'
+  | 'config_too_large'
+  | 'content_refused';
 
 /** One alert: what happened, on which node (if any), at which revision. */
 export type Alert = {

@@ -1,6 +1,6 @@
-import { readInstanceSnapshot } from '@gateway/shared';
+import { readInstanceSnapshot, readQuarantine } from '@gateway/shared';
+import { renderWithoutQuarantined } from '../quarantine/render-without-quarantined.js';
 import { checkRender, type Refusal } from '../render/render-guard.js';
-import { renderUpstreams } from '../render/render-upstreams.js';
 import {
   readDesiredConfig,
   writeDesiredConfig,
@@ -34,12 +34,23 @@ export async function acceptRender(
       revision: snapshot.revision,
     });
   }
-  const render = renderUpstreams(snapshot.instances);
+  const [desired, quarantine] = await Promise.all([
+    readDesiredConfig(redis),
+    readQuarantine(redis),
+  ]);
+  const { render, excluded, guardServers } = renderWithoutQuarantined(
+    snapshot.instances,
+    quarantine,
+    desired?.content,
+  );
   if (render.skipped.length > 0)
     logger.error({ skipped: render.skipped }, 'instances left out of the render');
-  const desired = await readDesiredConfig(redis);
+  if (excluded.length > 0) logger.debug({ excluded }, 'quarantined instances left out');
   const refusal = checkRender({
     servers: render.servers,
+    quarantinedServers: guardServers - render.servers,
+    bytes: Buffer.byteLength(render.content),
+    maxBytes: settings.maxConfigBytes,
     previousServers: desired?.servers,
     force,
     minShare: settings.dropGuardShare,

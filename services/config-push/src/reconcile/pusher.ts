@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@gateway/shared';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { LeaseTerm } from '../leader/push-lease.js';
+import { PoisonGuard } from '../quarantine/poison-guard.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { AttemptRecord } from '../state/node-records.js';
 import {
@@ -73,6 +74,8 @@ export function Pusher(deps: {
   let nextDrift = Date.now() + timing.driftCheckIntervalMs;
   let renderedRevision = -1;
   let recheck = false;
+  /** The quarantine changed: render now, without waiting for quiescence. */
+  let renderNow = false;
   const inFlight = new Map<string, Promise<AttemptRecord>>();
   let wake: (() => void) | undefined;
   const poke = () => wake?.();
@@ -92,7 +95,7 @@ export function Pusher(deps: {
   };
 
   const nextDue = (now: number): number | undefined => {
-    if (verifyAll || recheck || verifyNodes.size > 0 || waiters.length > 0) return now;
+    if (verifyAll || recheck || renderNow || verifyNodes.size > 0 || waiters.length > 0) return now;
     const candidates = [quiescence.dueAt(), backoff.nextDue(), nextDrift].filter(
       (value): value is number => value !== undefined,
     );
@@ -106,7 +109,8 @@ export function Pusher(deps: {
     if (driftDue) nextDrift = now + timing.driftCheckIntervalMs;
     const burstDue = quiescence.dueAt();
     // Rechecks, node events and drift checks do not cut a burst's quiescence short.
-    const render = taken.length > 0 || burstDue === undefined || burstDue <= now;
+    const render = taken.length > 0 || renderNow || burstDue === undefined || burstDue <= now;
+    renderNow = false;
     const request: CycleRequest = {
       render,
       force: taken.some((waiter) => waiter.force),
@@ -122,6 +126,23 @@ export function Pusher(deps: {
     if (render) quiescence.clear();
     return { request, taken };
   };
+
+  const poison = PoisonGuard(
+    {
+      redis: deps.redis,
+      pool: deps.pool,
+      alerts: deps.alerts,
+      logger,
+      remoteCommand: deps.settings.remoteCommand,
+      settings: deps.settings.quarantine,
+      leaseValue: deps.startTerm.value,
+      signal,
+    },
+    () => {
+      renderNow = true;
+      poke();
+    },
+  );
 
   const loop = (async () => {
     while (!signal.aborted) {
@@ -140,6 +161,7 @@ export function Pusher(deps: {
             backoff,
             signal,
             inFlight,
+            poison,
             onNodeSettled: () => {
               // The node may have missed a newer revision while busy: look again (cheap when up to date).
               recheck = true;
@@ -196,6 +218,7 @@ export function Pusher(deps: {
   return {
     registryChanged(revision) {
       if (revision <= renderedRevision) return;
+      poison.registryChanged();
       quiescence.mark(Date.now());
       poke();
     },
@@ -215,6 +238,7 @@ export function Pusher(deps: {
       poke();
       await loop;
       await Promise.allSettled([...inFlight.values()]);
+      await poison.stop();
     },
   };
 }

@@ -1,9 +1,20 @@
 import type { Redis } from 'ioredis';
-import { ChangeType, type WatchInstancesResponse } from '@gateway/proto/registry';
 import {
+  ChangeType,
+  type InstanceChange,
+  type WatchInstancesResponse,
+} from '@gateway/proto/registry';
+import {
+  decodeStoredInstance,
   EventQueue,
   OVERFLOW,
   readInstanceSnapshot,
+  readQuarantine,
+  readQuarantineEntry,
+  RedisKeys,
+  type ChannelFeed,
+  type QuarantineChange,
+  type QuarantineEntry,
   type ChangeTypeName,
   type FeedEvent,
   type Logger,
@@ -18,8 +29,11 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
   EXPIRED: ChangeType.CHANGE_TYPE_EXPIRED,
 };
 
+type WatchEvent = FeedEvent | { readonly kind: 'quarantine'; readonly change: QuarantineChange };
+
 /**
- * One WatchInstances stream: a snapshot, then every change in revision order. A gap
+ * One WatchInstances stream: a snapshot, then every change in revision order. An
+ * instance entering or leaving quarantine comes as UPDATED at the current revision. A gap
  * in revisions (a lost message), a revision poll that stays ahead of us, or a queue
  * overflow (a slow client) sends a fresh snapshot instead. Ends when `signal`
  * aborts (client gone or server shutting down).
@@ -27,19 +41,28 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
 export async function* watchInstances(options: {
   redis: Redis;
   feed: RegistryChangeFeed;
+  quarantineFeed: ChannelFeed<QuarantineChange>;
   group: string;
   queueLimit: number;
   signal: AbortSignal;
   logger: Logger;
 }): AsyncGenerator<WatchInstancesResponse, void, undefined> {
   const { group, signal } = options;
-  const queue = EventQueue<FeedEvent>(options.queueLimit);
+  const queue = EventQueue<WatchEvent>(options.queueLimit);
   const unlisten = options.feed.listen((event) => queue.push(event));
+  const unlistenQuarantine = options.quarantineFeed.listen((change) =>
+    queue.push({ kind: 'quarantine', change }),
+  );
   try {
     let revision = 0;
     let behindAt: number | undefined;
+    let quarantine = new Map<string, QuarantineEntry>();
     const snapshot = async (): Promise<WatchInstancesResponse> => {
-      const current = await readInstanceSnapshot(options.redis);
+      const [current, quarantined] = await Promise.all([
+        readInstanceSnapshot(options.redis),
+        readQuarantine(options.redis),
+      ]);
+      quarantine = quarantined;
       revision = current.revision;
       behindAt = undefined;
       const instances = current.instances.filter(
@@ -47,7 +70,14 @@ export async function* watchInstances(options: {
       );
       return {
         revision,
-        event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
+        event: {
+          $case: 'snapshot',
+          value: {
+            instances: instances.map((instance) =>
+              instanceToProto(instance, quarantine.get(instance.id)),
+            ),
+          },
+        },
       };
     };
 
@@ -56,6 +86,11 @@ export async function* watchInstances(options: {
       if (event === OVERFLOW) {
         options.logger.warn({ group }, 'watcher fell behind: sending a fresh snapshot');
         yield await snapshot();
+        continue;
+      }
+      if (event.kind === 'quarantine') {
+        const update = await quarantineUpdate(options.redis, event.change, group, quarantine);
+        if (update) yield { revision, event: { $case: 'change', value: update } };
         continue;
       }
       if (event.kind === 'revision') {
@@ -81,12 +116,46 @@ export async function* watchInstances(options: {
           value: {
             type: CHANGE_TYPES[change.type],
             instanceId: change.id,
-            instance: change.instance ? instanceToProto(change.instance) : undefined,
+            instance: change.instance
+              ? instanceToProto(change.instance, quarantine.get(change.id))
+              : undefined,
           },
         },
       };
     }
   } finally {
     unlisten();
+    unlistenQuarantine();
   }
+}
+
+/**
+ * Applies a quarantine transition to the stream's view and returns the UPDATED change to
+ * send (the instance as stored, with or without its quarantine); undefined when the
+ * instance is gone or outside the watched group.
+ */
+async function quarantineUpdate(
+  redis: Redis,
+  change: QuarantineChange,
+  group: string,
+  quarantine: Map<string, QuarantineEntry>,
+): Promise<InstanceChange | undefined> {
+  const entry =
+    change.type === 'QUARANTINED' ? await readQuarantineEntry(redis, change.id) : undefined;
+  if (entry) quarantine.set(change.id, entry);
+  else quarantine.delete(change.id);
+  const json = await redis.hget(RedisKeys.instances, change.id);
+  if (json === null) return undefined;
+  let stored;
+  try {
+    stored = decodeStoredInstance(change.id, json);
+  } catch {
+    return undefined;
+  }
+  if (group !== '' && stored.spec.group !== group) return undefined;
+  return {
+    type: ChangeType.CHANGE_TYPE_UPDATED,
+    instanceId: change.id,
+    instance: instanceToProto(stored, entry),
+  };
 }
