@@ -41,7 +41,11 @@ export type GatewayNode = {
 export async function startGatewayNode(
   ip: string,
   authorizedKey: string,
-  options: { sshUser?: string } = {},
+  options: {
+    sshUser?: string;
+    /** The nginx binary of this node (the master, `nginx -t` and reloads); default /usr/sbin/nginx. */
+    nginxBinary?: string;
+  } = {},
 ): Promise<GatewayNode> {
   const dir = tempDir('gateway-node');
   const confDir = join(dir, 'gateway');
@@ -52,6 +56,7 @@ export async function startGatewayNode(
   copyFileSync(PLACEHOLDER, livePath);
   const nginx = await startNginx({
     host: ip,
+    ...(options.nginxBinary ? { binary: options.nginxBinary } : {}),
     httpConfig: `include ${confDir}/*.conf;\ninclude ${extraDir}/*.conf;`,
     serverConfig:
       'location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}',
@@ -61,7 +66,7 @@ export async function startGatewayNode(
     applyConf,
     [
       `LIVE_FILE=${livePath}`,
-      'NGINX=/usr/sbin/nginx',
+      `NGINX=${options.nginxBinary ?? '/usr/sbin/nginx'}`,
       `NGINX_ARGS=-p ${nginx.dir}/ -c ${nginx.confPath} -e ${nginx.errorLogPath}`,
       `PID_FILE=${join(nginx.dir, 'nginx.pid')}`,
       `STATE_DIR=${stateDir}`,

@@ -24,7 +24,13 @@ describe('reading an nginx -t failure', () => {
     const later = dns.replace('22:04:36', '22:05:01').replaceAll('2355', '9');
     assert.equal(nginxErrorText(dns), nginxErrorText(later));
     assert.match(nginxErrorText(dns), /host not found in upstream "nx-does-not-exist.invalid:80"/);
-    assert.doesNotMatch(nginxErrorText(dns), /\[emerg\]|test failed/);
+    assert.doesNotMatch(nginxErrorText(dns), /\[emerg\]|test failed|gateway-nginx-apply/);
+    assert.equal(
+      nginxErrorText(
+        'gateway-nginx-apply: nginx -t failed (test only, live file kept): nginx: [emerg] could not build map_hash, you should increase map_hash_bucket_size: 64',
+      ),
+      'could not build map_hash, you should increase map_hash_bucket_size: 64',
+    );
   });
 });
 

@@ -10,9 +10,16 @@ export function nginxErrorSite(message: string): NginxErrorSite | undefined {
   return match ? { file: match[1], line: Number(match[2]) } : undefined;
 }
 
-/** The message without time stamps and pids, so two failures can be compared. */
+const FROM_MARKER = /\[(?:emerg|alert|crit|error)\]\s*(?:\d+#\d+:\s*)?(.*)$/s;
+
+/**
+ * What nginx said, without the apply script's prefix, time stamps, pids and the closing
+ * "test failed" line: the reason shown for a quarantine, and what two failures are
+ * compared by.
+ */
 export function nginxErrorText(message: string): string {
-  return message
+  const said = FROM_MARKER.exec(message)?.[1] ?? message;
+  return said
     .replace(NOISE, '')
     .replace(/nginx: configuration file \S+ test failed/g, '')
     .replace(/\s+/g, ' ')
