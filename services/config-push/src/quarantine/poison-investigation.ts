@@ -35,9 +35,10 @@ export type PoisonDeps = {
 /**
  * After `nginx -t` refused `target` on `node`: finds the instances responsible and
  * quarantines them. The line nginx names in the rendered file gives them at once (a
- * `server` line: its instance; an `upstream` or `map` line: its group's); otherwise a
- * bisection with `nginx -t` on the node (never a reload) finds one. Returns the ids
- * newly quarantined or updated (empty when none: the push fails as before).
+ * `server` line: its instance; an `upstream` or `map` line: its group's); when nginx
+ * names no file, a bisection with `nginx -t` on the node (never a reload) finds one.
+ * When it names another file of the node, the node's own config is at fault: nothing is
+ * quarantined. Returns the ids quarantined (empty when none: the push fails as before).
  */
 export async function investigatePoison(
   deps: PoisonDeps,
@@ -55,8 +56,13 @@ export async function investigatePoison(
   let culprits: readonly string[] = [];
   let reason = nginxErrorText(message);
   const site = nginxErrorSite(message);
-  if (site && isRenderedFile(site.file, node.configPath))
-    culprits = (owners.get(site.line) ?? []).filter((id) => byId.has(id));
+  if (site && !isRenderedFile(site.file, node.configPath)) {
+    // nginx blames the node's own config (e.g. a local upstream of the same name): a node-side
+    // fault, alerted as config_test_failed for that node; the instances are not to blame.
+    logger.warn({ node: node.ip, file: site.file }, 'nginx -t blames a node-side file');
+    return [];
+  }
+  if (site) culprits = (owners.get(site.line) ?? []).filter((id) => byId.has(id));
   if (culprits.length === 0 && rendered.length > 0) {
     const budget = deadline(deps.signal, deps.settings.testTimeoutMs);
     try {
