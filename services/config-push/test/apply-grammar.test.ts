@@ -13,6 +13,7 @@ import {
   type GatewayNode,
 } from '@gateway/testkit';
 import { SshPool } from '../src/push/ssh-pool.js';
+import { checkRenderGrammar } from '../src/render/render-grammar.js';
 import { renderUpstreams } from '../src/render/render-upstreams.js';
 import { installSudoLogin } from './support/sudo-login.js';
 
@@ -202,16 +203,18 @@ describe('the node refuses what the renderer would never write', () => {
       assert.ok(render.skipped.length === 0, JSON.stringify(render.skipped));
       const result = checkLocally(render.content);
       assert.equal(result.code, 0, `the script refused a render: ${result.stderr}`);
+      assert.equal(checkRenderGrammar(render.content), undefined, 'the center agrees');
     }
     console.log(
       `[figure] renders checked by the apply script: ${renders.length}, server lines: ${renders.reduce((sum, render) => sum + render.servers, 0)}`,
     );
   });
 
-  it('refuses through `check` what is not a render, naming the line', () => {
+  it("refuses through `check` what is not a render, naming the line, as does the center's copy of the grammar", () => {
     for (const [what, content] of hostile()) {
       const result = checkLocally(content);
       assert.equal(result.code, 8, `${what}: ${result.stderr}`);
+      assert.notEqual(checkRenderGrammar(content), undefined, `${what}: the center agrees`);
     }
     const result = checkLocally('# comment\n\nupstream gateway_x {\n    server 10.0.0.1:80;\n}\n');
     assert.match(result.stderr, /line 4 is not one the renderer writes/);
