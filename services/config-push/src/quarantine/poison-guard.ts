@@ -7,8 +7,8 @@ import { QuarantineReviewer } from './quarantine-reviewer.js';
 export type PoisonGuard = {
   /**
    * `nginx -t` refused `target` on `node`: quarantine the instances responsible. One
-   * investigation at a time (another node failing meanwhile waits for the re-render it
-   * brings); resolves with the ids quarantined, empty when none.
+   * investigation at a time: a node failing meanwhile shares the running one's answer;
+   * resolves with the ids quarantined, empty when none.
    */
   investigate(
     node: NodeSpecData,
@@ -25,7 +25,8 @@ export function PoisonGuard(deps: PoisonDeps, onChange: () => void): PoisonGuard
   const reviewer = QuarantineReviewer(deps, onChange);
   return {
     async investigate(node, target, message) {
-      if (running) return [];
+      // Another node failed the same way meanwhile: its investigation answers for this one too.
+      if (running) return await running.catch(() => []);
       running = investigatePoison(deps, node, target, message);
       try {
         const ids = await running;
