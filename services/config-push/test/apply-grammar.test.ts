@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createLogger, type StoredInstance } from '@gateway/shared';
@@ -12,6 +12,8 @@ import {
   tempDir,
   type GatewayNode,
 } from '@gateway/testkit';
+import { applyOnNode } from '../src/push/apply-on-node.js';
+import { PushError } from '../src/push/push-error.js';
 import { SshPool } from '../src/push/ssh-pool.js';
 import { checkRenderGrammar } from '../src/render/render-grammar.js';
 import { renderUpstreams } from '../src/render/render-upstreams.js';
@@ -218,5 +220,28 @@ describe('the node refuses what the renderer would never write', () => {
     }
     const result = checkLocally('# comment\n\nupstream gateway_x {\n    server 10.0.0.1:80;\n}\n');
     assert.match(result.stderr, /line 4 is not one the renderer writes/);
+  });
+
+  it('a node with a smaller MAX_BYTES refuses a larger render as too large, naming its limit', async () => {
+    appendFileSync(join(dirname(node.stateDir), 'apply.conf'), 'MAX_BYTES=600\n');
+    const content = renderUpstreams(
+      Array.from({ length: 20 }, (_, index) => instance('default', '127.0.0.1', 9000 + index)),
+    ).content;
+    const liveBefore = readFileSync(node.livePath);
+    await assert.rejects(
+      applyOnNode({
+        pool,
+        node: node.spec(),
+        remoteCommand: `sudo -n ${scriptPath}`,
+        config: { revision: 50, hash: sha256(content), content },
+        signal: AbortSignal.timeout(30_000),
+      }),
+      (error: unknown) =>
+        error instanceof PushError &&
+        error.kind === 'too_large' &&
+        /MAX_BYTES=600/.test(error.message),
+    );
+    assert.ok(readFileSync(node.livePath).equals(liveBefore));
+    assert.equal(node.journal().at(-1)?.outcome, 'too-large');
   });
 });
