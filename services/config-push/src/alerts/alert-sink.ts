@@ -8,7 +8,12 @@ export type AlertKind =
   | 'reload_failed'
   | 'host_key_rejected'
   | 'invalid_instances'
-  | 'store_epoch_changed';
+  | 'store_epoch_changed'
+  | 'instance_quarantined'
+  | 'instance_readmitted'
+  | 'quarantine_full'
+  | 'config_too_large'
+  | 'content_refused';
 
 /** One alert: what happened, on which node (if any), at which revision. */
 export type Alert = {

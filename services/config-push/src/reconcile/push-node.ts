@@ -9,7 +9,9 @@ import { holdForNewEpoch } from './epoch-check.js';
 /**
  * Pushes the desired config to one UP node within CONFIG_PUSH_NODE_TIMEOUT and records
  * the attempt (fenced). A failure schedules a retry with backoff and raises the alert it
- * deserves (nginx -t, reload, host key or authentication refused).
+ * deserves (nginx -t, reload, host key or authentication refused, too large, content
+ * refused). When `nginx -t` refused it, the instances responsible are looked for and
+ * quarantined (quarantine/): the re-render without them follows at once.
  */
 export async function pushNode(
   deps: CycleDeps,
@@ -79,7 +81,10 @@ export async function pushNode(
       },
       'push to node failed',
     );
-    raiseAlert(deps, kind, ip, target.revision, message);
+    const quarantined =
+      kind === 'config_test' ? await deps.poison.investigate(node.spec, target, detail) : [];
+    // A refusal explained by poison instances is alerted as their quarantine, not as the node's.
+    if (quarantined.length === 0) raiseAlert(deps, kind, ip, target.revision, message);
     attempt = { ...base, outcome: 'FAILED', error: message, time: Date.now() };
   } finally {
     nodeDeadline.clear();
@@ -127,6 +132,20 @@ function raiseAlert(
       node: ip,
       revision,
       message: `reload failed on ${ip} for revision ${revision}; previous config restored: ${message}`,
+    });
+  } else if (kind === 'too_large') {
+    deps.alerts.raise({
+      kind: 'config_too_large',
+      node: ip,
+      revision,
+      message: `${ip} refused revision ${revision} as too large (CONFIG_PUSH_NODE_MAX_BYTES must not exceed the node's MAX_BYTES): ${message}`,
+    });
+  } else if (kind === 'content_refused') {
+    deps.alerts.raise({
+      kind: 'content_refused',
+      node: ip,
+      revision,
+      message: `${ip} refused revision ${revision}: its apply script does not accept the renderer's output (version skew between config-push and the node's gateway-nginx-apply?): ${message}`,
     });
   } else if (kind === 'host_key' || kind === 'auth') {
     deps.alerts.raise({

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@gateway/shared';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { LeaseTerm } from '../leader/push-lease.js';
+import { PoisonGuard } from '../quarantine/poison-guard.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { AttemptRecord } from '../state/node-records.js';
 import {
@@ -75,6 +76,23 @@ export function Pusher(deps: {
     signal.removeEventListener('abort', onAbort!);
   };
 
+  const poison = PoisonGuard(
+    {
+      redis: deps.redis,
+      pool: deps.pool,
+      alerts: deps.alerts,
+      logger,
+      remoteCommand: deps.settings.remoteCommand,
+      settings: deps.settings.quarantine,
+      leaseValue: deps.startTerm.value,
+      signal,
+    },
+    () => {
+      schedule.renderAtOnce();
+      poke();
+    },
+  );
+
   const loop = (async () => {
     while (!signal.aborted) {
       const now = Date.now();
@@ -92,6 +110,7 @@ export function Pusher(deps: {
             backoff: schedule.backoff,
             signal,
             inFlight,
+            poison,
             onNodeSettled: () => {
               // The node may have missed a newer revision while busy: look again (cheap when up to date).
               schedule.nodeSettled();
@@ -150,7 +169,9 @@ export function Pusher(deps: {
 
   return {
     registryChanged(epoch, revision) {
-      if (schedule.registryChanged({ epoch, revision }, Date.now())) poke();
+      if (!schedule.registryChanged({ epoch, revision }, Date.now())) return;
+      poison.registryChanged();
+      poke();
     },
     nodeNeedsCheck(ip) {
       schedule.nodeNeedsCheck(ip);
@@ -168,6 +189,7 @@ export function Pusher(deps: {
       poke();
       await loop;
       await Promise.allSettled([...inFlight.values()]);
+      await poison.stop();
     },
   };
 }
