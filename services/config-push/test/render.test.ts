@@ -31,7 +31,6 @@ function instance(
   };
 }
 
-
 const SAMPLE = [
   instance('payments', '10.0.0.9', 9000, { weight: 3, maxFails: 2, failTimeoutSeconds: 30 }),
   instance('default', '2001:db8::1', 8081, { backup: true }),
