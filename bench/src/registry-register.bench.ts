@@ -18,6 +18,7 @@ import {
   instanceId,
   RedisChannels,
   RedisKeys,
+  registerInstanceKeys,
   registerInstanceScript,
   specFingerprint,
 } from '@gateway/shared';
@@ -74,11 +75,13 @@ await rate(500, (i) =>
 const floorRegister = await rate(OPERATIONS, (i) => {
   const spec = specFor('floor', i);
   const json = canonicalSpecJson(spec);
-  return registerInstanceScript.run(
-    redis.client,
-    [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-    [instanceId(spec), json, specFingerprint(json), 15_000, RedisChannels.instanceChanges],
-  );
+  return registerInstanceScript.run(redis.client, registerInstanceKeys(spec.group), [
+    instanceId(spec),
+    json,
+    specFingerprint(json),
+    15_000,
+    RedisChannels.instanceChanges,
+  ]);
 });
 const registryRegister = await rate(OPERATIONS, (i) =>
   client.register({ instance: { ...specFor('served', i), failTimeout: undefined, adminState: 0 } }),

@@ -39,7 +39,7 @@ export function ConfigPushServiceImpl(deps: {
   return {
     async renderConfig() {
       const [snapshot, desired] = await Promise.all([
-        readInstanceSnapshot(redis),
+        readInstanceSnapshot(redis, { metadata: false }),
         readDesiredConfig(redis),
       ]);
       const render = renderUpstreams(snapshot.instances);
@@ -122,7 +122,7 @@ export function ConfigPushServiceImpl(deps: {
           readDesiredConfig(redis),
           redis.get(RedisKeys.pushLeader),
           redis.get(RedisKeys.instancesRevision),
-          readInstanceSnapshot(redis),
+          readInstanceSnapshot(redis, { metadata: false }),
         ]);
       const render = renderUpstreams(snapshot.instances);
       const refusal = checkRender({

@@ -23,7 +23,7 @@ export async function acceptRender(
   refusal: Refusal | undefined;
 }> {
   const { redis, alerts, settings, logger, startTerm } = deps;
-  const snapshot = await readInstanceSnapshot(redis);
+  const snapshot = await readInstanceSnapshot(redis, { metadata: false });
   if (snapshot.invalid.length > 0) {
     alerts.raise({
       kind: 'invalid_instances',

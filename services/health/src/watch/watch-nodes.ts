@@ -4,9 +4,11 @@ import { EventQueue, OVERFLOW, RedisKeys, type Logger } from '@gateway/shared';
 import { nodeToProto } from '../api/response-mapping.js';
 import type { HealthReader } from '../state/health-reader.js';
 import type { HealthFeed, HealthFeedEvent } from './health-feed.js';
+import { nodeSnapshotChunks } from './node-snapshot-chunks.js';
 
 /**
- * One WatchNodes stream: the whole inventory with health (`snapshot` true), then each
+ * One WatchNodes stream: the whole inventory with health (`snapshot` true, in chunks of at
+ * most the message bound when the client asked for them), then each
  * node whose status changed. An inventory change (add, update, remove), a gap in the
  * health revisions, a revision poll that stays ahead of us, or a queue overflow (a
  * slow client) sends a fresh snapshot, which replaces everything the client holds.
@@ -17,6 +19,9 @@ export async function* watchNodes(options: {
   reader: HealthReader;
   feed: HealthFeed;
   queueLimit: number;
+  /** The client assembles snapshots sent in several messages (see nodeSnapshotChunks). */
+  chunked: boolean;
+  maxMessageBytes: number;
   signal: AbortSignal;
   logger: Logger;
 }): AsyncGenerator<WatchNodesResponse, void, undefined> {
@@ -27,7 +32,7 @@ export async function* watchNodes(options: {
     let healthRevision = 0;
     let nodesRevision = 0;
     let behind = false;
-    const snapshot = async (): Promise<WatchNodesResponse> => {
+    const snapshot = async (): Promise<WatchNodesResponse[]> => {
       const [health, nodes] = await options.redis.mget(
         RedisKeys.healthRevision,
         RedisKeys.nodesRevision,
@@ -36,36 +41,36 @@ export async function* watchNodes(options: {
       nodesRevision = Number(nodes ?? 0);
       behind = false;
       const views = await reader.list();
-      return { nodes: views.map(nodeToProto), snapshot: true };
+      return nodeSnapshotChunks(views, options);
     };
 
-    yield await snapshot();
+    yield* await snapshot();
     for await (const event of queue.drain(signal)) {
       if (event === OVERFLOW) {
         options.logger.warn('node watcher fell behind: sending a fresh snapshot');
-        yield await snapshot();
+        yield* await snapshot();
         continue;
       }
       if (event.kind === 'revisions') {
         const ahead = event.health > healthRevision || event.nodes > nodesRevision;
         // Ahead at two polls in a row: a message was lost, resynchronize.
-        if (ahead && behind) yield await snapshot();
+        if (ahead && behind) yield* await snapshot();
         else behind = ahead;
         continue;
       }
       if (event.kind === 'nodes') {
-        if (event.change.revision > nodesRevision) yield await snapshot();
+        if (event.change.revision > nodesRevision) yield* await snapshot();
         continue;
       }
       const { change } = event;
       if (change.revision <= healthRevision) continue;
       if (change.revision !== healthRevision + 1) {
-        yield await snapshot();
+        yield* await snapshot();
         continue;
       }
       healthRevision = change.revision;
       const view = await reader.get(change.ip);
-      if (view) yield { nodes: [nodeToProto(view)], snapshot: false };
+      if (view) yield { nodes: [nodeToProto(view)], snapshot: false, more: false };
     }
   } finally {
     unlisten();

@@ -2,7 +2,11 @@ import { FieldViolation } from '@gateway/shared';
 
 type PagePosition = { readonly after: string; readonly group: string };
 
-/** Opaque page token: the last id of the previous page and the filter it was for. */
+/**
+ * Opaque page token: the last id of the previous page and the filter it was for. The next
+ * page starts right after that id in the id index (ZRANGEBYLEX), so a token stays valid
+ * whatever changes meanwhile: instances added before it are not seen, none is seen twice.
+ */
 export function encodePageToken(position: PagePosition): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
@@ -19,7 +23,10 @@ export function decodePageToken(token: string, group: string): string | undefine
   } catch {
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   }
-  if (typeof position.after !== 'string' || position.group !== group) {
+  if (typeof position.after !== 'string' || position.after.length > 330) {
+    throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
+  }
+  if (position.group !== group) {
     throw new FieldViolation(
       'page_token',
       'does not belong to this query (was the group filter changed?)',

@@ -5,7 +5,6 @@ import {
   FieldViolation,
   GROUP_PATTERN,
   parseInstanceId,
-  readInstanceSnapshot,
   requireMaxLength,
   type Logger,
   type RegistryChangeFeed,
@@ -13,7 +12,8 @@ import {
 import { readSelfPreservation } from '../eviction/self-preservation-state.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { watchInstances } from '../watch/watch-instances.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import { readListPage } from './list-page.js';
+import { decodePageToken } from './page-token.js';
 import { registerRequestToSpec } from './request-mapping.js';
 import { durationFromMs, instanceToProto, selfPreservationToProto } from './response-mapping.js';
 
@@ -22,6 +22,8 @@ export type RegistrySettings = {
   readonly selfPreservationShare: number;
   readonly selfPreservationWindowMs: number;
   readonly watchQueueLimit: number;
+  /** No ListInstances page or WatchInstances message is encoded larger than this. */
+  readonly maxMessageBytes: number;
 };
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -93,24 +95,17 @@ export function RegistryServiceImpl(deps: {
         );
       }
       const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
-      const after = decodePageToken(request.pageToken, group);
-      const [snapshot, preservation] = await Promise.all([
-        readInstanceSnapshot(redis),
+      const after = decodePageToken(request.pageToken, group) ?? '';
+      const [page, preservation] = await Promise.all([
+        readListPage(
+          redis,
+          { group, after, pageSize, maxMessageBytes: settings.maxMessageBytes },
+          logger,
+        ),
         readSelfPreservation(redis),
       ]);
-      if (snapshot.invalid.length > 0)
-        logger.error({ invalid: snapshot.invalid }, 'instances in Redis fail validation: hidden');
-      const matching = snapshot.instances.filter(
-        (instance) =>
-          (group === '' || instance.spec.group === group) &&
-          (after === undefined || instance.id > after),
-      );
-      const page = matching.slice(0, pageSize);
-      const more = matching.length > pageSize;
       return {
-        instances: page.map(instanceToProto),
-        nextPageToken: more ? encodePageToken({ after: page[page.length - 1].id, group }) : '',
-        revision: snapshot.revision,
+        ...page,
         selfPreservation: selfPreservationToProto(
           preservation,
           settings.selfPreservationShare,
@@ -126,6 +121,8 @@ export function RegistryServiceImpl(deps: {
         feed: deps.feed,
         group,
         queueLimit: settings.watchQueueLimit,
+        chunked: request.chunkedSnapshots,
+        maxMessageBytes: settings.maxMessageBytes,
         signal: AbortSignal.any([context.signal, deps.shutdownSignal]),
         logger,
       });

@@ -38,6 +38,7 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
       RedisKeys.instancesRevision,
       RedisKeys.instancesSelfPreservation,
       RedisKeys.instanceEvictions,
+      RedisKeys.instanceIndex,
     ],
     [
       RedisChannels.instanceChanges,
@@ -46,6 +47,7 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
       policy.batchSize,
       stateTtlMs,
       policy.windowMs,
+      RedisKeys.instanceGroupIndexPrefix,
     ],
   )) as Array<number | string>;
   const evicted: Array<{ id: string; revision: number }> = [];

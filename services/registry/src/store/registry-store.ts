@@ -5,6 +5,7 @@ import {
   heartbeatInstanceScript,
   RedisChannels,
   RedisKeys,
+  registerInstanceKeys,
   registerInstanceScript,
   specFingerprint,
   instanceId,
@@ -41,11 +42,13 @@ export function RegistryStore(redis: Redis): RegistryStore {
     async register(spec, leaseMs) {
       const id = instanceId(spec);
       const specJson = canonicalSpecJson(spec);
-      const reply = (await registerInstanceScript.run(
-        redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-        [id, specJson, specFingerprint(specJson), leaseMs, RedisChannels.instanceChanges],
-      )) as [number, string, number, number];
+      const reply = (await registerInstanceScript.run(redis, registerInstanceKeys(spec.group), [
+        id,
+        specJson,
+        specFingerprint(specJson),
+        leaseMs,
+        RedisChannels.instanceChanges,
+      ])) as [number, string, number, number];
       // The spec was validated just now: take only what the script decided from its reply.
       const written = JSON.parse(reply[1]) as Pick<
         StoredInstance,
@@ -77,7 +80,14 @@ export function RegistryStore(redis: Redis): RegistryStore {
     async deregister(id) {
       const revision = (await deregisterInstanceScript.run(
         redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
+        [
+          RedisKeys.instances,
+          RedisKeys.instanceLeases,
+          RedisKeys.instancesRevision,
+          RedisKeys.instanceIndex,
+          // The id was checked by parseInstanceId: its group is what comes before the first '/'.
+          RedisKeys.instanceGroupIndex(id.slice(0, id.indexOf('/'))),
+        ],
         [id, RedisChannels.instanceChanges],
       )) as number;
       return revision < 0 ? undefined : revision;

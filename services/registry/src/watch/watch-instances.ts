@@ -3,13 +3,13 @@ import { ChangeType, type WatchInstancesResponse } from '@gateway/proto/registry
 import {
   EventQueue,
   OVERFLOW,
-  readInstanceSnapshot,
   type ChangeTypeName,
   type FeedEvent,
   type Logger,
   type RegistryChangeFeed,
 } from '@gateway/shared';
 import { instanceToProto } from '../api/response-mapping.js';
+import { snapshotChunks } from './snapshot-chunks.js';
 
 const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
   REGISTERED: ChangeType.CHANGE_TYPE_REGISTERED,
@@ -19,7 +19,9 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
 };
 
 /**
- * One WatchInstances stream: a snapshot, then every change in revision order. A gap
+ * One WatchInstances stream: a snapshot (in chunks, see snapshotChunks), then every change
+ * in revision order. The listener is in place before the snapshot's first page is read, so
+ * every change after the snapshot's revision is queued meanwhile and sent after it. A gap
  * in revisions (a lost message), a revision poll that stays ahead of us, or a queue
  * overflow (a slow client) sends a fresh snapshot instead. Ends when `signal`
  * aborts (client gone or server shutting down).
@@ -29,6 +31,9 @@ export async function* watchInstances(options: {
   feed: RegistryChangeFeed;
   group: string;
   queueLimit: number;
+  /** The client assembles snapshots sent in several messages. */
+  chunked: boolean;
+  maxMessageBytes: number;
   signal: AbortSignal;
   logger: Logger;
 }): AsyncGenerator<WatchInstancesResponse, void, undefined> {
@@ -38,37 +43,37 @@ export async function* watchInstances(options: {
   try {
     let revision = 0;
     let behindAt: number | undefined;
-    const snapshot = async (): Promise<WatchInstancesResponse> => {
-      const current = await readInstanceSnapshot(options.redis);
-      revision = current.revision;
-      behindAt = undefined;
-      const instances = current.instances.filter(
-        (instance) => group === '' || instance.spec.group === group,
-      );
-      return {
-        revision,
-        event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
-      };
-    };
+    const snapshot = () =>
+      snapshotChunks({
+        redis: options.redis,
+        group,
+        chunked: options.chunked,
+        maxMessageBytes: options.maxMessageBytes,
+        logger: options.logger,
+        onRevision: (read) => {
+          revision = read;
+          behindAt = undefined;
+        },
+      });
 
-    yield await snapshot();
+    yield* snapshot();
     for await (const event of queue.drain(signal)) {
       if (event === OVERFLOW) {
         options.logger.warn({ group }, 'watcher fell behind: sending a fresh snapshot');
-        yield await snapshot();
+        yield* snapshot();
         continue;
       }
       if (event.kind === 'revision') {
         // Seen ahead at two polls in a row: a message was lost, resynchronize.
         if (event.revision <= revision) behindAt = undefined;
-        else if (behindAt !== undefined && revision < behindAt) yield await snapshot();
+        else if (behindAt !== undefined && revision < behindAt) yield* snapshot();
         else behindAt = event.revision;
         continue;
       }
       const { change } = event;
       if (change.revision <= revision) continue;
       if (change.revision !== revision + 1) {
-        yield await snapshot();
+        yield* snapshot();
         continue;
       }
       revision = change.revision;

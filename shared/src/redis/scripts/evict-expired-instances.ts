@@ -8,9 +8,9 @@ import { SERVER_TIME_LUA } from './server-time.js';
  * made in the window count too). Atomic, so replicas running it at the same moment
  * never evict twice.
  * KEYS: instances hash, leases zset, revision counter, self-preservation state,
- * recent evictions zset.
+ * recent evictions zset, id index.
  * ARGV: changes channel, max share (0..1), guard minimum, batch size, state TTL ms,
- * window ms.
+ * window ms, prefix of the per-group id indexes (the group is the id up to its first '/').
  * Returns {preserving (0|1), expired count, total, recently evicted, id, revision, id, revision, ...}.
  */
 export const evictExpiredInstancesScript = LuaScript(
@@ -38,6 +38,8 @@ local result = {0, expiredCount, total, recent}
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[2], id)
+  redis.call('ZREM', KEYS[6], id)
+  redis.call('ZREM', ARGV[7] .. string.match(id, '^[^/]*'), id)
   if redis.call('HDEL', KEYS[1], id) == 1 then
     local revision = redis.call('INCR', KEYS[3])
     redis.call('ZADD', KEYS[5], now, id .. '@' .. revision)

@@ -1,9 +1,10 @@
+import { RedisKeys } from '../keys.js';
 import { LuaScript } from '../lua-script.js';
 import { SERVER_TIME_LUA } from './server-time.js';
 
 /**
  * Creates or updates an instance and (re)grants its lease, atomically.
- * KEYS: instances hash, leases zset, revision counter.
+ * KEYS: instances hash, leases zset, revision counter, id index, the group's id index.
  * ARGV: id, canonical spec JSON, spec fingerprint, lease ms, changes channel.
  * Returns {outcome, stored JSON, revision, lease expiry}: outcome 0 = unchanged
  * (only the lease renewed, no revision), 1 = registered, 2 = updated.
@@ -15,6 +16,8 @@ local id = ARGV[1]
 local lease = tonumber(ARGV[4])
 local expireAt = now + lease
 redis.call('ZADD', KEYS[2], expireAt, id)
+redis.call('ZADD', KEYS[4], 0, id)
+redis.call('ZADD', KEYS[5], 0, id)
 local existing = redis.call('HGET', KEYS[1], id)
 local registerTime = now
 local outcome = 1
@@ -40,3 +43,14 @@ redis.call('PUBLISH', ARGV[5], '{"revision":' .. revision .. ',"type":"' .. chan
 return {outcome, value, revision, expireAt}
 `,
 );
+
+/** The KEYS of `registerInstanceScript` for an instance of `group`, in order. */
+export function registerInstanceKeys(group: string): string[] {
+  return [
+    RedisKeys.instances,
+    RedisKeys.instanceLeases,
+    RedisKeys.instancesRevision,
+    RedisKeys.instanceIndex,
+    RedisKeys.instanceGroupIndex(group),
+  ];
+}

@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import { ServerError, Status } from 'nice-grpc';
+import { Instance, type WatchInstancesResponse } from '@gateway/proto/registry';
+import {
+  repeatedElementSize,
+  scanInstances,
+  SizeBoundedChunker,
+  type Logger,
+} from '@gateway/shared';
+import { instanceToProto } from '../api/response-mapping.js';
+
+/** Room left in a WatchInstancesResponse for the revision, the oneof wrapper and `more`. */
+const MESSAGE_OVERHEAD_BYTES = 64;
+
+/**
+ * A WatchInstances snapshot as messages of at most `maxMessageBytes` encoded, read page by
+ * page through the id index: the stream holds one page and one message at a time, never
+ * every instance. Every chunk carries the revision read with the first page; every chunk
+ * but the last has `more`. The pages are read while changes go on: the changes after that
+ * revision, which the watch sends next, make the client's view exact.
+ *
+ * Without `chunked` (a client that predates chunks) the snapshot is one message, as before;
+ * when it would not fit, the stream ends with FAILED_PRECONDITION rather than send a message
+ * the client's default limit refuses.
+ */
+export async function* snapshotChunks(options: {
+  redis: Redis;
+  group: string;
+  chunked: boolean;
+  maxMessageBytes: number;
+  logger: Logger;
+  onRevision: (revision: number) => void;
+}): AsyncGenerator<WatchInstancesResponse, void, undefined> {
+  const chunker = SizeBoundedChunker<Instance>(options.maxMessageBytes - MESSAGE_OVERHEAD_BYTES);
+  let revision: number | undefined;
+  let invalid = 0;
+  const message = (instances: Instance[], more: boolean): WatchInstancesResponse => ({
+    revision: revision ?? 0,
+    event: { $case: 'snapshot', value: { instances, more } },
+  });
+  for await (const page of scanInstances(options.redis, { group: options.group })) {
+    if (revision === undefined) {
+      revision = page.revision;
+      options.onRevision(revision);
+    }
+    for (const entry of page.entries) {
+      if (!entry.instance) {
+        if (entry.error !== undefined) invalid += 1;
+        continue;
+      }
+      const proto = instanceToProto(entry.instance);
+      const full = chunker.add(proto, repeatedElementSize(Instance.encode(proto).finish().length));
+      if (!full) continue;
+      if (!options.chunked) {
+        throw new ServerError(
+          Status.FAILED_PRECONDITION,
+          `the snapshot is larger than the ${options.maxMessageBytes}-byte message bound: ` +
+            'set chunked_snapshots to receive it in several messages',
+        );
+      }
+      yield message(full, true);
+    }
+  }
+  if (invalid > 0)
+    options.logger.error(
+      { invalid, group: options.group },
+      'instances in Redis fail validation: hidden',
+    );
+  yield message(chunker.take(), false);
+}
