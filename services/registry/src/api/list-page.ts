@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
-import { Instance } from '@gateway/proto/registry';
+import type { Instance } from '@gateway/proto/registry';
 import { readInstancePage, repeatedElementSize, type Logger } from '@gateway/shared';
+import { instanceSizeBound } from './instance-size.js';
 import { encodePageToken } from './page-token.js';
 import { instanceToProto } from './response-mapping.js';
 
 /** Room left in a ListInstances response for its other fields (token, revision, self-preservation). */
 const PAGE_OVERHEAD_BYTES = 4096;
+/** Instances per Redis read while filling a page. */
+const READ_BATCH = 128;
 
 export type ListPage = {
   readonly instances: Instance[];
@@ -25,33 +28,42 @@ export async function readListPage(
   logger: Logger,
 ): Promise<ListPage> {
   const { group, pageSize } = query;
-  const page = await readInstancePage(redis, { group, after: query.after, limit: pageSize + 1 });
   const budget = query.maxMessageBytes - PAGE_OVERHEAD_BYTES;
   const instances: Instance[] = [];
-  let bytes = 0;
-  let consumed: string | undefined;
-  let more = !page.exhausted;
   const invalid: Array<{ id: string; error: string }> = [];
-  for (const entry of page.entries) {
-    if (entry.instance) {
-      const proto = instanceToProto(entry.instance);
-      const size = repeatedElementSize(Instance.encode(proto).finish().length);
-      if (instances.length === pageSize || bytes + size > budget) {
-        more = true;
-        break;
+  let bytes = 0;
+  let revision: number | undefined;
+  let after = query.after;
+  let more = true;
+  // Read in batches, so a page that fills its byte budget early reads little more than it returns.
+  fill: while (more) {
+    const batch = await readInstancePage(redis, {
+      group,
+      after,
+      limit: Math.min(pageSize - instances.length + 1, READ_BATCH),
+    });
+    revision ??= batch.revision;
+    more = !batch.exhausted;
+    for (const entry of batch.entries) {
+      if (entry.instance) {
+        const proto = instanceToProto(entry.instance);
+        const size = repeatedElementSize(instanceSizeBound(proto));
+        if (instances.length === pageSize || bytes + size > budget) {
+          more = true;
+          break fill;
+        }
+        instances.push(proto);
+        bytes += size;
+      } else if (entry.error !== undefined) {
+        invalid.push({ id: entry.id, error: entry.error });
       }
-      instances.push(proto);
-      bytes += size;
-    } else if (entry.error !== undefined) {
-      invalid.push({ id: entry.id, error: entry.error });
+      after = entry.id;
     }
-    consumed = entry.id;
   }
   if (invalid.length > 0) logger.error({ invalid }, 'instances in Redis fail validation: hidden');
   return {
     instances,
-    nextPageToken:
-      more && consumed !== undefined ? encodePageToken({ after: consumed, group }) : '',
-    revision: page.revision,
+    nextPageToken: more ? encodePageToken({ after, group }) : '',
+    revision: revision ?? 0,
   };
 }

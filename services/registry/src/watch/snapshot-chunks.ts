@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import { ServerError, Status } from 'nice-grpc';
-import { Instance, type WatchInstancesResponse } from '@gateway/proto/registry';
+import type { Instance, WatchInstancesResponse } from '@gateway/proto/registry';
 import {
   repeatedElementSize,
   scanInstances,
   SizeBoundedChunker,
   type Logger,
 } from '@gateway/shared';
+import { instanceSizeBound } from '../api/instance-size.js';
 import { instanceToProto } from '../api/response-mapping.js';
 
 /** Room left in a WatchInstancesResponse for the revision, the oneof wrapper and `more`. */
@@ -49,7 +50,7 @@ export async function* snapshotChunks(options: {
         continue;
       }
       const proto = instanceToProto(entry.instance);
-      const full = chunker.add(proto, repeatedElementSize(Instance.encode(proto).finish().length));
+      const full = chunker.add(proto, repeatedElementSize(instanceSizeBound(proto)));
       if (!full) continue;
       if (!options.chunked) {
         throw new ServerError(
