@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
@@ -22,7 +21,6 @@ export const CORE_TOKEN = 'e2e-core-token-0123456789';
 export const SDK_TOKEN = 'e2e-sdk-token-0123456789';
 const TOKENS = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN},sdk:${SDK_TOKEN}`;
 
-
 /** One alert the health service POSTed to the test's webhook receiver. */
 export type ReceivedAlert = { readonly at: number; readonly body: Record<string, unknown> };
 
@@ -32,6 +30,11 @@ export type ControlPlane = {
   readonly healths: ServiceProcess[];
   readonly pushers: ServiceProcess[];
   readonly alerts: ReceivedAlert[];
+  /**
+   * Starts a replica again after it died (same name, address and settings) and puts the new
+   * process in its place in `registries` / `healths` / `pushers`.
+   */
+  restart(replica: ServiceProcess): Promise<ServiceProcess>;
   registryClient(replica: ServiceProcess): Client<typeof RegistryServiceDefinition>;
   healthClient(replica: ServiceProcess): Client<typeof NodeHealthServiceDefinition>;
   pushClient(replica: ServiceProcess): Client<typeof ConfigPushServiceDefinition>;
@@ -72,9 +75,20 @@ export async function startControlPlane(options: {
   const registries: ServiceProcess[] = [];
   const healths: ServiceProcess[] = [];
   const pushers: ServiceProcess[] = [];
+  type StartOptions = Parameters<typeof startServiceProcess>[0];
+  const started = new Map<ServiceProcess, { options: StartOptions; list: ServiceProcess[] }>();
+  const start = async (list: ServiceProcess[], options: StartOptions) => {
+    const replica = await startServiceProcess(options);
+    const [host, port] = [
+      replica.address.slice(0, replica.address.lastIndexOf(':')),
+      Number(replica.address.slice(replica.address.lastIndexOf(':') + 1)),
+    ];
+    started.set(replica, { options: { ...options, host, port }, list });
+    return replica;
+  };
   for (let i = 1; i <= 2; i++) {
     registries.push(
-      await startServiceProcess({
+      await start(registries, {
         name: `registry-${i}`,
         entry: serviceEntry('registry'),
         env: { ...common },
@@ -83,7 +97,7 @@ export async function startControlPlane(options: {
   }
   for (let i = 1; i <= 2; i++) {
     healths.push(
-      await startServiceProcess({
+      await start(healths, {
         name: `health-${i}`,
         entry: serviceEntry('health'),
         host: options.healthHost,
@@ -104,7 +118,7 @@ export async function startControlPlane(options: {
   const knownHosts = join(tempDir('known-hosts'), 'known_hosts');
   for (let i = 1; i <= 2; i++) {
     pushers.push(
-      await startServiceProcess({
+      await start(pushers, {
         name: `config-push-${i}`,
         entry: serviceEntry('config-push'),
         env: {
@@ -122,6 +136,7 @@ export async function startControlPlane(options: {
           CONFIG_PUSH_RETRY_MIN: '500ms',
           CONFIG_PUSH_RETRY_MAX: '2s',
           CONFIG_PUSH_LEASE_TTL: '3s',
+          CONFIG_PUSH_ALERT_WEBHOOK_URL: `http://127.0.0.1:${receiverPort}/alerts`,
         },
       }),
     );
@@ -140,6 +155,15 @@ export async function startControlPlane(options: {
     healths,
     pushers,
     alerts,
+    async restart(replica) {
+      const entry = started.get(replica);
+      if (!entry) throw new Error(`${replica.address} was not started by this control plane`);
+      await replica.stop(3_000);
+      const next = await start(entry.list, entry.options);
+      entry.list[entry.list.indexOf(replica)] = next;
+      started.delete(replica);
+      return next;
+    },
     registryClient: (replica) =>
       createClient(RegistryServiceDefinition, channelTo(replica), auth(CORE_TOKEN)),
     healthClient: (replica) =>

@@ -9,14 +9,7 @@ import {
   REPO_ROOT,
 } from '@gateway/testkit';
 
-const ENTRY = join(
-  REPO_ROOT,
-  'examples',
-  'gateway-core',
-  'dist',
-  'src',
-  'main.js',
-);
+const ENTRY = join(REPO_ROOT, 'examples', 'gateway-core', 'dist', 'src', 'main.js');
 
 /** A running example gateway-core (examples/gateway-core), registered through the SDK's registrar. */
 export type GatewayCoreProcess = {
