@@ -159,7 +159,8 @@ export async function startControlPlane(options: {
       const entry = started.get(replica);
       if (!entry) throw new Error(`${replica.address} was not started by this control plane`);
       await replica.stop(3_000);
-      const next = await start(entry.list, entry.options);
+      // A node process loads slowly on a busy machine: a restart gets longer than a first start.
+      const next = await start(entry.list, { ...entry.options, timeoutMs: 60_000 });
       entry.list[entry.list.indexOf(replica)] = next;
       started.delete(replica);
       return next;
