@@ -31,6 +31,8 @@ function unitProject(workspace: Workspace): TestProjectInlineConfiguration {
       root: workspace.dir,
       include: ['src/**/*.test.ts'],
       exclude: EXCLUDE,
+      // Property tests run hundreds of cases: allow for a loaded machine, still far under a minute.
+      testTimeout: 20_000,
     },
   };
 }

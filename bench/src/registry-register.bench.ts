@@ -22,7 +22,6 @@ import {
   registerInstanceScript,
   specFingerprint,
 } from '@gateway/shared';
-import { fileURLToPath } from 'node:url';
 import { startRedisServer, startServiceProcess, serviceEntry } from '@gateway/testkit';
 
 const CONCURRENCY = 32;

@@ -24,6 +24,7 @@ export { BackgroundLoop } from './process/background-loop.js';
 export { runService, type RunningService, type ServiceContext } from './process/run-service.js';
 export { RedisChannels, RedisKeys } from './redis/keys.js';
 export { ChannelFeed } from './redis/channel-feed.js';
+export { RevisionFollower, type ChangeStep } from './redis/revision-follower.js';
 export { LuaScript } from './redis/lua-script.js';
 export {
   closeRedis,
@@ -55,6 +56,7 @@ export { decodeStoredInstance } from './registry/decode-stored-instance.js';
 export {
   CHANGE_TYPES,
   type ChangeTypeName,
+  parseInstanceChange,
   type InstanceChange,
 } from './registry/instance-change.js';
 export { instanceId, parseInstanceId } from './registry/instance-id.js';

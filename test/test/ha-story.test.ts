@@ -138,11 +138,7 @@ describe(
         leaderIndex >= 0 ? `config-push-${leaderIndex + 1}` : 'none',
       );
       const pusherVictim = leaderIndex >= 0 ? leaderIndex : 0;
-      for (const victim of [
-        plane.registries[0],
-        plane.healths[0],
-        plane.pushers[pusherVictim],
-      ]) {
+      for (const victim of [plane.registries[0], plane.healths[0], plane.pushers[pusherVictim]]) {
         victim.process.child.kill('SIGKILL');
         await victim.process.exited;
       }

@@ -67,7 +67,9 @@ function ip(args: readonly string[], options: { allowFailure?: boolean } = {}): 
   } catch (error) {
     if (options.allowFailure) return '';
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`ip ${args.join(' ')} failed: ${stderr.trim() || String(error)}`);
+    throw new Error(`ip ${args.join(' ')} failed: ${stderr.trim() || String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -136,7 +138,7 @@ function tryLock(lock: string): boolean {
 }
 
 function ownerAlive(lock: string): boolean {
-  let owner = NaN;
+  let owner: number;
   try {
     owner = Number(readFileSync(lock, 'utf8').trim());
   } catch {

@@ -54,7 +54,7 @@ export async function startServiceProcess(options: {
           { service: '' },
           { signal: AbortSignal.timeout(1_000) },
         );
-        return response.status === SERVING;
+        return Number(response.status) === SERVING;
       },
       { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50 },
     );

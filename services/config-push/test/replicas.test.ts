@@ -5,12 +5,7 @@ import { Redis } from 'ioredis';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import {
-  isRunning,
-  startServiceProcess,
-  waitFor,
-  type ServiceProcess,
-} from '@gateway/testkit';
+import { isRunning, startServiceProcess, waitFor, type ServiceProcess } from '@gateway/testkit';
 import {
   ADMIN_TOKEN,
   bearer,
@@ -46,7 +41,7 @@ describe('config-push: two replicas, one pusher at a time, never backwards', () 
     listener = new Redis(world.redis.url);
     await listener.subscribe(RedisChannels.pushResults);
     listener.on('message', (_channel: string, message: string) =>
-      published.push(JSON.parse(message)),
+      published.push(JSON.parse(message) as (typeof published)[number]),
     );
     for (const name of ['replica-a', 'replica-b']) {
       replicas.set(

@@ -3,12 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
-import {
-  startServiceProcess,
-  tempDir,
-  waitFor,
-  type ServiceProcess,
-} from '@gateway/testkit';
+import { startServiceProcess, tempDir, waitFor, type ServiceProcess } from '@gateway/testkit';
 import { APPLY_SCRIPT } from '@gateway/testkit';
 import {
   CONFIG_PUSH_ENTRY,
@@ -138,6 +133,7 @@ describe('config-push: a stalled leader whose apply lands late', () => {
       { timeoutMs: LEASE_TTL_MS * 3 },
     );
     const applied = await world.redis.client.hgetall(RedisKeys.pushApplied);
-    for (const node of world.nodes) assert.equal(JSON.parse(applied[node.ip]).revision, newer);
+    for (const node of world.nodes)
+      assert.equal((JSON.parse(applied[node.ip]) as { revision: number }).revision, newer);
   });
 });

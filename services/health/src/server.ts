@@ -1,5 +1,4 @@
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
-import { delay } from 'abort-controller-x';
 import { Agent } from 'undici';
 import {
   bindService,
@@ -12,12 +11,11 @@ import {
   type TokenTable,
 } from '@gateway/shared';
 import { AlertDispatcher } from './alerts/alert-dispatcher.js';
-import type { AlertSink } from './alerts/alert.js';
-import { DingTalkSink } from './alerts/dingtalk-sink.js';
-import { WebhookSink } from './alerts/webhook-sink.js';
+import { alertSinksFromConfig } from './alerts/alert-sinks.js';
 import { NodeHealthServiceImpl } from './api/node-health-service.js';
 import type { HealthConfig } from './config.js';
 import { NodeStore } from './inventory/node-store.js';
+import { seedInventory } from './inventory/seed-inventory.js';
 import { HttpProber } from './probe/http-prober.js';
 import { ProbeGate } from './probe/probe-gate.js';
 import { ProbeRunner } from './probe/probe-runner.js';
@@ -52,23 +50,11 @@ export async function startHealth(
     logger,
   });
 
-  const alertDispatcher = new Agent({
+  const alertHttpAgent = new Agent({
     connect: { timeout: config.HEALTH_ALERT_TIMEOUT },
     keepAliveTimeout: 4_000,
   });
-  const sinks: AlertSink[] = config.HEALTH_ALERT_WEBHOOK_URLS.map((url, index) =>
-    WebhookSink(url, alertDispatcher, index + 1),
-  );
-  if (config.HEALTH_ALERT_DINGTALK_URL) {
-    sinks.push(
-      DingTalkSink({
-        url: config.HEALTH_ALERT_DINGTALK_URL,
-        secret: config.HEALTH_ALERT_DINGTALK_SECRET,
-        msgtype: config.HEALTH_ALERT_DINGTALK_MSGTYPE,
-        dispatcher: alertDispatcher,
-      }),
-    );
-  }
+  const sinks = alertSinksFromConfig(config, alertHttpAgent);
   const alerts = AlertDispatcher({
     sinks,
     timeoutMs: config.HEALTH_ALERT_TIMEOUT,
@@ -150,7 +136,13 @@ export async function startHealth(
   });
 
   // Seeding waits for Redis however long it takes (the service reports NOT_SERVING meanwhile).
-  const seeding = seedNodes(config, store, runner, shutdownController.signal, logger);
+  const seeding = seedInventory({
+    nodes: config.seedNodes,
+    store,
+    runner,
+    signal: shutdownController.signal,
+    logger,
+  });
 
   serveWhileReady(server, [redis, subscriber], [seeding, feed.subscribed]);
   logger.info(
@@ -176,46 +168,8 @@ export async function startHealth(
       await seeding;
       await alerts.stop(Math.min(1_000, config.SHUTDOWN_TIMEOUT));
       await feed.close();
-      await Promise.allSettled([prober.close(), alertDispatcher.close()]);
+      await Promise.allSettled([prober.close(), alertHttpAgent.close()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
   };
-}
-
-/**
- * Adds the start-up nodes that are not in the inventory yet, then probes them. Redis
- * stays the source of truth: a node already there is left as it is (change it with
- * UpdateNode). While Redis does not answer, it retries every 2 s until shutdown.
- */
-async function seedNodes(
-  config: HealthConfig,
-  store: NodeStore,
-  runner: ProbeRunner,
-  signal: AbortSignal,
-  logger: Logger,
-): Promise<void> {
-  if (config.seedNodes.length === 0) return;
-  for (;;) {
-    try {
-      for (const spec of config.seedNodes) {
-        const outcome = await store.add(spec);
-        if (outcome === 'added')
-          logger.info(
-            { ip: spec.ip, healthUrl: spec.healthUrl },
-            'node seeded from the start-up list',
-          );
-        else
-          logger.debug({ ip: spec.ip }, 'start-up node already in the inventory: kept as stored');
-      }
-      runner.startRound({ trigger: 'added', ips: config.seedNodes.map((node) => node.ip) });
-      return;
-    } catch (error) {
-      logger.warn({ err: error }, 'cannot seed the start-up nodes yet: retrying in 2 s');
-      try {
-        await delay(signal, 2_000);
-      } catch {
-        return;
-      }
-    }
-  }
 }

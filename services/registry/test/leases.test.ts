@@ -136,7 +136,9 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
     });
     const watcher = new Redis(env.redis.url);
     const events: Array<{ revision: number; type: string; id: string }> = [];
-    watcher.on('message', (_channel: string, message: string) => events.push(JSON.parse(message)));
+    watcher.on('message', (_channel: string, message: string) =>
+      events.push(JSON.parse(message) as (typeof events)[number]),
+    );
     await watcher.subscribe(RedisChannels.instanceChanges);
     try {
       const count = 200;

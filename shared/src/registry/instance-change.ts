@@ -1,3 +1,4 @@
+import { decodeStoredInstance } from './decode-stored-instance.js';
 import type { StoredInstance } from './instance.js';
 
 export const CHANGE_TYPES = ['REGISTERED', 'UPDATED', 'DEREGISTERED', 'EXPIRED'] as const;
@@ -11,3 +12,30 @@ export type InstanceChange = {
   /** The instance after the change (REGISTERED and UPDATED only). */
   readonly instance?: StoredInstance;
 };
+
+/**
+ * Parses a message of the changes channel; undefined when it is not one (its instance, when
+ * present, is validated again like a stored one: an invalid one makes the message unreadable).
+ */
+export function parseInstanceChange(message: string): InstanceChange | undefined {
+  try {
+    const raw = JSON.parse(message) as {
+      revision?: unknown;
+      type?: unknown;
+      id?: unknown;
+      instance?: unknown;
+    };
+    if (typeof raw.revision !== 'number' || typeof raw.id !== 'string') return undefined;
+    if (!CHANGE_TYPES.includes(raw.type as never)) return undefined;
+    const type = raw.type as InstanceChange['type'];
+    if (raw.instance === undefined) return { revision: raw.revision, type, id: raw.id };
+    return {
+      revision: raw.revision,
+      type,
+      id: raw.id,
+      instance: decodeStoredInstance(raw.id, JSON.stringify(raw.instance)),
+    };
+  } catch {
+    return undefined;
+  }
+}

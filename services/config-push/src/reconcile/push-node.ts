@@ -15,7 +15,7 @@ export async function pushNode(
   node: NodeWithStatus,
   target: DesiredConfig,
 ): Promise<AttemptRecord> {
-  const { settings, backoff, alerts, logger } = deps;
+  const { settings, backoff, logger } = deps;
   const ip = node.spec.ip;
   const base = {
     ip,

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';

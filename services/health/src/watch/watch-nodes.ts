@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { WatchNodesResponse } from '@gateway/proto/health';
-import { EventQueue, OVERFLOW, RedisKeys, type Logger } from '@gateway/shared';
+import { EventQueue, OVERFLOW, RedisKeys, RevisionFollower, type Logger } from '@gateway/shared';
 import { nodeToProto } from '../api/response-mapping.js';
 import type { HealthReader } from '../state/health-reader.js';
 import type { HealthFeed, HealthFeedEvent } from './health-feed.js';
@@ -29,17 +29,15 @@ export async function* watchNodes(options: {
   const queue = EventQueue<HealthFeedEvent>(options.queueLimit);
   const unlisten = options.feed.listen((event) => queue.push(event));
   try {
-    let healthRevision = 0;
-    let nodesRevision = 0;
-    let behind = false;
+    const health = RevisionFollower();
+    const inventory = RevisionFollower();
     const snapshot = async (): Promise<WatchNodesResponse[]> => {
-      const [health, nodes] = await options.redis.mget(
+      const [healthRevision, nodesRevision] = await options.redis.mget(
         RedisKeys.healthRevision,
         RedisKeys.nodesRevision,
       );
-      healthRevision = Number(health ?? 0);
-      nodesRevision = Number(nodes ?? 0);
-      behind = false;
+      health.resetTo(Number(healthRevision ?? 0));
+      inventory.resetTo(Number(nodesRevision ?? 0));
       const views = await reader.list();
       return nodeSnapshotChunks(views, options);
     };
@@ -52,23 +50,24 @@ export async function* watchNodes(options: {
         continue;
       }
       if (event.kind === 'revisions') {
-        const ahead = event.health > healthRevision || event.nodes > nodesRevision;
-        // Ahead at two polls in a row: a message was lost, resynchronize.
-        if (ahead && behind) yield* await snapshot();
-        else behind = ahead;
+        // Both followers see every poll (no short-circuit): each keeps its own account.
+        const healthBehind = health.polled(event.health);
+        const inventoryBehind = inventory.polled(event.nodes);
+        if (healthBehind || inventoryBehind) yield* await snapshot();
         continue;
       }
       if (event.kind === 'nodes') {
-        if (event.change.revision > nodesRevision) yield* await snapshot();
+        // Any inventory change replaces what the client holds (the snapshot covers it).
+        if (event.change.revision > inventory.revision) yield* await snapshot();
         continue;
       }
       const { change } = event;
-      if (change.revision <= healthRevision) continue;
-      if (change.revision !== healthRevision + 1) {
+      const step = health.change(change.revision);
+      if (step === 'ignore') continue;
+      if (step === 'resync') {
         yield* await snapshot();
         continue;
       }
-      healthRevision = change.revision;
       const view = await reader.get(change.ip);
       if (view) yield { nodes: [nodeToProto(view)], snapshot: false, more: false };
     }

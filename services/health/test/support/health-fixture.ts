@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { NodeHealthServiceDefinition, type NodeSpec } from '@gateway/proto/health';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';

@@ -23,10 +23,10 @@ export function decodePageToken(token: string, group: string): string | undefine
   } catch {
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   }
-  if (typeof position.after !== 'string' || position.after.length > 330) {
+  if (typeof position.after === 'string' && position.after.length > 330) {
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   }
-  if (position.group !== group) {
+  if (typeof position.after !== 'string' || position.group !== group) {
     throw new FieldViolation(
       'page_token',
       'does not belong to this query (was the group filter changed?)',

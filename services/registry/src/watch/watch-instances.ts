@@ -3,6 +3,7 @@ import { ChangeType, type WatchInstancesResponse } from '@gateway/proto/registry
 import {
   EventQueue,
   OVERFLOW,
+  RevisionFollower,
   type ChangeTypeName,
   type FeedEvent,
   type Logger,
@@ -41,8 +42,7 @@ export async function* watchInstances(options: {
   const queue = EventQueue<FeedEvent>(options.queueLimit);
   const unlisten = options.feed.listen((event) => queue.push(event));
   try {
-    let revision = 0;
-    let behindAt: number | undefined;
+    const follower = RevisionFollower();
     const snapshot = () =>
       snapshotChunks({
         redis: options.redis,
@@ -50,10 +50,7 @@ export async function* watchInstances(options: {
         chunked: options.chunked,
         maxMessageBytes: options.maxMessageBytes,
         logger: options.logger,
-        onRevision: (read) => {
-          revision = read;
-          behindAt = undefined;
-        },
+        onRevision: (revision) => follower.resetTo(revision),
       });
 
     yield* snapshot();
@@ -64,23 +61,20 @@ export async function* watchInstances(options: {
         continue;
       }
       if (event.kind === 'revision') {
-        // Seen ahead at two polls in a row: a message was lost, resynchronize.
-        if (event.revision <= revision) behindAt = undefined;
-        else if (behindAt !== undefined && revision < behindAt) yield* snapshot();
-        else behindAt = event.revision;
+        if (follower.polled(event.revision)) yield* snapshot();
         continue;
       }
       const { change } = event;
-      if (change.revision <= revision) continue;
-      if (change.revision !== revision + 1) {
+      const step = follower.change(change.revision);
+      if (step === 'ignore') continue;
+      if (step === 'resync') {
         yield* snapshot();
         continue;
       }
-      revision = change.revision;
       const changeGroup = change.instance?.spec.group ?? change.id.split('/')[0];
       if (group !== '' && changeGroup !== group) continue;
       yield {
-        revision,
+        revision: change.revision,
         event: {
           $case: 'change',
           value: {

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';
