@@ -1,5 +1,4 @@
 import type { ManagedProcess } from '@gateway/testkit';
-import type { ReceivedAlert } from './control-plane.js';
 
 const text = (value: unknown): string =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : '';
@@ -64,8 +63,7 @@ export function raisedAlerts(
   return raised;
 }
 
-function deliveredKey(alert: ReceivedAlert): string {
-  const body = alert.body;
+function deliveredKey(body: Record<string, unknown>): string {
   if (body['source'] === 'config-push')
     return `config-push ${text(body['kind'])} ${text(body['node'])}`;
   return `health ${text(body['ip'])} ${text(body['status'])}`;
@@ -80,7 +78,8 @@ function deliveredKey(alert: ReceivedAlert): string {
  */
 export function accountAlerts(
   raised: readonly RaisedAlert[],
-  received: readonly ReceivedAlert[],
+  /** The JSON bodies the webhook receiver got. */
+  received: ReadonlyArray<Record<string, unknown>>,
   killedAt: ReadonlyMap<ManagedProcess, number>,
   options: { durable: boolean; deliveryWindowMs: number },
 ): AlertAccount {

@@ -236,14 +236,14 @@ describe('chaos: random center processes SIGKILLed while changes flow', () => {
       // Every alert raised was delivered (within the excuse today's in-memory delivery needs).
       remember();
       const raised = everyProcess.flatMap(({ source, process }) => raisedAlerts(source, process));
-      let account = accountAlerts(raised, plane.alerts, killedAt, {
+      let account = accountAlerts(raised, plane.alerts.jsonBodies(), killedAt, {
         durable: DURABLE_ALERTS,
         deliveryWindowMs: DELIVERY_WINDOW_MS,
       });
       await waitFor(
         'every raised alert at the webhook',
         () => {
-          account = accountAlerts(raised, plane.alerts, killedAt, {
+          account = accountAlerts(raised, plane.alerts.jsonBodies(), killedAt, {
             durable: DURABLE_ALERTS,
             deliveryWindowMs: DELIVERY_WINDOW_MS,
           });
