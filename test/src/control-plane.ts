@@ -75,7 +75,8 @@ export async function startControlPlane(options: {
   type StartOptions = Parameters<typeof startServiceProcess>[0];
   const started = new Map<ServiceProcess, { options: StartOptions; list: ServiceProcess[] }>();
   const start = async (list: ServiceProcess[], options: StartOptions) => {
-    const replica = await startServiceProcess(options);
+    // Two end-to-end files start their planes at once on a busy 2-core machine: 15 s is not always enough.
+    const replica = await startServiceProcess({ timeoutMs: 60_000, ...options });
     const colon = replica.address.lastIndexOf(':');
     const address = {
       host: replica.address.slice(0, colon),
@@ -149,8 +150,7 @@ export async function startControlPlane(options: {
       const entry = started.get(replica);
       if (!entry) throw new Error(`${replica.address} was not started by this control plane`);
       await replica.stop(3_000);
-      // A node process loads slowly on a busy machine: a restart gets longer than a first start.
-      const next = await start(entry.list, { ...entry.options, timeoutMs: 60_000 });
+      const next = await start(entry.list, entry.options);
       entry.list[entry.list.indexOf(replica)] = next;
       started.delete(replica);
       return next;
