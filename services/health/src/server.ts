@@ -104,6 +104,7 @@ export async function startHealth(
       runner,
       intake,
       feed,
+      maxMessageBytes: config.HEALTH_MAX_MESSAGE_BYTES,
       shutdownSignal: shutdownController.signal,
       logger,
     }),

@@ -42,7 +42,7 @@ export function ConfigPushServiceImpl(deps: {
   return {
     async renderConfig() {
       const [snapshot, desired, quarantine] = await Promise.all([
-        readInstanceSnapshot(redis),
+        readInstanceSnapshot(redis, { metadata: false }),
         readDesiredConfig(redis),
         readQuarantine(redis),
       ]);
@@ -135,7 +135,7 @@ export function ConfigPushServiceImpl(deps: {
           readAttemptRecords(redis),
           readDesiredConfig(redis),
           redis.get(RedisKeys.pushLeader),
-          readInstanceSnapshot(redis),
+          readInstanceSnapshot(redis, { metadata: false }),
           readQuarantine(redis),
         ]);
       const { render, guardServers } = renderWithoutQuarantined(
