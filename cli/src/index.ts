@@ -35,3 +35,6 @@ export {
   testNginxConf,
   type ConfigTestResult,
 } from './deploy/config-test.js';
+export type { StatusModel, NodeStatus, GroupStatus } from './status/status-model.js';
+export type { InstanceView, NodeView, ProbeView, PushResultView } from './output/views.js';
+export type { DiffVerdict } from './commands/diff-verdict.js';

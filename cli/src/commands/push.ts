@@ -5,7 +5,7 @@ import { setExitCode, withClients } from '../command-context.js';
 import { asCliError, unary } from '../connection/call.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Colour } from '../output/colour.js';
-import { emit, emitLine } from '../output/emit.js';
+import { emitLine } from '../output/emit.js';
 import { pushResultView, type PushResultView } from '../output/views.js';
 import { duration } from './parse-values.js';
 
@@ -76,7 +76,7 @@ export function registerPush(program: Command): void {
             const failed = response.results.filter((result) =>
               FAILED_OUTCOMES.includes(result.outcome),
             );
-            emit(
+            emitLine(
               options.json,
               {
                 event: 'summary',

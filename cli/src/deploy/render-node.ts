@@ -20,7 +20,21 @@ export const NODE_FILE_NAMES = {
 } as const satisfies Record<keyof NodeFiles, string>;
 
 /** The placeholders of deploy/keepalived/keepalived-<role>.conf. */
-export function keepalivedPlaceholders(values: NodeValues): Record<string, string> {
+export function keepalivedPlaceholders(
+  values: Pick<
+    NodeValues,
+    | 'routerId'
+    | 'scriptUser'
+    | 'stateDir'
+    | 'scriptDir'
+    | 'healthUrl'
+    | 'interface'
+    | 'selfIp'
+    | 'peerIp'
+    | 'authPass'
+    | 'vipCidr'
+  >,
+): Record<string, string> {
   return {
     ROUTER_ID: values.routerId,
     SCRIPT_USER: values.scriptUser,
@@ -36,7 +50,9 @@ export function keepalivedPlaceholders(values: NodeValues): Record<string, strin
 }
 
 /** The placeholders of deploy/nginx/nginx.conf. */
-export function nginxPlaceholders(values: NodeValues): Record<string, string> {
+export function nginxPlaceholders(
+  values: Pick<NodeValues, 'pidFile' | 'logDir' | 'tempDir' | 'upstreamsFile' | 'listen'>,
+): Record<string, string> {
   return {
     PID_FILE: values.pidFile,
     LOG_DIR: values.logDir,
