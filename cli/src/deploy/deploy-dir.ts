@@ -1,15 +1,24 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The shipped deploy/ directory (templates and scripts). This file runs as
- * cli/dist/src/deploy/deploy-dir.js inside the repository or an installed checkout;
- * GATEWAY_DEPLOY_DIR or `--templates` point elsewhere.
+ * The shipped deploy/ directory (templates and scripts): the nearest `deploy/` above
+ * this file that holds the templates (cli/dist/src/deploy/ when compiled, cli/src/deploy/
+ * under the test runner). GATEWAY_DEPLOY_DIR or `--templates` point elsewhere.
  */
-export const SHIPPED_DEPLOY_DIR = fileURLToPath(new URL('../../../../deploy/', import.meta.url));
+export const SHIPPED_DEPLOY_DIR = findDeployDir(dirname(fileURLToPath(import.meta.url)));
+
+function findDeployDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'deploy');
+    if (existsSync(join(candidate, 'nginx', 'nginx.conf'))) return candidate;
+    if (dirname(dir) === dir) return join(from, 'deploy');
+  }
+}
 
 export function deployDir(override?: string): string {
-  return override ?? process.env['GATEWAY_DEPLOY_DIR'] ?? SHIPPED_DEPLOY_DIR;
+  return override ?? (process.env['GATEWAY_DEPLOY_DIR'] || SHIPPED_DEPLOY_DIR);
 }
 
 export function deployPath(relativePath: string, override?: string): string {
