@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { registerDeploy } from './commands/deploy.js';
 import { registerInstances } from './commands/instances.js';
 import { registerNodes } from './commands/nodes.js';
@@ -22,7 +22,7 @@ export function buildProgram(): Command {
     .option('--registry <host:port>', 'registry service address')
     .option('--health <host:port>', 'health service address')
     .option('--config-push <host:port>', 'config-push service address')
-    .addOption(new Option('--token <token>', 'bearer token (admin role)').hideHelp(false))
+    .option('--token <token>', 'bearer token (admin role)')
     .option('--context <file>', 'context file naming the services and the token')
     .option('--timeout <duration>', 'bound on each call (e.g. 10s)', '10s')
     .addHelpText('after', EPILOG)

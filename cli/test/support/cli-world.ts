@@ -36,7 +36,7 @@ export type CliWorld = {
   close(): Promise<void>;
 };
 
-export async function startCliWorld(): Promise<CliWorld> {
+export async function startCliWorld(options: { nodes?: 0 | 2 } = {}): Promise<CliWorld> {
   const stopping: (() => Promise<unknown>)[] = [];
   try {
     const redis = await startRedisServer();
@@ -78,7 +78,7 @@ export async function startCliWorld(): Promise<CliWorld> {
     });
     stopping.push(() => configPush.stop());
     const nodes: GatewayNode[] = [];
-    for (const ip of ['127.0.0.2', '127.0.0.3']) {
+    for (const ip of ['127.0.0.2', '127.0.0.3'].slice(0, options.nodes ?? 2)) {
       const node = await startGatewayNode(ip, key.publicKey);
       stopping.push(() => node.stop());
       nodes.push(node);
