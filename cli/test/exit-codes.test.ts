@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { freePort, tempDir } from '@gateway/testkit';
+import { freePort, tempDir, waitFor } from '@gateway/testkit';
 import { startCliWorld, type CliWorld } from './support/cli-world.js';
-import { runCli } from './support/run-cli.js';
+import { runCli, spawnCli } from './support/run-cli.js';
 
 let world: CliWorld;
 /** gatewayctl in the world's directory: the context file there is all it needs. */
@@ -75,5 +75,23 @@ describe('gatewayctl exit codes', () => {
     const help = await ctl(['push', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /--force/);
+  });
+
+  it('a watch ends with 0 on SIGTERM, and with 3 when its service goes away (the last test: it stops health)', async () => {
+    const watch = spawnCli(['watch', 'nodes', '--json'], { cwd: world.cwd });
+    await waitFor('the snapshot line', () => watch.output().includes('"snapshot":true'), {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+    });
+    watch.child.kill('SIGTERM');
+    assert.equal((await watch.done).code, 0);
+    const broken = spawnCli(['watch', 'nodes', '--json'], { cwd: world.cwd });
+    await waitFor('the snapshot line', () => broken.output().includes('"snapshot":true'), {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+    });
+    await world.health.stop();
+    const run = await broken.done;
+    assert.equal(run.code, 3, run.stderr);
   });
 });

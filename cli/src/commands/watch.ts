@@ -3,6 +3,7 @@ import { isAbortError } from 'abort-controller-x';
 import { changeTypeToJSON } from '@gateway/proto/registry';
 import { withClients } from '../command-context.js';
 import { asCliError } from '../connection/call.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { emitLine } from '../output/emit.js';
 import { instanceView, nodeView, pushResultView } from '../output/views.js';
 import { integerIn } from './parse-values.js';
@@ -12,7 +13,7 @@ type WatchFlags = { json?: boolean; count?: number; group?: string };
 
 /**
  * Streams until Ctrl-C / SIGTERM (exit 0), `--count` events (exit 0) or the stream
- * breaks (exit 3: the service went away).
+ * breaks or is closed by the service (exit 3: the service went away).
  */
 async function follow<T>(
   service: string,
@@ -29,8 +30,11 @@ async function follow<T>(
     for await (const event of open(controller.signal)) {
       print(event);
       seen += 1;
-      if (options.count !== undefined && seen >= options.count) break;
+      if (options.count !== undefined && seen >= options.count) return;
     }
+    // A stream the service closed (it is shutting down) is not a clean end for a watcher.
+    if (!controller.signal.aborted)
+      throw new CliError(ExitCode.UNREACHABLE, `${service}: the service ended the stream`);
   } catch (error) {
     if (!(isAbortError(error) && controller.signal.aborted)) throw asCliError(service, error);
   } finally {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@gateway/testkit';
 
@@ -7,36 +7,42 @@ export const GATEWAYCTL = join(REPO_ROOT, 'cli', 'dist', 'src', 'main.js');
 
 export type CliRun = { code: number | null; stdout: string; stderr: string };
 
+type CliOptions = {
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+  prefix?: readonly string[];
+};
+
+/** A running gatewayctl: its output so far, and its end. */
+export type CliProcess = {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly done: Promise<CliRun>;
+};
+
 /**
- * Runs gatewayctl as its own process, as an operator would: only the environment
+ * Starts gatewayctl as its own process, as an operator would: only the environment
  * given (plus PATH and HOME), in `cwd`, killed after `timeoutMs`.
  */
-export function runCli(
-  args: readonly string[],
-  options: {
-    env?: Record<string, string>;
-    cwd?: string;
-    timeoutMs?: number;
-    prefix?: readonly string[];
-  } = {},
-): Promise<CliRun> {
+export function spawnCli(args: readonly string[], options: CliOptions = {}): CliProcess {
   const [program, ...programArgs] = [
     ...(options.prefix ?? []),
     process.execPath,
     GATEWAYCTL,
     ...args,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, programArgs, {
-      cwd: options.cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: options.cwd ?? '/nonexistent', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const child = spawn(program, programArgs, {
+    cwd: options.cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: options.cwd ?? '/nonexistent', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -46,6 +52,12 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, output: () => stdout, done };
+}
+
+/** Runs gatewayctl to its end (see spawnCli). */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  return spawnCli(args, options).done;
 }
 
 /** Parses stdout as one JSON document, failing with what the CLI printed. */
