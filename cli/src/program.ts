@@ -9,8 +9,8 @@ import { registerWatch } from './commands/watch.js';
 
 const EPILOG = `
 Services: --registry/--health/--config-push, else GATEWAY_REGISTRY, GATEWAY_HEALTH,
-GATEWAY_CONFIG_PUSH, else the context file (--context, GATEWAY_CONTEXT,
-./.local-stack/context.json, ~/.config/gateway/context.json), else 127.0.0.1:50051/2/3.
+GATEWAY_CONFIG_PUSH, else the context file (--context, GATEWAY_CONTEXT, .local-stack/
+context.json here or above, ~/.config/gateway/context.json), else 127.0.0.1:50051/2/3.
 Token: --token, GATEWAY_TOKEN, the context file's token or tokenFile.
 Exit status: 0 ok, 1 failed, 2 usage, 3 unreachable or unauthenticated.`;
 

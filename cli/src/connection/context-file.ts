@@ -22,10 +22,19 @@ export type GatewayContext = {
 
 const KEYS = ['registry', 'health', 'configPush', 'token', 'tokenFile'] as const;
 
-/** Where a context file is looked for when neither --context nor GATEWAY_CONTEXT names one. */
+/**
+ * Where a context file is looked for when neither --context nor GATEWAY_CONTEXT names one:
+ * `.local-stack/context.json` in the working directory or the nearest parent that has one
+ * (the local stack's, anywhere in the repository), then the user's.
+ */
 export function defaultContextPaths(cwd: string, env: NodeJS.ProcessEnv): string[] {
   const configHome = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config');
-  return [join(cwd, '.local-stack', 'context.json'), join(configHome, 'gateway', 'context.json')];
+  const local: string[] = [];
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    local.push(join(dir, '.local-stack', 'context.json'));
+    if (dirname(dir) === dir) break;
+  }
+  return [...local, join(configHome, 'gateway', 'context.json')];
 }
 
 /** Parses and checks a context file's text; unknown keys and wrong types are usage errors. */

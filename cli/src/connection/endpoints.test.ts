@@ -30,6 +30,9 @@ describe('finding the services', () => {
       ['ctx:1', 'env:2', 'flag:3', 'env-token'],
     );
     assert.equal(endpoints.contextPath, join(cwd, '.local-stack', 'context.json'));
+    mkdirSync(join(cwd, 'services', 'health'), { recursive: true });
+    const below = resolveEndpoints({}, { HOME: scratch() }, join(cwd, 'services', 'health'));
+    assert.equal(below.registry, 'ctx:1', 'found from a directory below');
     const bare = resolveEndpoints({}, { HOME: scratch() }, scratch());
     assert.deepEqual(
       [bare.registry, bare.health, bare.configPush, bare.token],
