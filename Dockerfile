@@ -15,6 +15,7 @@ COPY testkit/package.json testkit/
 COPY test/package.json test/
 COPY examples/gateway-core/package.json examples/gateway-core/
 COPY bench/package.json bench/
+COPY local-stack/package.json local-stack/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # Only the shipped projects are compiled (the three services and gatewayctl); the build

@@ -23,7 +23,7 @@ export function formatStatus(model: StatusModel, colour: Colour, now = Date.now(
   if (model.push) {
     const push = model.push;
     out.push(
-      `${colour.bold('config-push')}  leader ${push.leader || colour.red('none')}  desired revision ${push.desiredRevision} ${shortHash(push.desiredContentHash)}  registry revision ${push.registryRevision}`,
+      `${colour.bold('config-push')}  leader ${push.leader || colour.red('none')}  desired revision ${push.desiredRevision} ${shortHash(push.desiredContentHash)}  registry revision ${push.registryRevision}${push.epoch ? ` (store epoch ${push.epoch})` : ''}`,
     );
     for (const refusal of push.refusals) out.push(colour.red(`  refused: ${refusal}`));
   }

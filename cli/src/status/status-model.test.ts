@@ -47,10 +47,13 @@ const push = {
   leader: 'replica-a',
   refusals: [],
   registryRevision: 7,
+  epoch: 'e1',
+  desiredEpoch: 'e1',
   nodes: [
     {
       nodeIp: '10.0.0.100',
       appliedRevision: 7,
+      appliedEpoch: 'e1',
       appliedContentHash: 'h7',
       appliedTime: at('2026-11-25T10:00:00Z'),
       lastResult: {
@@ -65,6 +68,7 @@ const push = {
     {
       nodeIp: '10.0.0.101',
       appliedRevision: 5,
+      appliedEpoch: 'e1',
       appliedContentHash: 'h5',
       appliedTime: at('2026-11-25T09:00:00Z'),
       lastResult: {
@@ -91,6 +95,7 @@ describe('the status screen', () => {
       ],
       nextPageToken: '',
       revision: 9,
+      epoch: 'e1',
       selfPreservation: undefined,
     },
     errors: [],

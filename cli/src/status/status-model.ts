@@ -13,6 +13,8 @@ import { isoTime } from '../output/time.js';
 /** One node's line of the status screen: health joined with what config-push recorded for it. */
 export type NodeStatus = NodeView & {
   appliedRevision: number | undefined;
+  /** The store epoch appliedRevision counts in (a new one after Redis lost its data). */
+  appliedEpoch: string | undefined;
   appliedContentHash: string | undefined;
   appliedTime: string | undefined;
   /** Applied content equals the desired content. */
@@ -33,6 +35,8 @@ export type StatusModel = {
     | {
         leader: string;
         desiredRevision: number;
+        desiredEpoch: string;
+        epoch: string;
         desiredContentHash: string;
         registryRevision: number;
         refusals: string[];
@@ -42,6 +46,7 @@ export type StatusModel = {
     | {
         total: number;
         revision: number;
+        epoch: string;
         groups: GroupStatus[];
         selfPreservation: { active: boolean; reason: string; since: string | undefined };
       }
@@ -69,6 +74,7 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
     return {
       ...view,
       appliedRevision: applied?.appliedRevision,
+      appliedEpoch: applied?.appliedEpoch,
       appliedContentHash: applied?.appliedContentHash,
       appliedTime: isoTime(applied?.appliedTime),
       upToDate: desiredHash ? applied?.appliedContentHash === desiredHash : undefined,
@@ -78,6 +84,8 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
   const push = inputs.push && {
     leader: inputs.push.leader,
     desiredRevision: inputs.push.desiredRevision,
+    desiredEpoch: inputs.push.desiredEpoch,
+    epoch: inputs.push.epoch,
     desiredContentHash: inputs.push.desiredContentHash,
     registryRevision: inputs.push.registryRevision,
     refusals: inputs.push.refusals,
@@ -101,6 +109,7 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
     instances = {
       total: inputs.instances.instances.length,
       revision: inputs.instances.revision,
+      epoch: inputs.instances.epoch,
       groups: [...groups.values()].sort((a, b) => a.group.localeCompare(b.group)),
       selfPreservation: {
         active: preservation?.active ?? false,

@@ -1,12 +1,8 @@
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import {
   bindService,
-  ChannelFeed,
   closeRedis,
   createRedisClient,
-  parseHealthChange,
-  parseNodeChange,
-  RedisChannels,
   RegistryChangeFeed,
   serveWhileReady,
   startGrpcServer,
@@ -17,18 +13,14 @@ import {
 import { AlertSink } from './alerts/alert-sink.js';
 import { ConfigPushServiceImpl } from './api/config-push-service.js';
 import { PushResultsHub } from './api/push-results-hub.js';
-import { parseAttempt } from './api/response-mapping.js';
-import type { AttemptRecord } from './state/node-records.js';
-
-/** What config-push hears besides registry changes: push results (for WatchPushes) and node events. */
-type NodeEvent =
-  | { readonly kind: 'push'; readonly attempt: AttemptRecord }
-  | { readonly kind: 'health'; readonly ip: string; readonly up: boolean }
-  | { readonly kind: 'inventory'; readonly ip: string; readonly removed: boolean };
 import type { ConfigPushConfig } from './config.js';
 import { PushLease } from './leader/push-lease.js';
+import { PushLeadership } from './leader/push-leadership.js';
 import { SshPool } from './push/ssh-pool.js';
+import { EpochTracker } from './reconcile/epoch-tracker.js';
 import { Pusher } from './reconcile/pusher.js';
+import { NodeEventFeed } from './watch/node-events.js';
+import { routeEvents } from './watch/route-events.js';
 
 export type RunningConfigPush = RunningService & {
   readonly port: number;
@@ -74,71 +66,39 @@ export async function startConfigPush(
     logger,
   });
   const hub = PushResultsHub(WATCH_QUEUE_LIMIT, logger);
+  const epochs = EpochTracker(alerts);
   const lease = PushLease({ redis, replicaId, ttlMs: config.CONFIG_PUSH_LEASE_TTL, logger });
-
-  let pusher: Pusher | undefined;
-  let stopping: Promise<void> = Promise.resolve();
-  lease.onChange((term) => {
-    const previous = pusher;
-    pusher = undefined;
-    stopping = stopping.then(() => previous?.stop());
-    if (!term) return;
-    pusher = Pusher({
-      redis,
-      pool,
-      alerts,
-      settings: {
-        remoteCommand: config.CONFIG_PUSH_REMOTE_COMMAND,
-        nodeTimeoutMs: config.CONFIG_PUSH_NODE_TIMEOUT,
-        dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
-        dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
-        replicaId,
-      },
-      timing: {
-        waitMinMs: config.CONFIG_PUSH_WAIT_MIN,
-        waitMaxMs: config.CONFIG_PUSH_WAIT_MAX,
-        driftCheckIntervalMs: config.CONFIG_PUSH_DRIFT_CHECK_INTERVAL,
-        retryMinMs: config.CONFIG_PUSH_RETRY_MIN,
-        retryMaxMs: config.CONFIG_PUSH_RETRY_MAX,
-      },
-      term: () => lease.current(),
-      startTerm: term,
-      logger: logger.child({ fence: term.fence }),
-    });
-  });
-
-  feed.listen((event) =>
-    pusher?.registryChanged(event.kind === 'change' ? event.change.revision : event.revision),
-  );
-  const nodeEvents = ChannelFeed<NodeEvent>({
-    name: 'config-push-events',
-    subscriber,
+  const leadership = PushLeadership({
+    lease,
     logger,
-    channels: {
-      [RedisChannels.pushResults]: (message) => {
-        const attempt = parseAttempt(message);
-        return attempt && { kind: 'push', attempt };
-      },
-      [RedisChannels.healthChanges]: (message) => {
-        const change = parseHealthChange(message);
-        return change && { kind: 'health', ip: change.ip, up: change.status === 'UP' };
-      },
-      [RedisChannels.nodeChanges]: (message) => {
-        const change = parseNodeChange(message);
-        return change && { kind: 'inventory', ip: change.ip, removed: change.type === 'REMOVED' };
-      },
-    },
+    startPusher: (term, termLogger) =>
+      Pusher({
+        redis,
+        pool,
+        alerts,
+        epochs,
+        settings: {
+          remoteCommand: config.CONFIG_PUSH_REMOTE_COMMAND,
+          nodeTimeoutMs: config.CONFIG_PUSH_NODE_TIMEOUT,
+          dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
+          dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
+          dropGuardSettleMs: config.CONFIG_PUSH_DROP_GUARD_SETTLE,
+          replicaId,
+        },
+        timing: {
+          waitMinMs: config.CONFIG_PUSH_WAIT_MIN,
+          waitMaxMs: config.CONFIG_PUSH_WAIT_MAX,
+          driftCheckIntervalMs: config.CONFIG_PUSH_DRIFT_CHECK_INTERVAL,
+          retryMinMs: config.CONFIG_PUSH_RETRY_MIN,
+          retryMaxMs: config.CONFIG_PUSH_RETRY_MAX,
+        },
+        term: () => lease.current(),
+        startTerm: term,
+        logger: termLogger,
+      }),
   });
-  nodeEvents.listen((event) => {
-    if (event.kind === 'push') {
-      hub.publish(event.attempt);
-    } else if (event.kind === 'health' && event.up) {
-      logger.info({ node: event.ip }, 'node is UP again: reconciling it');
-      pusher?.nodeNeedsCheck(event.ip);
-    } else if (event.kind === 'inventory' && !event.removed) {
-      pusher?.nodeNeedsCheck(event.ip);
-    }
-  });
+  const nodeEvents = NodeEventFeed({ subscriber, logger });
+  routeEvents({ registry: feed, nodes: nodeEvents, hub, pusher: leadership.pusher, logger });
   const subscribed = Promise.all([feed.subscribed, nodeEvents.subscribed]);
 
   const shutdownController = new AbortController();
@@ -146,7 +106,7 @@ export async function startConfigPush(
     ConfigPushServiceDefinition,
     ConfigPushServiceImpl({
       redis,
-      pusher: () => pusher,
+      pusher: leadership.pusher,
       hub,
       guard: {
         dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
@@ -174,7 +134,7 @@ export async function startConfigPush(
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await lease.stop();
-      await stopping;
+      await leadership.stopped();
       await feed.close();
       await nodeEvents.close();
       pool.close();

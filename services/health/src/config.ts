@@ -61,6 +61,7 @@ export const healthConfigShape = {
   HEALTH_ALERT_RETRY_BACKOFF: durationMs({ min: 10, max: 60_000, default: 1_000 }),
   HEALTH_NODES: z.string().optional(),
   HEALTH_NODES_FILE: z.string().optional(),
+  HEALTH_INVENTORY_RECONCILE_INTERVAL: durationMs({ min: 1_000, max: 3_600_000, default: 10_000 }),
   HEALTH_WATCH_REVISION_POLL: durationMs({ min: 100, max: 60_000, default: 2_000 }),
 };
 
@@ -71,7 +72,7 @@ export type HealthConfig = Readonly<
     /** Effective staleness threshold (default three poll intervals). */
     HEALTH_STALE_AFTER: number;
     HEALTH_REPLICA_ID: string;
-    /** Nodes to add at start-up when absent (from HEALTH_NODES and HEALTH_NODES_FILE). */
+    /** The declared nodes (HEALTH_NODES and HEALTH_NODES_FILE), put back whenever missing from Redis. */
     seedNodes: readonly NodeSpecData[];
   }
 >;

@@ -1,5 +1,4 @@
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
-import { delay } from 'abort-controller-x';
 import { Agent } from 'undici';
 import {
   bindService,
@@ -12,11 +11,10 @@ import {
   type TokenTable,
 } from '@gateway/shared';
 import { AlertDispatcher } from './alerts/alert-dispatcher.js';
-import type { AlertSink } from './alerts/alert.js';
-import { DingTalkSink } from './alerts/dingtalk-sink.js';
-import { WebhookSink } from './alerts/webhook-sink.js';
+import { alertSinksFromConfig } from './alerts/alert-sinks.js';
 import { NodeHealthServiceImpl } from './api/node-health-service.js';
 import type { HealthConfig } from './config.js';
+import { InventoryReconciler } from './inventory/inventory-reconciler.js';
 import { NodeStore } from './inventory/node-store.js';
 import { HttpProber } from './probe/http-prober.js';
 import { ProbeGate } from './probe/probe-gate.js';
@@ -34,9 +32,9 @@ export type RunningHealth = RunningService & {
 
 /**
  * Wires the health service: two Redis connections (commands, change subscription),
- * the prober, the periodic poll, alerts and the gRPC server. Nodes of the start-up
- * list are added when absent. Health turns SERVING once Redis is ready, the change
- * subscription is in place and the start-up nodes are in.
+ * the prober, the periodic poll, alerts, the declared inventory's reconciler and the
+ * gRPC server. Health turns SERVING once Redis is ready, the change subscription is in
+ * place and the declared nodes are in.
  */
 export async function startHealth(
   config: HealthConfig,
@@ -52,23 +50,11 @@ export async function startHealth(
     logger,
   });
 
-  const alertDispatcher = new Agent({
+  const alertHttpAgent = new Agent({
     connect: { timeout: config.HEALTH_ALERT_TIMEOUT },
     keepAliveTimeout: 4_000,
   });
-  const sinks: AlertSink[] = config.HEALTH_ALERT_WEBHOOK_URLS.map((url, index) =>
-    WebhookSink(url, alertDispatcher, index + 1),
-  );
-  if (config.HEALTH_ALERT_DINGTALK_URL) {
-    sinks.push(
-      DingTalkSink({
-        url: config.HEALTH_ALERT_DINGTALK_URL,
-        secret: config.HEALTH_ALERT_DINGTALK_SECRET,
-        msgtype: config.HEALTH_ALERT_DINGTALK_MSGTYPE,
-        dispatcher: alertDispatcher,
-      }),
-    );
-  }
+  const sinks = alertSinksFromConfig(config, alertHttpAgent);
   const alerts = AlertDispatcher({
     sinks,
     timeoutMs: config.HEALTH_ALERT_TIMEOUT,
@@ -148,10 +134,18 @@ export async function startHealth(
     logger,
   });
 
-  // Seeding waits for Redis however long it takes (the service reports NOT_SERVING meanwhile).
-  const seeding = seedNodes(config, store, runner, shutdownController.signal, logger);
+  // The declared nodes are kept in the inventory; the first round waits for Redis however
+  // long it takes (the service reports NOT_SERVING meanwhile).
+  const inventory = InventoryReconciler({
+    redis,
+    store,
+    runner,
+    declared: config.seedNodes,
+    intervalMs: config.HEALTH_INVENTORY_RECONCILE_INTERVAL,
+    logger,
+  });
 
-  serveWhileReady(server, [redis, subscriber], [seeding, feed.subscribed]);
+  serveWhileReady(server, [redis, subscriber], [inventory.firstRound, feed.subscribed]);
   logger.info(
     {
       replica: config.HEALTH_REPLICA_ID,
@@ -170,51 +164,13 @@ export async function startHealth(
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await poll.stop();
+      await inventory.stop();
       intake.stop();
       await runner.stop();
-      await seeding;
       await alerts.stop(Math.min(1_000, config.SHUTDOWN_TIMEOUT));
       await feed.close();
-      await Promise.allSettled([prober.close(), alertDispatcher.close()]);
+      await Promise.allSettled([prober.close(), alertHttpAgent.close()]);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
   };
-}
-
-/**
- * Adds the start-up nodes that are not in the inventory yet, then probes them. Redis
- * stays the source of truth: a node already there is left as it is (change it with
- * UpdateNode). While Redis does not answer, it retries every 2 s until shutdown.
- */
-async function seedNodes(
-  config: HealthConfig,
-  store: NodeStore,
-  runner: ProbeRunner,
-  signal: AbortSignal,
-  logger: Logger,
-): Promise<void> {
-  if (config.seedNodes.length === 0) return;
-  for (;;) {
-    try {
-      for (const spec of config.seedNodes) {
-        const outcome = await store.add(spec);
-        if (outcome === 'added')
-          logger.info(
-            { ip: spec.ip, healthUrl: spec.healthUrl },
-            'node seeded from the start-up list',
-          );
-        else
-          logger.debug({ ip: spec.ip }, 'start-up node already in the inventory: kept as stored');
-      }
-      runner.startRound({ trigger: 'added', ips: config.seedNodes.map((node) => node.ip) });
-      return;
-    } catch (error) {
-      logger.warn({ err: error }, 'cannot seed the start-up nodes yet: retrying in 2 s');
-      try {
-        await delay(signal, 2_000);
-      } catch {
-        return;
-      }
-    }
-  }
 }

@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { afterAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
-import { freePort, startRedisServer, waitFor, type RedisServerHandle } from '@gateway/testkit';
+import {
+  freePort,
+  startRedisServer,
+  waitFor,
+  type RedisServerHandle,
+  startAlertReceiver,
+  type AlertReceiver,
+} from '@gateway/testkit';
 import { signedDingTalkUrl } from '../src/alerts/dingtalk-signature.js';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 
 /** A node nobody listens for: its first probe fails, so it goes DOWN and raises an alert. */

@@ -8,9 +8,10 @@ import {
   waitFor,
   type NginxHandle,
   type RedisServerHandle,
+  startAlertReceiver,
+  type AlertReceiver,
 } from '@gateway/testkit';
 import { dingTalkSign } from '../src/alerts/dingtalk-signature.js';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { listenHealthChanges } from './support/change-listener.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 import { redisCli } from './support/redis-cli.js';

@@ -7,7 +7,8 @@ export type AlertKind =
   | 'config_test_failed'
   | 'reload_failed'
   | 'host_key_rejected'
-  | 'invalid_instances';
+  | 'invalid_instances'
+  | 'store_epoch_changed';
 
 /** One alert: what happened, on which node (if any), at which revision. */
 export type Alert = {

@@ -45,7 +45,7 @@ export function ConfigPushServiceImpl(deps: {
       const render = renderUpstreams(snapshot.instances);
       const refusal = checkRender({
         servers: render.servers,
-        previousServers: desired?.servers,
+        previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
         force: false,
         minShare: guard.dropGuardShare,
         minRemoved: guard.dropGuardMinRemoved,
@@ -114,20 +114,18 @@ export function ConfigPushServiceImpl(deps: {
     },
 
     async getPushStatus() {
-      const [{ nodes }, applied, attempts, desired, leader, registryRevision, snapshot] =
-        await Promise.all([
-          readNodesWithStatus(redis),
-          readAppliedRecords(redis),
-          readAttemptRecords(redis),
-          readDesiredConfig(redis),
-          redis.get(RedisKeys.pushLeader),
-          redis.get(RedisKeys.instancesRevision),
-          readInstanceSnapshot(redis),
-        ]);
+      const [{ nodes }, applied, attempts, desired, leader, snapshot] = await Promise.all([
+        readNodesWithStatus(redis),
+        readAppliedRecords(redis),
+        readAttemptRecords(redis),
+        readDesiredConfig(redis),
+        redis.get(RedisKeys.pushLeader),
+        readInstanceSnapshot(redis),
+      ]);
       const render = renderUpstreams(snapshot.instances);
       const refusal = checkRender({
         servers: render.servers,
-        previousServers: desired?.servers,
+        previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
         force: false,
         minShare: guard.dropGuardShare,
         minRemoved: guard.dropGuardMinRemoved,
@@ -141,6 +139,7 @@ export function ConfigPushServiceImpl(deps: {
           appliedContentHash: runs?.hash ?? '',
           appliedTime: runs ? new Date(runs.time) : undefined,
           lastResult: last ? attemptToProto(last) : undefined,
+          appliedEpoch: runs?.epoch ?? '',
         };
       });
       return {
@@ -149,7 +148,9 @@ export function ConfigPushServiceImpl(deps: {
         nodes: statuses,
         leader: leader ?? '',
         refusals: refusal && render.hash !== desired?.hash ? [refusal.message] : [],
-        registryRevision: Number(registryRevision ?? 0),
+        registryRevision: snapshot.revision,
+        epoch: snapshot.epoch,
+        desiredEpoch: desired?.epoch ?? '',
       };
     },
 
