@@ -70,10 +70,16 @@ export function formatStatus(model: StatusModel, colour: Colour, now = Date.now(
         ),
       );
   }
-  out.push(
-    '',
-    colour.dim('quarantined instances, alerts: not reported by this version of the services'),
-  );
+  if (model.quarantined && model.quarantined.length > 0) {
+    out.push('', colour.yellow(`quarantined instances (${model.quarantined.length})`));
+    for (const entry of model.quarantined)
+      out.push(
+        `  ${entry.id}  since ${entry.since ?? '?'}  on ${entry.node}  next check ${entry.nextCheck ?? '?'}  ${entry.reason}`,
+      );
+  } else if (model.quarantined) {
+    out.push('', 'quarantined instances: none');
+  }
+  out.push('', colour.dim('alerts: not reported by this version of the services'));
   for (const error of model.errors) out.push(colour.red(error.message));
   return out.join('\n');
 }

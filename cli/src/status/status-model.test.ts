@@ -40,6 +40,7 @@ const instance = (group: string, port: number, adminState = AdminState.ADMIN_STA
   leaseExpireTime: undefined,
   leaseDuration: undefined,
   revision: 1,
+  quarantine: undefined,
 });
 const push = {
   desiredRevision: 7,
@@ -49,6 +50,16 @@ const push = {
   registryRevision: 7,
   epoch: 'e1',
   desiredEpoch: 'e1',
+  quarantinedInstances: [
+    {
+      instanceId: 'default/nx-does-not-exist.invalid/80',
+      reason: 'host not found in upstream',
+      nodeIp: '10.0.0.100',
+      quarantineTime: new Date('2026-11-25T10:00:00Z'),
+      nextCheckTime: new Date('2026-11-25T10:00:05Z'),
+      failedChecks: 1,
+    },
+  ],
   nodes: [
     {
       nodeIp: '10.0.0.100',
@@ -131,6 +142,10 @@ describe('the status screen', () => {
       /10\.0\.0\.101\s+DOWN \(stale\)\s+3m ago\s+connection refused\s+5 h5 \(behind\)\s+FAILED r7 60s ago: ssh: timeout/,
     );
     assert.match(text, /orders\s+1\s+0\s+0/);
+    assert.match(
+      text,
+      /quarantined instances \(1\)\n {2}default\/nx-does-not-exist\.invalid\/80 .*on 10\.0\.0\.100 .*host not found in upstream/,
+    );
     assert.ok(!text.includes('\u001b['));
     assert.ok(
       formatStatus(model, Colour({ isTTY: true }, {})).includes('\u001b['),

@@ -26,8 +26,9 @@ export type GroupStatus = { group: string; instances: number; draining: number; 
 
 /**
  * The `status` screen as data. A section a service could not answer is undefined and
- * its error is listed. `quarantined` and `alerts` stay null until the services report
- * them (their proto fields are not in this version's contracts); the screen says so.
+ * its error is listed. `quarantined` lists the instances config-push leaves out of the
+ * config (undefined when config-push did not answer). `alerts` stays null until the services
+ * report their alerts (no proto field in this version's contracts); the screen says so.
  */
 export type StatusModel = {
   nodes: NodeStatus[] | undefined;
@@ -51,9 +52,18 @@ export type StatusModel = {
         selfPreservation: { active: boolean; reason: string; since: string | undefined };
       }
     | undefined;
-  quarantined: null;
+  quarantined: QuarantinedStatus[] | undefined;
   alerts: null;
   errors: { service: string; message: string }[];
+};
+
+export type QuarantinedStatus = {
+  id: string;
+  reason: string;
+  node: string;
+  since: string | undefined;
+  nextCheck: string | undefined;
+  failedChecks: number;
 };
 
 export type StatusInputs = {
@@ -118,5 +128,13 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
       },
     };
   }
-  return { nodes, push, instances, quarantined: null, alerts: null, errors: inputs.errors };
+  const quarantined = inputs.push?.quarantinedInstances.map((entry): QuarantinedStatus => ({
+    id: entry.instanceId,
+    reason: entry.reason,
+    node: entry.nodeIp,
+    since: isoTime(entry.quarantineTime),
+    nextCheck: isoTime(entry.nextCheckTime),
+    failedChecks: entry.failedChecks,
+  }));
+  return { nodes, push, instances, quarantined, alerts: null, errors: inputs.errors };
 }
