@@ -49,6 +49,7 @@ export {
   parseQuarantineChange,
   parseQuarantineEntry,
   readQuarantine,
+  readQuarantineEntries,
   readQuarantineEntry,
   type QuarantineChange,
   type QuarantineEntry,

@@ -10,6 +10,7 @@ import {
 import {
   canonicalSpecJson,
   checkInstanceSpec,
+  epochSeed,
   instanceId,
   RedisChannels,
   registerInstanceKeys,
@@ -66,6 +67,7 @@ async function loadInstances(redis: RedisServerHandle): Promise<void> {
     specFingerprint(json),
     3_600_000,
     RedisChannels.instanceChanges,
+    epochSeed(),
   ]);
   for (let start = 1; start < INSTANCES; start += LOAD_BATCH) {
     const pipeline = redis.client.pipeline();
@@ -82,6 +84,7 @@ async function loadInstances(redis: RedisServerHandle): Promise<void> {
         specFingerprint(specJson),
         3_600_000,
         RedisChannels.instanceChanges,
+        epochSeed(),
       );
     }
     const replies = await pipeline.exec();

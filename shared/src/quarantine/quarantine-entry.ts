@@ -40,6 +40,21 @@ export async function readQuarantine(redis: Redis): Promise<Map<string, Quaranti
   return entries;
 }
 
+/** The entries of those of `ids` that are quarantined (one HMGET: costs what the ids are). */
+export async function readQuarantineEntries(
+  redis: Redis,
+  ids: readonly string[],
+): Promise<Map<string, QuarantineEntry>> {
+  const entries = new Map<string, QuarantineEntry>();
+  if (ids.length === 0) return entries;
+  const values = await redis.hmget(RedisKeys.pushQuarantine, ...ids);
+  values.forEach((json, index) => {
+    const entry = json === null ? undefined : parseQuarantineEntry(json);
+    if (entry && entry.id === ids[index]) entries.set(entry.id, entry);
+  });
+  return entries;
+}
+
 /** One instance's entry, or undefined when it is not quarantined. */
 export async function readQuarantineEntry(
   redis: Redis,

@@ -2,10 +2,10 @@ import type { Redis } from 'ioredis';
 import type { Instance } from '@gateway/proto/registry';
 import {
   readInstancePage,
+  readQuarantineEntries,
   RedisKeys,
   repeatedElementSize,
   type Logger,
-  type QuarantineEntry,
 } from '@gateway/shared';
 import { instanceSizeBound } from './instance-size.js';
 import { encodePageToken } from './page-token.js';
@@ -33,7 +33,6 @@ export type ListPage = {
 export async function readListPage(
   redis: Redis,
   query: { group: string; after: string; pageSize: number; maxMessageBytes: number },
-  quarantine: ReadonlyMap<string, QuarantineEntry>,
   logger: Logger,
 ): Promise<ListPage> {
   const { group, pageSize } = query;
@@ -53,6 +52,11 @@ export async function readListPage(
       limit: Math.min(pageSize - instances.length + 1, READ_BATCH),
     });
     revision ??= batch.revision;
+    // Only this batch's quarantine entries: the page costs what it returns.
+    const quarantine = await readQuarantineEntries(
+      redis,
+      batch.entries.map((entry) => entry.id),
+    );
     more = !batch.exhausted;
     for (const entry of batch.entries) {
       if (entry.instance) {

@@ -6,7 +6,6 @@ import {
   FieldViolation,
   GROUP_PATTERN,
   parseInstanceId,
-  readQuarantine,
   requireMaxLength,
   type QuarantineChange,
   type Logger,
@@ -101,12 +100,10 @@ export function RegistryServiceImpl(deps: {
       }
       const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
       const after = decodePageToken(request.pageToken, group) ?? '';
-      const quarantine = await readQuarantine(redis);
       const [page, preservation] = await Promise.all([
         readListPage(
           redis,
           { group, after, pageSize, maxMessageBytes: settings.maxMessageBytes },
-          quarantine,
           logger,
         ),
         readSelfPreservation(redis),

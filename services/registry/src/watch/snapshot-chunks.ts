@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { ServerError, Status } from 'nice-grpc';
 import type { Instance, WatchInstancesResponse } from '@gateway/proto/registry';
 import {
-  readQuarantine,
+  readQuarantineEntries,
   RedisKeys,
   repeatedElementSize,
   scanInstances,
@@ -42,10 +42,10 @@ export async function* snapshotChunks(options: {
     quarantine: Map<string, QuarantineEntry>;
   }) => void;
 }): AsyncGenerator<WatchInstancesResponse, void, undefined> {
-  const [epoch, quarantine] = await Promise.all([
-    options.redis.get(RedisKeys.instancesEpoch).then((value) => value ?? ''),
-    readQuarantine(options.redis),
-  ]);
+  const epoch = (await options.redis.get(RedisKeys.instancesEpoch)) ?? '';
+  // The stream's view of the quarantine: filled page by page (each page reads only its own
+  // ids' entries), then kept up to date by the quarantine changes that follow.
+  const quarantine = new Map<string, QuarantineEntry>();
   const chunker = SizeBoundedChunker<Instance>(options.maxMessageBytes - MESSAGE_OVERHEAD_BYTES);
   let revision: number | undefined;
   let invalid = 0;
@@ -55,6 +55,11 @@ export async function* snapshotChunks(options: {
     event: { $case: 'snapshot', value: { instances, more } },
   });
   for await (const page of scanInstances(options.redis, { group: options.group })) {
+    const entries = await readQuarantineEntries(
+      options.redis,
+      page.entries.map((entry) => entry.id),
+    );
+    for (const [id, entry] of entries) quarantine.set(id, entry);
     if (revision === undefined) {
       revision = page.revision;
       options.onStart({ revision, epoch, quarantine });
