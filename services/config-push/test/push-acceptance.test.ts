@@ -36,7 +36,6 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     push = await startInProcessConfigPush(
       configPushEnv(world.redis.url, world.privateKeyPath, {
         CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url,
-        CONFIG_PUSH_ALERT_RETRIES: '1',
         CONFIG_PUSH_DRIFT_CHECK_INTERVAL: '2s',
       }),
     );
@@ -253,7 +252,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       'payments-one',
     );
     const alert = await waitFor('the alert', () =>
-      webhook.alerts.find((entry) => entry['kind'] === 'config_test_failed'),
+      webhook.alerts.find((entry) => entry['kind'] === 'push_config_test_failed'),
     );
     assert.equal(alert['node'], broken.ip);
     assert.equal(alert['revision'], revision);
@@ -302,7 +301,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       'the drop-guard alert',
       () =>
         webhook.alerts.find(
-          (entry) => entry['kind'] === 'drop_guard' && entry['revision'] === revision,
+          (entry) => entry['kind'] === 'drop_guard' && entry['state'] === 'firing',
         ),
       { timeoutMs: 10_000 },
     );

@@ -157,9 +157,9 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     assert.match(failed.lastResult!.error, /nginx is not running .*previous file restored/);
     assert.ok(readFileSync(stopped.livePath).equals(before), 'the previous file is back');
     assert.deepEqual(stopped.journal().at(-1)?.outcome, 'not-running');
-    await waitFor('the reload_failed alert', () =>
+    await waitFor('the push_reload_failed alert', () =>
       webhook.alerts.find(
-        (alert) => alert['kind'] === 'reload_failed' && alert['node'] === stopped.ip,
+        (alert) => alert['kind'] === 'push_reload_failed' && alert['node'] === stopped.ip,
       ),
     );
     await stopped.nginx.start();
@@ -194,7 +194,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     assert.notEqual((await nodeStatus(rekeyed.ip)).appliedRevision, revision);
     await waitFor('the host key alert', () =>
       webhook.alerts.find(
-        (alert) => alert['kind'] === 'host_key_rejected' && alert['node'] === rekeyed.ip,
+        (alert) => alert['kind'] === 'push_host_key_failed' && alert['node'] === rekeyed.ip,
       ),
     );
 

@@ -5,12 +5,7 @@ import { Redis } from 'ioredis';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import {
-  isRunning,
-  startServiceProcess,
-  waitFor,
-  type ServiceProcess,
-} from '@gateway/testkit';
+import { isRunning, startServiceProcess, waitFor, type ServiceProcess } from '@gateway/testkit';
 import {
   ADMIN_TOKEN,
   bearer,

@@ -3,12 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
-import {
-  startServiceProcess,
-  tempDir,
-  waitFor,
-  type ServiceProcess,
-} from '@gateway/testkit';
+import { startServiceProcess, tempDir, waitFor, type ServiceProcess } from '@gateway/testkit';
 import { APPLY_SCRIPT } from '@gateway/testkit';
 import {
   CONFIG_PUSH_ENTRY,

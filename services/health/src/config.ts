@@ -1,38 +1,18 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import {
+  alertConfigShape,
+  alertSettings,
   commonConfigShape,
   ConfigError,
   durationMs,
   integer,
   loadConfig,
+  type AlertSettings,
   type Environment,
   type NodeSpecData,
 } from '@gateway/shared';
 import { parseSeedNodes } from './inventory/seed-nodes.js';
-
-const urlList = z
-  .string()
-  .optional()
-  .transform((text, ctx) => {
-    if (text === undefined) return [] as string[];
-    const urls = text
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '');
-    for (const entry of urls) {
-      if (!isHttpUrl(entry)) {
-        ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 80)}" is not an http(s) URL` });
-        return z.NEVER;
-      }
-    }
-    return urls;
-  });
-
-const optionalUrl = z
-  .string()
-  .optional()
-  .refine((text) => text === undefined || isHttpUrl(text), { message: 'must be an http(s) URL' });
 
 /** Every variable the health service reads; documented in docs/health.md and the README. */
 export const healthConfigShape = {
@@ -50,15 +30,7 @@ export const healthConfigShape = {
   HEALTH_REPORT_RATE_LIMIT: integer({ min: 1, max: 1_000_000, default: 10 }),
   HEALTH_REPORT_RATE_WINDOW: durationMs({ min: 1_000, max: 86_400_000, default: 60_000 }),
   HEALTH_STALE_AFTER: durationMs({ min: 1_000, max: 604_800_000, default: 0 }),
-  HEALTH_ALERT_WEBHOOK_URLS: urlList,
-  HEALTH_ALERT_DINGTALK_URL: optionalUrl,
-  HEALTH_ALERT_DINGTALK_SECRET: z.string().max(256).optional(),
-  HEALTH_ALERT_DINGTALK_MSGTYPE: z
-    .enum(['markdown', 'text'], { message: 'must be "markdown" or "text"' })
-    .default('markdown'),
-  HEALTH_ALERT_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 5_000 }),
-  HEALTH_ALERT_RETRIES: integer({ min: 0, max: 10, default: 3 }),
-  HEALTH_ALERT_RETRY_BACKOFF: durationMs({ min: 10, max: 60_000, default: 1_000 }),
+  ...alertConfigShape('HEALTH'),
   HEALTH_NODES: z.string().optional(),
   HEALTH_NODES_FILE: z.string().optional(),
   HEALTH_WATCH_REVISION_POLL: durationMs({ min: 100, max: 60_000, default: 2_000 }),
@@ -71,6 +43,8 @@ export type HealthConfig = Readonly<
     /** Effective staleness threshold (default three poll intervals). */
     HEALTH_STALE_AFTER: number;
     HEALTH_REPLICA_ID: string;
+    /** Where and how alerts are delivered (HEALTH_ALERT_*). */
+    alerts: AlertSettings;
     /** Nodes to add at start-up when absent (from HEALTH_NODES and HEALTH_NODES_FILE). */
     seedNodes: readonly NodeSpecData[];
   }
@@ -82,12 +56,7 @@ export function loadHealthConfig(env: Environment): HealthConfig {
   if (parsed.HEALTH_PROBE_CONNECT_TIMEOUT > parsed.HEALTH_PROBE_TIMEOUT) {
     throw new ConfigError('HEALTH_PROBE_CONNECT_TIMEOUT', 'must not exceed HEALTH_PROBE_TIMEOUT');
   }
-  if (parsed.HEALTH_ALERT_DINGTALK_SECRET && !parsed.HEALTH_ALERT_DINGTALK_URL) {
-    throw new ConfigError(
-      'HEALTH_ALERT_DINGTALK_SECRET',
-      'is set but HEALTH_ALERT_DINGTALK_URL is not',
-    );
-  }
+  const alerts = alertSettings('HEALTH', parsed);
   const staleAfter = parsed.HEALTH_STALE_AFTER || 3 * parsed.HEALTH_POLL_INTERVAL;
   if (staleAfter <= parsed.HEALTH_POLL_INTERVAL) {
     throw new ConfigError('HEALTH_STALE_AFTER', 'must be longer than HEALTH_POLL_INTERVAL');
@@ -95,16 +64,8 @@ export function loadHealthConfig(env: Environment): HealthConfig {
   return Object.freeze({
     ...parsed,
     HEALTH_STALE_AFTER: staleAfter,
+    alerts,
     HEALTH_REPLICA_ID: parsed.HEALTH_REPLICA_ID ?? `${hostname()}/${process.pid}`,
     seedNodes: Object.freeze(parseSeedNodes(parsed.HEALTH_NODES, parsed.HEALTH_NODES_FILE)),
   });
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }

@@ -1,17 +1,16 @@
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
-import { Agent } from 'undici';
 import {
+  Alerts,
   bindService,
   closeRedis,
   createRedisClient,
   serveWhileReady,
   startGrpcServer,
+  type AlertDeliveryStatus,
   type Logger,
   type RunningService,
   type TokenTable,
 } from '@gateway/shared';
-import { AlertDispatcher } from './alerts/alert-dispatcher.js';
-import { alertSinksFromConfig } from './alerts/alert-sinks.js';
 import { NodeHealthServiceImpl } from './api/node-health-service.js';
 import type { HealthConfig } from './config.js';
 import { NodeStore } from './inventory/node-store.js';
@@ -26,8 +25,8 @@ import { HealthFeed } from './watch/health-feed.js';
 
 export type RunningHealth = RunningService & {
   readonly port: number;
-  /** Alert delivery counters of this process. */
-  alertCounters(): { delivered: number; failed: number; retried: number; dropped: number };
+  /** How the health service's alerts are delivered (shared by every replica). */
+  alertStatus(): Promise<AlertDeliveryStatus>;
 };
 
 /**
@@ -50,17 +49,11 @@ export async function startHealth(
     logger,
   });
 
-  const alertHttpAgent = new Agent({
-    connect: { timeout: config.HEALTH_ALERT_TIMEOUT },
-    keepAliveTimeout: 4_000,
-  });
-  const sinks = alertSinksFromConfig(config, alertHttpAgent);
-  const alerts = AlertDispatcher({
-    sinks,
-    timeoutMs: config.HEALTH_ALERT_TIMEOUT,
-    retries: config.HEALTH_ALERT_RETRIES,
-    backoffMs: config.HEALTH_ALERT_RETRY_BACKOFF,
+  const alerts = Alerts({
     redis,
+    source: 'health',
+    replica: config.HEALTH_REPLICA_ID,
+    settings: config.alerts,
     logger,
   });
   const prober = HttpProber({
@@ -104,6 +97,7 @@ export async function startHealth(
       runner,
       intake,
       feed,
+      alerts,
       shutdownSignal: shutdownController.signal,
       logger,
     }),
@@ -151,14 +145,13 @@ export async function startHealth(
       rise: config.HEALTH_RISE,
       fall: config.HEALTH_FALL,
       coalesceWindowMs: config.HEALTH_COALESCE_WINDOW,
-      alertSinks: sinks.map((sink) => sink.name),
     },
     'health service started',
   );
 
   return {
     port: server.port,
-    alertCounters: () => alerts.counters(),
+    alertStatus: () => alerts.status(),
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await poll.stop();
@@ -167,7 +160,7 @@ export async function startHealth(
       await seeding;
       await alerts.stop(Math.min(1_000, config.SHUTDOWN_TIMEOUT));
       await feed.close();
-      await Promise.allSettled([prober.close(), alertHttpAgent.close()]);
+      await prober.close().catch(() => undefined);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
   };

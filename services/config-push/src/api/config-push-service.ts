@@ -6,10 +6,12 @@ import {
   type NodePushStatus,
 } from '@gateway/proto/configpush';
 import {
+  alertDeliveryMessage,
   normalizeNodeIp,
   readInstanceSnapshot,
   readNodesWithStatus,
   RedisKeys,
+  type Alerts,
   type Logger,
 } from '@gateway/shared';
 import { LostLeaseError, type CycleResult } from '../reconcile/push-cycle.js';
@@ -31,6 +33,7 @@ export function ConfigPushServiceImpl(deps: {
   redis: Redis;
   pusher: () => Pusher | undefined;
   hub: PushResultsHub;
+  alerts: Alerts;
   guard: GuardSettings;
   shutdownSignal: AbortSignal;
   logger: Logger;
@@ -114,7 +117,7 @@ export function ConfigPushServiceImpl(deps: {
     },
 
     async getPushStatus() {
-      const [{ nodes }, applied, attempts, desired, leader, registryRevision, snapshot] =
+      const [{ nodes }, applied, attempts, desired, leader, registryRevision, snapshot, delivery] =
         await Promise.all([
           readNodesWithStatus(redis),
           readAppliedRecords(redis),
@@ -123,6 +126,7 @@ export function ConfigPushServiceImpl(deps: {
           redis.get(RedisKeys.pushLeader),
           redis.get(RedisKeys.instancesRevision),
           readInstanceSnapshot(redis),
+          deps.alerts.status(),
         ]);
       const render = renderUpstreams(snapshot.instances);
       const refusal = checkRender({
@@ -150,6 +154,7 @@ export function ConfigPushServiceImpl(deps: {
         leader: leader ?? '',
         refusals: refusal && render.hash !== desired?.hash ? [refusal.message] : [],
         registryRevision: Number(registryRevision ?? 0),
+        alertDelivery: alertDeliveryMessage(delivery),
       };
     },
 

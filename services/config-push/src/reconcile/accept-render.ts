@@ -24,8 +24,16 @@ export async function acceptRender(
 }> {
   const { redis, alerts, settings, logger, startTerm } = deps;
   const snapshot = await readInstanceSnapshot(redis);
-  if (snapshot.invalid.length > 0) {
-    alerts.raise({
+  if (snapshot.invalid.length === 0) {
+    alerts.resolve({
+      key: 'render:invalid-instances',
+      kind: 'invalid_instances',
+      message: 'every instance in Redis passes validation again',
+      revision: snapshot.revision,
+    });
+  } else {
+    alerts.fire({
+      key: 'render:invalid-instances',
       kind: 'invalid_instances',
       message: `${snapshot.invalid.length} instance(s) in Redis fail validation and are not rendered: ${snapshot.invalid
         .map((entry) => entry.id)
@@ -45,8 +53,18 @@ export async function acceptRender(
     minShare: settings.dropGuardShare,
     minRemoved: settings.dropGuardMinRemoved,
   });
+  for (const kind of ['drop_guard', 'all_instances_gone'] as const) {
+    if (refusal?.kind === kind) continue;
+    alerts.resolve({
+      key: `render:${kind}`,
+      kind,
+      message: `revision ${snapshot.revision}: the render is no longer refused (${kind})`,
+      revision: snapshot.revision,
+    });
+  }
   if (refusal) {
-    alerts.raise({
+    alerts.fire({
+      key: `render:${refusal.kind}`,
       kind: refusal.kind,
       message: `revision ${snapshot.revision}: ${refusal.message}`,
       revision: snapshot.revision,

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@gateway/shared';
-import type { AlertSink } from '../alerts/alert-sink.js';
+import type { Alerts, Logger } from '@gateway/shared';
 import type { LeaseTerm } from '../leader/push-lease.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { Refusal } from '../render/render-guard.js';
@@ -50,7 +49,7 @@ export type CycleSettings = {
 export type CycleDeps = {
   readonly redis: Redis;
   readonly pool: SshPool;
-  readonly alerts: AlertSink;
+  readonly alerts: Alerts;
   readonly backoff: RetryBackoff;
   readonly settings: CycleSettings;
   readonly logger: Logger;

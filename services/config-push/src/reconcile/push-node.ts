@@ -1,4 +1,11 @@
 import { deadline, type NodeWithStatus } from '@gateway/shared';
+import {
+  ALERTED_PUSH_FAILURES,
+  isAlertedPushFailure,
+  pushFailureAlert,
+  pushFailureRecovery,
+  type AlertedPushFailure,
+} from '../alerts/push-alerts.js';
 import { applyOnNode } from '../push/apply-on-node.js';
 import { PushError } from '../push/push-error.js';
 import type { DesiredConfig } from '../state/desired-config.js';
@@ -8,14 +15,14 @@ import { stillHolding, type CycleDeps } from './cycle-types.js';
 /**
  * Pushes the desired config to one UP node within CONFIG_PUSH_NODE_TIMEOUT and records
  * the attempt (fenced). A failure schedules a retry with backoff and raises the alert it
- * deserves (nginx -t, reload, host key or authentication refused).
+ * of its kind; a success resolves the node's push alerts.
  */
 export async function pushNode(
   deps: CycleDeps,
   node: NodeWithStatus,
   target: DesiredConfig,
 ): Promise<AttemptRecord> {
-  const { settings, backoff, alerts, logger } = deps;
+  const { settings, backoff, logger } = deps;
   const ip = node.spec.ip;
   const base = {
     ip,
@@ -48,13 +55,20 @@ export async function pushNode(
       );
     else logger.debug({ node: ip, revision: target.revision, ms }, 'node already runs the config');
     attempt = { ...base, outcome: done.outcome, error: '', time: Date.now() };
+    settleAlerts(
+      deps,
+      ip,
+      target.revision,
+      undefined,
+      `revision ${target.revision} ${done.outcome === 'APPLIED' ? 'applied' : 'already running'}`,
+    );
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const timedOut = signal.aborted && !deps.signal.aborted;
     const message = timedOut
       ? `no result within ${settings.nodeTimeoutMs} ms (CONFIG_PUSH_NODE_TIMEOUT): ${detail}`
       : detail;
-    const kind = error instanceof PushError ? error.kind : 'remote';
+    const kind = timedOut ? 'timeout' : error instanceof PushError ? error.kind : 'remote';
     const retryAt = backoff.failed(ip, target.hash, Date.now());
     logger.warn(
       {
@@ -66,7 +80,8 @@ export async function pushNode(
       },
       'push to node failed',
     );
-    raiseAlert(deps, kind, ip, target.revision, message);
+    if (isAlertedPushFailure(kind))
+      settleAlerts(deps, ip, target.revision, { kind, message }, `now failing with "${kind}"`);
     attempt = { ...base, outcome: 'FAILED', error: message, time: Date.now() };
   } finally {
     nodeDeadline.clear();
@@ -90,32 +105,21 @@ export async function recordNodeAttempt(deps: CycleDeps, attempt: AttemptRecord)
     );
 }
 
-function raiseAlert(
+/**
+ * Fires the alert of the kind that failed (if any) and resolves every other kind of the
+ * node: each kind alerts once when it starts and recovers once when it stops (the
+ * outbox drops repeats, so calling this on every attempt is cheap and idempotent).
+ */
+function settleAlerts(
   deps: CycleDeps,
-  kind: string,
   ip: string,
   revision: number,
-  message: string,
+  failure: { kind: AlertedPushFailure; message: string } | undefined,
+  now: string,
 ): void {
-  if (kind === 'config_test') {
-    deps.alerts.raise({
-      kind: 'config_test_failed',
-      node: ip,
-      revision,
-      message: `nginx -t failed on ${ip} for revision ${revision}; nothing reloaded, the previous config still serves: ${message}`,
-    });
-  } else if (kind === 'reload') {
-    deps.alerts.raise({
-      kind: 'reload_failed',
-      node: ip,
-      revision,
-      message: `reload failed on ${ip} for revision ${revision}; previous config restored: ${message}`,
-    });
-  } else if (kind === 'host_key' || kind === 'auth') {
-    deps.alerts.raise({
-      kind: 'host_key_rejected',
-      node: ip,
-      message: `push to ${ip} refused: ${message}`,
-    });
+  for (const kind of ALERTED_PUSH_FAILURES) {
+    if (kind === failure?.kind)
+      deps.alerts.fire(pushFailureAlert(kind, ip, revision, failure.message));
+    else deps.alerts.resolve(pushFailureRecovery(kind, ip, revision, now));
   }
 }

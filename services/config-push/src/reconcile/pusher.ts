@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@gateway/shared';
-import type { AlertSink } from '../alerts/alert-sink.js';
+import type { Alerts, Logger } from '@gateway/shared';
 import type { LeaseTerm } from '../leader/push-lease.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { AttemptRecord } from '../state/node-records.js';
@@ -55,7 +54,7 @@ type Waiter = {
 export function Pusher(deps: {
   redis: Redis;
   pool: SshPool;
-  alerts: AlertSink;
+  alerts: Alerts;
   settings: CycleSettings;
   timing: PusherTiming;
   term: () => LeaseTerm | undefined;

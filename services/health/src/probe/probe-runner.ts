@@ -5,11 +5,11 @@ import {
   RedisKeys,
   readNodesWithStatus,
   restartProbeWindowScript,
+  type Alerts,
   type HealthStatusName,
   type Logger,
   type NodeSpecData,
 } from '@gateway/shared';
-import type { AlertDispatcher } from '../alerts/alert-dispatcher.js';
 import type { HttpProber, ProbeOutcome } from './http-prober.js';
 import type { ProbeGate } from './probe-gate.js';
 
@@ -51,7 +51,7 @@ export type ProbeRunner = {
 export function ProbeRunner(deps: {
   redis: Redis;
   prober: HttpProber;
-  alerts: AlertDispatcher;
+  alerts: Alerts;
   /** Spaces the probes of suspect-triggered rounds (see ProbeGate). */
   gate: ProbeGate;
   damping: { rise: number; fall: number };
@@ -160,21 +160,34 @@ export function ProbeRunner(deps: {
         },
         `node ${spec.ip} is ${status}`,
       );
-      // A node's first UP is no news; every DOWN and every recovery is.
+      // A node's first UP is no news; every DOWN and every recovery is (one each: see Alerts).
       if (status === 'DOWN' || previous === 'DOWN') {
-        deps.alerts.notify({
-          ip: spec.ip,
-          label: spec.label,
-          healthUrl: spec.healthUrl,
-          status,
-          previous,
-          time: Date.now(),
-          reason,
-          trigger: request.trigger,
-          reporter: request.reporter ?? '',
-          consecutiveFailures: Number(reply[3]),
-          replica: deps.replicaId,
-        });
+        const label = spec.label ? ` (${spec.label})` : '';
+        const alert = {
+          key: `node-down:${spec.ip}`,
+          kind: 'node_down',
+          node: spec.ip,
+          details: {
+            label: spec.label,
+            healthUrl: spec.healthUrl,
+            status,
+            previous: previous ?? null,
+            reason,
+            trigger: request.trigger,
+            reporter: request.reporter ?? '',
+            consecutiveFailures: Number(reply[3]),
+          },
+        };
+        if (status === 'DOWN')
+          deps.alerts.fire({
+            ...alert,
+            message: `Nginx node ${spec.ip}${label} is DOWN: ${reason}`,
+          });
+        else
+          deps.alerts.resolve({
+            ...alert,
+            message: `Nginx node ${spec.ip}${label} is UP again: ${reason}`,
+          });
       }
     }
     return { ip: spec.ip, ...outcome, status, changed };

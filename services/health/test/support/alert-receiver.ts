@@ -21,9 +21,10 @@ export type AlertReceiver = {
   close(): Promise<void>;
 };
 
-/** A local HTTP server on 127.0.0.1 that records every request (alerts in tests). */
+/** A local HTTP server on 127.0.0.1 (on `port`, default a free one) that records every request (alerts in tests). */
 export async function startAlertReceiver(
   responder: Responder = () => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }),
+  port = 0,
 ): Promise<AlertReceiver> {
   const received: ReceivedRequest[] = [];
   const hanging = new Set<ServerResponse>();
@@ -49,10 +50,10 @@ export async function startAlertReceiver(
       response.end(answer.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     received,
     async close() {
       for (const response of hanging) response.destroy();
