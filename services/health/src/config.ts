@@ -6,6 +6,7 @@ import {
   commonConfigShape,
   ConfigError,
   durationMs,
+  fraction,
   integer,
   loadConfig,
   type AlertSettings,
@@ -30,6 +31,16 @@ export const healthConfigShape = {
   HEALTH_REPORT_RATE_LIMIT: integer({ min: 1, max: 1_000_000, default: 10 }),
   HEALTH_REPORT_RATE_WINDOW: durationMs({ min: 1_000, max: 86_400_000, default: 60_000 }),
   HEALTH_STALE_AFTER: durationMs({ min: 1_000, max: 604_800_000, default: 0 }),
+  HEALTH_MASS_FAILURE_SHARE: fraction({ min: 0, max: 1, default: 1 }),
+  HEALTH_MASS_FAILURE_MIN_NODES: integer({ min: 2, max: 1_000_000, default: 2 }),
+  HEALTH_MASS_FAILURE_RECHECK_DELAY: durationMs({ min: 0, max: 60_000, default: 1_000 }),
+  HEALTH_MASS_FAILURE_PEER_WAIT: durationMs({ min: 0, max: 120_000, default: 0 }),
+  HEALTH_CONNECTIVITY_CHECK_URL: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || /^https?:\/\/./.test(text), {
+      message: 'must be an http(s) URL',
+    }),
   ...alertConfigShape('HEALTH'),
   HEALTH_NODES: z.string().optional(),
   HEALTH_NODES_FILE: z.string().optional(),
@@ -39,7 +50,9 @@ export const healthConfigShape = {
 type ParsedEnv = ReturnType<typeof loadConfig<typeof healthConfigShape>>;
 
 export type HealthConfig = Readonly<
-  Omit<ParsedEnv, 'HEALTH_STALE_AFTER' | 'HEALTH_REPLICA_ID'> & {
+  Omit<ParsedEnv, 'HEALTH_STALE_AFTER' | 'HEALTH_REPLICA_ID' | 'HEALTH_MASS_FAILURE_PEER_WAIT'> & {
+    /** How long a replica waits for the others' answers (default the probe timeout + 1 s). */
+    HEALTH_MASS_FAILURE_PEER_WAIT: number;
     /** Effective staleness threshold (default three poll intervals). */
     HEALTH_STALE_AFTER: number;
     HEALTH_REPLICA_ID: string;
@@ -64,6 +77,8 @@ export function loadHealthConfig(env: Environment): HealthConfig {
   return Object.freeze({
     ...parsed,
     HEALTH_STALE_AFTER: staleAfter,
+    HEALTH_MASS_FAILURE_PEER_WAIT:
+      parsed.HEALTH_MASS_FAILURE_PEER_WAIT || parsed.HEALTH_PROBE_TIMEOUT + 1_000,
     alerts,
     HEALTH_REPLICA_ID: parsed.HEALTH_REPLICA_ID ?? `${hostname()}/${process.pid}`,
     seedNodes: Object.freeze(parseSeedNodes(parsed.HEALTH_NODES, parsed.HEALTH_NODES_FILE)),

@@ -12,6 +12,8 @@ import {
   type TokenTable,
 } from '@gateway/shared';
 import { NodeHealthServiceImpl } from './api/node-health-service.js';
+import { MassFailureCheck } from './confirm/mass-failure-check.js';
+import { PeerConfirmation } from './confirm/peer-confirmation.js';
 import type { HealthConfig } from './config.js';
 import { NodeStore } from './inventory/node-store.js';
 import { seedInventory } from './inventory/seed-inventory.js';
@@ -61,6 +63,16 @@ export async function startHealth(
     timeoutMs: config.HEALTH_PROBE_TIMEOUT,
     userAgent: 'gateway-health',
   });
+  const background = new AbortController();
+  const peers = PeerConfirmation({
+    redis,
+    subscriber,
+    prober,
+    replicaId: config.HEALTH_REPLICA_ID,
+    probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT,
+    signal: background.signal,
+    logger,
+  });
   const runner = ProbeRunner({
     redis,
     prober,
@@ -70,6 +82,23 @@ export async function startHealth(
       probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT,
     }),
     damping: { rise: config.HEALTH_RISE, fall: config.HEALTH_FALL },
+    massFailure: {
+      policy: {
+        share: config.HEALTH_MASS_FAILURE_SHARE,
+        minNodes: config.HEALTH_MASS_FAILURE_MIN_NODES,
+      },
+      check: MassFailureCheck({
+        peers,
+        prober,
+        alerts,
+        replicaId: config.HEALTH_REPLICA_ID,
+        recheckDelayMs: config.HEALTH_MASS_FAILURE_RECHECK_DELAY,
+        peerWaitMs: config.HEALTH_MASS_FAILURE_PEER_WAIT,
+        connectivityUrl: config.HEALTH_CONNECTIVITY_CHECK_URL,
+        signal: background.signal,
+        logger,
+      }),
+    },
     replicaId: config.HEALTH_REPLICA_ID,
     logger,
   });
@@ -137,7 +166,7 @@ export async function startHealth(
     logger,
   });
 
-  serveWhileReady(server, [redis, subscriber], [seeding, feed.subscribed]);
+  serveWhileReady(server, [redis, subscriber], [seeding, feed.subscribed, peers.subscribed]);
   logger.info(
     {
       replica: config.HEALTH_REPLICA_ID,
@@ -155,11 +184,13 @@ export async function startHealth(
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await poll.stop();
+      background.abort();
       intake.stop();
       await runner.stop();
       await seeding;
       await alerts.stop(Math.min(1_000, config.SHUTDOWN_TIMEOUT));
       await feed.close();
+      await peers.close();
       await prober.close().catch(() => undefined);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
