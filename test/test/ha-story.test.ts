@@ -25,6 +25,11 @@ import {
   type TrafficEvent,
 } from '../src/traffic-log.js';
 
+/** A field of a health alert's `details` (the status, previous status, trigger, reporter…). */
+function alertDetail(alert: { body: Record<string, unknown> }, name: string): unknown {
+  return (alert.body['details'] as Record<string, unknown> | undefined)?.[name];
+}
+
 const REPORTER = 'e2e-traffic-client';
 const figures: Record<string, string | number> = {};
 const note = (name: string, value: string | number) => {
@@ -138,11 +143,7 @@ describe(
         leaderIndex >= 0 ? `config-push-${leaderIndex + 1}` : 'none',
       );
       const pusherVictim = leaderIndex >= 0 ? leaderIndex : 0;
-      for (const victim of [
-        plane.registries[0],
-        plane.healths[0],
-        plane.pushers[pusherVictim],
-      ]) {
+      for (const victim of [plane.registries[0], plane.healths[0], plane.pushers[pusherVictim]]) {
         victim.process.child.kill('SIGKILL');
         await victim.process.exited;
       }
@@ -216,11 +217,11 @@ describe(
         'a DOWN alert for the master',
         () =>
           plane.alerts.find(
-            (a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN',
+            (a) => a.body['node'] === lab.master.ns.ip && alertDetail(a, 'status') === 'DOWN',
           ),
         { timeoutMs: 15_000, intervalMs: 50 },
       );
-      note('down_alert_trigger', String(downAlert.body['trigger']));
+      note('down_alert_trigger', String(alertDetail(downAlert, 'trigger')));
       note('nginx_death_to_down_alert_ms', downAlert.at - killedAt);
 
       await waitForSteady(takeoverAt);
@@ -310,7 +311,9 @@ describe(
         () =>
           plane.alerts.find(
             (a) =>
-              a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'UP' && a.at >= restartedAt,
+              a.body['node'] === lab.master.ns.ip &&
+              alertDetail(a, 'status') === 'UP' &&
+              a.at >= restartedAt,
           ),
         { timeoutMs: 15_000, intervalMs: 50 },
       );
@@ -333,8 +336,9 @@ describe(
 
       // Alerts: exactly one per transition, however many health replicas ran.
       const forMaster = (status: string) =>
-        plane.alerts.filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status)
-          .length;
+        plane.alerts.filter(
+          (a) => a.body['node'] === lab.master.ns.ip && alertDetail(a, 'status') === status,
+        ).length;
       assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
       assert.equal(forMaster('UP'), 1, 'one UP alert');
       // The cores' registrars kept their leases alive through the surviving registry replica.
