@@ -10,12 +10,15 @@ COPY services/registry/package.json services/registry/
 COPY services/health/package.json services/health/
 COPY services/config-push/package.json services/config-push/
 COPY sdk/package.json sdk/
+COPY testkit/package.json testkit/
 COPY test/package.json test/
 COPY examples/gateway-core/package.json examples/gateway-core/
 COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# Only the shipped projects are compiled; the build context holds no test code (.dockerignore).
+RUN npm run generate && npx tsc -b proto shared services/registry services/health services/config-push \
+  && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production GRPC_LISTEN=0.0.0.0:50051

@@ -19,6 +19,13 @@ const WORKSPACES: readonly Workspace[] = [
   { dir: 'services/config-push', name: 'config-push', needs: [...SERVER, 'sudo'] },
   { dir: 'sdk', name: 'sdk', needs: SERVER },
   { dir: 'examples/gateway-core', name: 'gateway-core', needs: [] },
+  // The local stack's test binds the fixed ports 127.0.0.1:50051–50053 (no other test does:
+  // the test kit's freePort never hands them out).
+  {
+    dir: 'local-stack',
+    name: 'local-stack',
+    needs: ['root', 'redis-server', 'nginx', 'sshd', 'curl'],
+  },
   { dir: 'test', name: 'system', needs: [...SERVER, 'keepalived', 'ip', 'curl'] },
 ];
 
@@ -31,11 +38,29 @@ function unitProject(workspace: Workspace): TestProjectInlineConfiguration {
       root: workspace.dir,
       include: ['src/**/*.test.ts'],
       exclude: EXCLUDE,
+      // Property tests run hundreds of cases: allow for a loaded machine, still far under a minute.
+      testTimeout: 20_000,
+      // Pure tests share their worker's module cache: importing the workspaces once per
+      // worker, not once per file, keeps the tier within seconds on a busy machine.
+      isolate: false,
     },
   };
 }
 
+/** `--project unit:*` (npm run test:unit): the integration projects are not wanted, nor their prerequisites. */
+function unitTierOnly(argv: readonly string[]): boolean {
+  const projects = argv.flatMap((arg, index) =>
+    arg === '--project'
+      ? [argv[index + 1] ?? '']
+      : arg.startsWith('--project=')
+        ? [arg.slice(10)]
+        : [],
+  );
+  return projects.length > 0 && projects.every((project) => project.startsWith('unit:'));
+}
+
 function integrationProject(workspace: Workspace): TestProjectInlineConfiguration[] {
+  if (unitTierOnly(process.argv)) return [];
   const missing = missingPrerequisites(workspace.needs);
   if (missing.length > 0) {
     const message = `integration tests of ${workspace.dir} need ${missing.join(', ')}`;

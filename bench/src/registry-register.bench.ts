@@ -18,10 +18,10 @@ import {
   instanceId,
   RedisChannels,
   RedisKeys,
+  epochSeed,
   registerInstanceScript,
   specFingerprint,
 } from '@gateway/shared';
-import { fileURLToPath } from 'node:url';
 import { startRedisServer, startServiceProcess, serviceEntry } from '@gateway/testkit';
 
 const CONCURRENCY = 32;
@@ -76,8 +76,20 @@ const floorRegister = await rate(OPERATIONS, (i) => {
   const json = canonicalSpecJson(spec);
   return registerInstanceScript.run(
     redis.client,
-    [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-    [instanceId(spec), json, specFingerprint(json), 15_000, RedisChannels.instanceChanges],
+    [
+      RedisKeys.instances,
+      RedisKeys.instanceLeases,
+      RedisKeys.instancesRevision,
+      RedisKeys.instancesEpoch,
+    ],
+    [
+      instanceId(spec),
+      json,
+      specFingerprint(json),
+      15_000,
+      RedisChannels.instanceChanges,
+      epochSeed(),
+    ],
   );
 });
 const registryRegister = await rate(OPERATIONS, (i) =>

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createLogger, RedisKeys, tokenTableFromConfig } from '@gateway/shared';
-import {
-  freePort,
-  startRedisServer,
-  waitFor,
-  type RedisServerHandle,
-} from '@gateway/testkit';
+import { freePort, startRedisServer, waitFor, type RedisServerHandle } from '@gateway/testkit';
 import { loadRegistryConfig, startRegistry, type RunningRegistry } from '@gateway/registry';
 import { Registrar, type RegistrarEvent } from '../src/index.js';
 
@@ -59,7 +54,10 @@ describe('sdk registrar against a real registry and redis-server', () => {
     registrar.start();
     const id = await registrar.registered(AbortSignal.timeout(10_000));
     assert.equal(id, 'default/127.0.0.1/18080');
-    const stored = JSON.parse((await redis.client.hget(RedisKeys.instances, id))!);
+    const stored = JSON.parse((await redis.client.hget(RedisKeys.instances, id))!) as {
+      spec: { weight: number };
+      leaseMs: number;
+    };
     assert.equal(stored.spec.weight, 2);
     assert.equal(stored.leaseMs, 2000);
 

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterAll, describe, it } from 'vitest';
-import { waitFor } from '@gateway/testkit';
+import {
+  serviceEntry,
+  startRedisServer,
+  startServiceProcess,
+  TEST_TOKENS,
+  TEST_TOKENS_ENV,
+  waitFor,
+} from '@gateway/testkit';
 import { SendClient, SendError, type ReportOutcome } from '../src/index.js';
 import { refusingAddress, silentTcp } from './send-support/http-behaviours.js';
 import { SDK_TOKEN, startReportCenter } from './send-support/report-center.js';
@@ -146,32 +153,51 @@ describe('send client: suspect reports are asynchronous, rate-limited and fail o
     });
   });
 
-  it('a rejected token is a failed report, never an error for the caller', async () => {
-    const center = await startReportCenter();
-    closers.push(() => center.close());
-    const vip = await refusingAddress();
-    const outcomes: ReportOutcome[] = [];
-    const client = SendClient({
-      baseUrl: vip.url,
-      retry: { maxAttempts: 1 },
-      suspect: {
-        centers: [center.address],
-        token: 'wrong-token-0123456789',
-        reporter: 'auth-test',
-        onOutcome: (o) => outcomes.push(o),
-      },
+  it('a token the real health service rejects is a failed report, never an error for the caller', async () => {
+    const redis = await startRedisServer();
+    closers.push(() => redis.stop());
+    const health = await startServiceProcess({
+      name: 'health',
+      entry: serviceEntry('health'),
+      env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' },
     });
-    closers.push(() => client.close());
-    for (let i = 0; i < 3; i++)
-      await assert.rejects(
-        client.get('/'),
-        (e: unknown) => e instanceof SendError && e.kind === 'refused',
-      );
-    await client.reportsIdle();
-    assert.equal(outcomes.length, 1);
-    const outcome = outcomes[0];
+    closers.push(async () => void (await health.stop()));
+    const vip = await refusingAddress();
+    /** A client whose third refused request reports to the health service with `token`. */
+    const reportWith = async (token: string): Promise<ReportOutcome[]> => {
+      const outcomes: ReportOutcome[] = [];
+      const client = SendClient({
+        baseUrl: vip.url,
+        retry: { maxAttempts: 1 },
+        suspect: {
+          centers: [health.address],
+          token,
+          reporter: 'auth-test',
+          onOutcome: (o) => outcomes.push(o),
+        },
+      });
+      try {
+        for (let i = 0; i < 3; i++)
+          await assert.rejects(
+            client.get('/'),
+            (e: unknown) => e instanceof SendError && e.kind === 'refused',
+          );
+        await client.reportsIdle();
+      } finally {
+        await client.close();
+      }
+      return outcomes;
+    };
+
+    const rejected = await reportWith('wrong-token-0123456789');
+    assert.equal(rejected.length, 1);
+    const outcome = rejected[0];
     assert.equal(outcome.result, 'failed');
     assert.match(outcome.result === 'failed' ? outcome.errors.join() : '', /UNAUTHENTICATED/);
-    assert.equal(center.reports.length, 0);
+
+    // The same report with the sdk token is taken: the token alone made the difference.
+    const accepted = await reportWith(TEST_TOKENS.sdk);
+    assert.equal(accepted.length, 1);
+    assert.equal(accepted[0].result, 'sent', JSON.stringify(accepted[0]));
   });
 });

@@ -23,7 +23,14 @@ export { BackgroundLoop } from './process/background-loop.js';
 export { runService, type RunningService, type ServiceContext } from './process/run-service.js';
 export { RedisChannels, RedisKeys } from './redis/keys.js';
 export { ChannelFeed } from './redis/channel-feed.js';
+export { RevisionFollower, type ChangeStep } from './redis/revision-follower.js';
 export { LuaScript } from './redis/lua-script.js';
+export {
+  acknowledgedWrite,
+  WriteNotAcknowledgedError,
+  type WriteAcknowledgement,
+} from './redis/acknowledged-write.js';
+export { FailoverInProgressError } from './redis/sentinel/failover-fence.js';
 export {
   closeRedis,
   createRedisClient,
@@ -52,6 +59,7 @@ export { decodeStoredInstance } from './registry/decode-stored-instance.js';
 export {
   CHANGE_TYPES,
   type ChangeTypeName,
+  parseInstanceChange,
   type InstanceChange,
 } from './registry/instance-change.js';
 export { instanceId, parseInstanceId } from './registry/instance-id.js';
@@ -70,6 +78,19 @@ export type {
   StoredInstance,
 } from './registry/instance.js';
 export { readInstanceSnapshot, type InstanceSnapshot } from './registry/read-instance-snapshot.js';
+export {
+  compareEpochs,
+  compareStamps,
+  epochCreatedMs,
+  epochSeed,
+  isStoreEpoch,
+  type StoreStamp,
+} from './registry/store-epoch.js';
+export {
+  ensureStoreEpochScript,
+  EPOCH_ORDER_LUA,
+  storeEpochLua,
+} from './redis/scripts/store-epoch-lua.js';
 export { RegistryChangeFeed, type FeedEvent } from './registry/registry-change-feed.js';
 export {
   HEALTH_STATUSES,

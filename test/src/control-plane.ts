@@ -1,15 +1,18 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
+import { createChannel, createClient, type Channel, type Client } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import type { NodeSpecData } from '@gateway/shared';
 import {
+  bearer,
+  CONFIG_PUSH_TEST_TIMINGS,
   DEPLOY_DIR,
-  freePort,
+  startAlertReceiver,
   startRedisServer,
+  TEST_TOKENS,
+  TEST_TOKENS_ENV,
+  type AlertReceiver,
   startServiceProcess,
   tempDir,
   type RedisServerHandle,
@@ -17,21 +20,27 @@ import {
   serviceEntry,
 } from '@gateway/testkit';
 
-export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
-export const CORE_TOKEN = 'e2e-core-token-0123456789';
-export const SDK_TOKEN = 'e2e-sdk-token-0123456789';
-const TOKENS = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN},sdk:${SDK_TOKEN}`;
+export const ADMIN_TOKEN = TEST_TOKENS.admin;
+export const CORE_TOKEN = TEST_TOKENS.core;
+export const SDK_TOKEN = TEST_TOKENS.sdk;
 
-
-/** One alert the health service POSTed to the test's webhook receiver. */
-export type ReceivedAlert = { readonly at: number; readonly body: Record<string, unknown> };
+/** The health replicas' timings in the story (the figures' bounds are derived from them). */
+export const STORY_HEALTH_TIMINGS = {
+  /** Long enough that the SDK's suspect report, not the poll, finds the dead node. */
+  pollIntervalMs: 8_000,
+  probeConnectTimeoutMs: 500,
+  probeTimeoutMs: 1_000,
+  /** HEALTH_COALESCE_WINDOW's default: suspect-triggered probes of a node are this far apart at most. */
+  coalesceWindowMs: 1_000,
+} as const;
 
 export type ControlPlane = {
   readonly redis: RedisServerHandle;
   readonly registries: ServiceProcess[];
   readonly healths: ServiceProcess[];
   readonly pushers: ServiceProcess[];
-  readonly alerts: ReceivedAlert[];
+  /** The webhook the health replicas send their alerts to. */
+  readonly alerts: AlertReceiver;
   registryClient(replica: ServiceProcess): Client<typeof RegistryServiceDefinition>;
   healthClient(replica: ServiceProcess): Client<typeof NodeHealthServiceDefinition>;
   pushClient(replica: ServiceProcess): Client<typeof ConfigPushServiceDefinition>;
@@ -51,24 +60,10 @@ export async function startControlPlane(options: {
   privateKeyPath: string;
 }): Promise<ControlPlane> {
   const channels: Channel[] = [];
-  const alerts: ReceivedAlert[] = [];
-  const receiverPort = await freePort();
-  const receiver: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      try {
-        alerts.push({ at: Date.now(), body: JSON.parse(body) as Record<string, unknown> });
-      } catch {
-        alerts.push({ at: Date.now(), body: { unparsable: body } });
-      }
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
+  const alerts = await startAlertReceiver();
 
   const redis = await startRedisServer();
-  const common = { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS, LOG_LEVEL: 'warn' };
+  const common = { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' };
   const registries: ServiceProcess[] = [];
   const healths: ServiceProcess[] = [];
   const pushers: ServiceProcess[] = [];
@@ -90,12 +85,14 @@ export async function startControlPlane(options: {
         env: {
           ...common,
           HEALTH_REPLICA_ID: `health-${i}`,
-          // Long enough that the SDK's suspect report, not the poll, usually finds the dead node first.
-          HEALTH_POLL_INTERVAL: '5s',
-          HEALTH_PROBE_CONNECT_TIMEOUT: '500ms',
-          HEALTH_PROBE_TIMEOUT: '1s',
+          HEALTH_POLL_INTERVAL: `${STORY_HEALTH_TIMINGS.pollIntervalMs}ms`,
+          HEALTH_PROBE_CONNECT_TIMEOUT: `${STORY_HEALTH_TIMINGS.probeConnectTimeoutMs}ms`,
+          HEALTH_PROBE_TIMEOUT: `${STORY_HEALTH_TIMINGS.probeTimeoutMs}ms`,
+          HEALTH_COALESCE_WINDOW: `${STORY_HEALTH_TIMINGS.coalesceWindowMs}ms`,
+          // The declared inventory: put back by every replica whenever it is missing from Redis.
           HEALTH_NODES: JSON.stringify(options.nodes),
-          HEALTH_ALERT_WEBHOOK_URLS: `http://127.0.0.1:${receiverPort}/alerts`,
+          HEALTH_INVENTORY_RECONCILE_INTERVAL: '2s',
+          HEALTH_ALERT_WEBHOOK_URLS: `${alerts.url}/alerts`,
           HEALTH_ALERT_RETRY_BACKOFF: '100ms',
         },
       }),
@@ -114,21 +111,13 @@ export async function startControlPlane(options: {
           CONFIG_PUSH_KNOWN_HOSTS_FILE: knownHosts,
           // Tests run as root: the node-side script is run directly (production: through sudo, see docs/deployment.md).
           CONFIG_PUSH_REMOTE_COMMAND: join(DEPLOY_DIR, 'config-push', 'gateway-nginx-apply'),
-          CONFIG_PUSH_WAIT_MIN: '150ms',
-          CONFIG_PUSH_WAIT_MAX: '600ms',
-          CONFIG_PUSH_REVISION_POLL_INTERVAL: '500ms',
+          ...CONFIG_PUSH_TEST_TIMINGS,
           CONFIG_PUSH_SSH_CONNECT_TIMEOUT: '2s',
-          CONFIG_PUSH_NODE_TIMEOUT: '8s',
-          CONFIG_PUSH_RETRY_MIN: '500ms',
-          CONFIG_PUSH_RETRY_MAX: '2s',
-          CONFIG_PUSH_LEASE_TTL: '3s',
         },
       }),
     );
   }
-  const auth = (token: string) => ({
-    '*': { metadata: Metadata({ authorization: `Bearer ${token}` }) },
-  });
+  const auth = (token: string) => ({ '*': bearer(token) });
   const channelTo = (replica: ServiceProcess) => {
     const channel = createChannel(replica.address);
     channels.push(channel);
@@ -151,7 +140,7 @@ export async function startControlPlane(options: {
       for (const replica of [...pushers, ...healths, ...registries])
         await replica.stop(3_000).catch(() => undefined);
       await redis.stop();
-      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await alerts.close();
     },
   };
 }

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   freePort,
   isRunning,
@@ -9,14 +8,7 @@ import {
   REPO_ROOT,
 } from '@gateway/testkit';
 
-const ENTRY = join(
-  REPO_ROOT,
-  'examples',
-  'gateway-core',
-  'dist',
-  'src',
-  'main.js',
-);
+const ENTRY = join(REPO_ROOT, 'examples', 'gateway-core', 'dist', 'src', 'main.js');
 
 /** A running example gateway-core (examples/gateway-core), registered through the SDK's registrar. */
 export type GatewayCoreProcess = {

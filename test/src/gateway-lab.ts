@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  appliedRevisions,
   createTestNetwork,
+  readApplyJournal,
+  writeApplyConf,
   prepareKeepalivedFiles,
   prepareNodeNginxFiles,
   startKeepalived,
@@ -20,8 +23,11 @@ import {
 import type { NodeSpecData } from '@gateway/shared';
 import type { TrafficClientConfig } from './traffic-log.js';
 
-/** One gateway Nginx node: its namespace, its nginx (deploy/nginx) and its keepalived (deploy/keepalived). */
-export type GatewayNode = {
+/**
+ * One gateway Nginx node of the lab, in its own namespace: nginx (deploy/nginx), keepalived
+ * (deploy/keepalived) and sshd. (testkit's GatewayNode is a node on a loopback address, without VRRP.)
+ */
+export type LabNode = {
   readonly role: 'master' | 'backup';
   readonly ns: Namespace;
   readonly nginx: NodeNginxHandle;
@@ -42,13 +48,13 @@ export type GatewayLab = {
   readonly network: TestNetwork;
   readonly vip: string;
   readonly vipUrl: string;
-  readonly master: GatewayNode;
-  readonly backup: GatewayNode;
+  readonly master: LabNode;
+  readonly backup: LabNode;
   readonly clientNs: Namespace;
   /** Which node holds the VIP now (undefined during a takeover). */
-  vipHolder(): GatewayNode | undefined;
+  vipHolder(): LabNode | undefined;
   /** Waits until `node` alone holds the VIP. */
-  waitForVipOn(node: GatewayNode, timeoutMs?: number): Promise<void>;
+  waitForVipOn(node: LabNode, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -62,7 +68,7 @@ const VIP_INDEX = 10;
 export async function startGatewayLab(options: { sshAuthorizedKey: string }): Promise<GatewayLab> {
   const network = createTestNetwork();
   const vip = network.address(VIP_INDEX);
-  const nodes: GatewayNode[] = [];
+  const nodes: LabNode[] = [];
   try {
     const masterNs = network.addNamespace('master', 2);
     const backupNs = network.addNamespace('backup', 3);
@@ -76,19 +82,12 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
       const applyDir = tempDir(`apply-${role}`);
       const stateDir = join(applyDir, 'state');
       mkdirSync(stateDir, { mode: 0o755 });
-      const applyConf = join(applyDir, 'apply.conf');
-      writeFileSync(
-        applyConf,
-        [
-          `LIVE_FILE=${nginxFiles.upstreamsPath}`,
-          'NGINX=/usr/sbin/nginx',
-          `NGINX_ARGS=${[...nginxFiles.nginxArgs, '-e', nginxFiles.errorLogPath].join(' ')}`,
-          `PID_FILE=${nginxFiles.pidPath}`,
-          `STATE_DIR=${stateDir}`,
-          'CONFIRM_TIMEOUT=10',
-        ].join('\n') + '\n',
-        { mode: 0o644 },
-      );
+      const applyConf = writeApplyConf(applyDir, {
+        livePath: nginxFiles.upstreamsPath,
+        nginxArgs: [...nginxFiles.nginxArgs, '-e', nginxFiles.errorLogPath],
+        pidPath: nginxFiles.pidPath,
+        stateDir,
+      });
       const sshd = await startSshd({
         netns: ns,
         authorizedKeys: [options.sshAuthorizedKey],
@@ -104,7 +103,6 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
           interface: ns.interface,
         }),
       );
-      const journal = join(stateDir, 'journal');
       nodes.push({
         role,
         ns,
@@ -120,22 +118,15 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
           label: role,
         }),
         upstreams: () => readFileSync(nginxFiles.upstreamsPath, 'utf8'),
-        appliedRevisions: () =>
-          existsSync(journal)
-            ? readFileSync(journal, 'utf8')
-                .split('\n')
-                .map((line) => line.split(' '))
-                .filter((fields) => fields[3] === 'applied' || fields[3] === 'unchanged')
-                .map((fields) => Number(fields[1]))
-            : [],
+        appliedRevisions: () => appliedRevisions(readApplyJournal(stateDir)),
       });
     }
-    const [master, backup] = nodes as [GatewayNode, GatewayNode];
+    const [master, backup] = nodes as [LabNode, LabNode];
     const vipHolder = () => {
       const holders = nodes.filter((node) => node.holdsVip());
       return holders.length === 1 ? holders[0] : undefined;
     };
-    const waitForVipOn = async (node: GatewayNode, timeoutMs = 20_000) => {
+    const waitForVipOn = async (node: LabNode, timeoutMs = 20_000) => {
       await waitFor(`the VIP ${vip} on the ${node.role}`, () => vipHolder() === node, {
         timeoutMs,
         intervalMs: 20,

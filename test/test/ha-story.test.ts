@@ -14,8 +14,10 @@ import {
   CORE_TOKEN,
   SDK_TOKEN,
   startControlPlane,
+  STORY_HEALTH_TIMINGS,
   type ControlPlane,
 } from '../src/control-plane.js';
+import { STORY_BOUNDS } from '../src/story-bounds.js';
 import { startGatewayCoreProcess, type GatewayCoreProcess } from '../src/gateway-core-process.js';
 import { startGatewayLab, startTrafficClient, type GatewayLab } from '../src/gateway-lab.js';
 import {
@@ -36,6 +38,11 @@ const note = (name: string, value: string | number) => {
   figures[name] = value;
   console.log(`# FIGURE ${name}: ${value}`);
 };
+/** Notes a figure in ms and asserts its upper bound (see story-bounds.ts). */
+const noteWithin = (name: string, ms: number, boundMs: number) => {
+  note(name, ms);
+  assert.ok(ms <= boundMs, `${name}: ${ms} ms exceeds its bound of ${Math.round(boundMs)} ms`);
+};
 
 type Core = GatewayCoreProcess;
 /** Short leases: a core whose registrar failed to heartbeat (to the surviving registry) would drop out mid-story. */
@@ -50,7 +57,13 @@ describe(
     let client: { process: ManagedProcess; logPath: string };
     const cores: Core[] = [];
     const log = (): TrafficEvent[] => readTrafficLog(client.logPath);
-    // The replicas still alive after step 5 kills one of each.
+    /** The alerts the health replicas sent, with their arrival time. */
+    const alerts = () =>
+      plane.alerts.received.map((request) => ({
+        at: request.time,
+        body: request.body as Record<string, unknown>,
+      }));
+    // The replicas still alive once one of each is killed.
     let health: ServiceProcess;
     let pusher: ServiceProcess;
 
@@ -93,7 +106,7 @@ describe(
       console.log(`# FIGURES ${JSON.stringify(figures)}`);
     });
 
-    it('1. cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
+    it('cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
       for (const node of [lab.master, lab.backup]) {
         await waitFor(
           `the ${node.role} to be probed UP`,
@@ -101,8 +114,9 @@ describe(
           { timeoutMs: 15_000, intervalMs: 50 },
         );
       }
-      const registeredAt = Date.now();
+      // Each core is started and registered by its own registrar before startCore returns.
       const [one, two] = await Promise.all([startCore('core-1'), startCore('core-2')]);
+      const registeredAt = Date.now();
       await waitFor(
         'both nodes to run a config routing to both cores, byte-identical',
         () => {
@@ -111,7 +125,11 @@ describe(
         },
         { timeoutMs: 20_000, intervalMs: 50 },
       );
-      note('registration_to_both_nodes_ms', Date.now() - registeredAt);
+      noteWithin(
+        'registration_to_both_nodes_ms',
+        Date.now() - registeredAt,
+        STORY_BOUNDS.registrationToNodesMs,
+      );
 
       client = startTrafficClient(lab, {
         intervalMs: 50,
@@ -133,7 +151,7 @@ describe(
       assert.equal(lab.vipHolder(), lab.master);
     });
 
-    it('5. one replica of each service is killed (SIGKILL) before the failures: the rest of the story runs on the survivors', async () => {
+    it('one replica of each service is killed (SIGKILL) before the failures: the rest of the story runs on the survivors', async () => {
       const status = await plane.pushClient(plane.pushers[1]).getPushStatus({});
       const leaderIndex = plane.pushers.findIndex((_p, i) =>
         status.leader.startsWith(`config-push-${i + 1}|`),
@@ -155,7 +173,21 @@ describe(
     });
 
     let killedAt = 0;
-    it('2. kill the master nginx under steady traffic: VIP to the backup, SDK calls keep succeeding, suspect reported, master DOWN, alert sent', async () => {
+    it('the master nginx dies under steady traffic: VIP to the backup, SDK calls keep succeeding, the suspect report (not the poll) marks the master DOWN, alert sent', async () => {
+      // Kill right after a poll round probed the master: the next one is a poll interval away,
+      // so a DOWN before then can only come from the SDK's report.
+      const lastProbe = async () =>
+        (await plane.healthClient(health).getNode({ ip: lab.master.ns.ip })).node?.health
+          ?.lastProbeTime;
+      const probedBefore = (await lastProbe())?.getTime() ?? 0;
+      const polledAt = await waitFor(
+        'a poll round to probe the master',
+        async () => {
+          const probed = (await lastProbe())?.getTime() ?? 0;
+          return probed > probedBefore ? probed : undefined;
+        },
+        { timeoutMs: 2 * STORY_HEALTH_TIMINGS.pollIntervalMs + 5_000, intervalMs: 20 },
+      );
       killedAt = Date.now();
       // Watched from the moment of the kill, in parallel with the VIP takeover.
       const downInRedis = waitFor(
@@ -177,10 +209,18 @@ describe(
         { timeoutMs: 5_000, intervalMs: 20 },
       );
       assert.equal(lab.backup.keepalived.state(), 'MASTER');
-      note('vip_takeover_keepalived_ms', Number(becameMaster[0]) - killedAt);
-      note('vip_takeover_observed_ms', takeoverAt - killedAt);
+      noteWithin(
+        'vip_takeover_keepalived_ms',
+        Number(becameMaster[0]) - killedAt,
+        STORY_BOUNDS.vipTakeoverMs,
+      );
+      noteWithin('vip_takeover_observed_ms', takeoverAt - killedAt, STORY_BOUNDS.vipTakeoverMs);
 
-      note('nginx_death_to_down_in_redis_ms', (await downInRedis) - killedAt);
+      noteWithin(
+        'nginx_death_to_down_in_redis_ms',
+        (await downInRedis) - killedAt,
+        STORY_BOUNDS.nginxDeathToDownMs,
+      );
       assert.equal(await healthStatus(lab.backup.ns.ip), 'UP', 'the backup stays UP');
 
       const reports = log().filter((e) => e.type === 'report' && e.at >= killedAt);
@@ -216,13 +256,30 @@ describe(
       const downAlert = await waitFor(
         'a DOWN alert for the master',
         () =>
-          plane.alerts.find(
+          alerts().find(
             (a) => a.body['node'] === lab.master.ns.ip && alertDetail(a, 'status') === 'DOWN',
           ),
         { timeoutMs: 15_000, intervalMs: 50 },
       );
       note('down_alert_trigger', String(alertDetail(downAlert, 'trigger')));
-      note('nginx_death_to_down_alert_ms', downAlert.at - killedAt);
+      noteWithin(
+        'nginx_death_to_down_alert_ms',
+        downAlert.at - killedAt,
+        STORY_BOUNDS.nginxDeathToDownMs,
+      );
+      // The cause of the transition, as the health service recorded it: our report's probe.
+      assert.equal(
+        alertDetail(downAlert, 'trigger'),
+        'suspect',
+        'the DOWN came from a suspect report',
+      );
+      assert.equal(alertDetail(downAlert, 'reporter'), REPORTER, 'the report of our SDK client');
+      const downDetail = await plane.healthClient(health).getNode({ ip: lab.master.ns.ip });
+      const downAt = downDetail.node?.health?.lastChangeTime?.getTime() ?? Number.NaN;
+      assert.ok(
+        downAt < polledAt + STORY_HEALTH_TIMINGS.pollIntervalMs,
+        `DOWN at ${downAt - polledAt} ms after the last poll probe, before the next poll was due`,
+      );
 
       await waitForSteady(takeoverAt);
       const plain = figuresBetween(log(), 'plain', killedAt - 200, Date.now());
@@ -243,17 +300,21 @@ describe(
     });
 
     let core3: Core;
-    it('3. a core registered while the master is DOWN reaches the backup; the master is skipped', async () => {
+    it('a core registered while the master is DOWN reaches the backup; the master is skipped', async () => {
       const masterBefore = lab.master.upstreams();
-      const registeredAt = Date.now();
       core3 = await startCore('core-3');
+      const registeredAt = Date.now();
       const revision = Number(await plane.redis.client.get(RedisKeys.instancesRevision));
       await waitFor(
         'the backup to route to core-3',
         () => routesTo(lab.backup.upstreams(), core3),
         { timeoutMs: 20_000, intervalMs: 50 },
       );
-      note('registration_to_backup_while_master_down_ms', Date.now() - registeredAt);
+      noteWithin(
+        'registration_to_backup_while_master_down_ms',
+        Date.now() - registeredAt,
+        STORY_BOUNDS.registrationToNodesMs,
+      );
       const status = await waitFor(
         'config-push to record the master as skipped (DOWN)',
         async () => {
@@ -280,7 +341,8 @@ describe(
       );
     });
 
-    it('4. restart the master nginx: UP again, reconciled to the latest revision with no new registration, VIP back, SDK loses nothing', async () => {
+    it('the master nginx restarts: UP again, reconciled to the latest revision with no new registration, VIP back, SDK loses nothing', async () => {
+      const registryRevision = Number(await plane.redis.client.get(RedisKeys.instancesRevision));
       const restartedAt = Date.now();
       await lab.master.nginx.start();
       await waitFor(
@@ -288,7 +350,11 @@ describe(
         async () => (await healthStatus(lab.master.ns.ip)) === 'UP',
         { timeoutMs: 20_000, intervalMs: 20 },
       );
-      note('recovery_to_up_in_redis_ms', Date.now() - restartedAt);
+      noteWithin(
+        'recovery_to_up_in_redis_ms',
+        Date.now() - restartedAt,
+        STORY_BOUNDS.recoveryToUpMs,
+      );
       await waitFor(
         'the master to run the latest config (same file as the backup, with core-3)',
         async () => {
@@ -302,14 +368,27 @@ describe(
         },
         { timeoutMs: 20_000, intervalMs: 50 },
       );
-      note('recovery_to_latest_revision_ms', Date.now() - restartedAt);
+      noteWithin(
+        'recovery_to_latest_revision_ms',
+        Date.now() - restartedAt,
+        STORY_BOUNDS.recoveryToLatestRevisionMs,
+      );
+      assert.equal(
+        Number(await plane.redis.client.get(RedisKeys.instancesRevision)),
+        registryRevision,
+        'the master converged with no new registration (the registry revision did not move)',
+      );
       await lab.waitForVipOn(lab.master, 20_000);
       const backAt = Date.now();
-      note('recovery_to_vip_back_on_master_ms', backAt - restartedAt);
+      noteWithin(
+        'recovery_to_vip_back_on_master_ms',
+        backAt - restartedAt,
+        STORY_BOUNDS.recoveryToVipBackMs,
+      );
       const upAlert = await waitFor(
         'an UP alert for the master',
         () =>
-          plane.alerts.find(
+          alerts().find(
             (a) =>
               a.body['node'] === lab.master.ns.ip &&
               alertDetail(a, 'status') === 'UP' &&
@@ -336,7 +415,7 @@ describe(
 
       // Alerts: exactly one per transition, however many health replicas ran.
       const forMaster = (status: string) =>
-        plane.alerts.filter(
+        alerts().filter(
           (a) => a.body['node'] === lab.master.ns.ip && alertDetail(a, 'status') === status,
         ).length;
       assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
@@ -354,6 +433,8 @@ describe(
       const plainTotal = figuresBetween(log(), 'plain', 0, Date.now());
       note('story_sdk_requests_failed', `${sdkTotal.failed}/${sdkTotal.requests}`);
       note('story_plain_requests_failed', `${plainTotal.failed}/${plainTotal.requests}`);
+      assert.ok(sdkTotal.requests > 0);
+      assert.equal(sdkTotal.failed, 0, 'no call through the SDK failed in the whole story');
     });
 
     /** Waits until both modes have had 10 successes after `since`. */

@@ -5,14 +5,14 @@ import {
   startGatewayLab,
   startTrafficClient,
   type GatewayLab,
-  type GatewayNode,
+  type LabNode,
 } from '../src/gateway-lab.js';
 import { readTrafficLog, type RequestEvent, type TrafficMode } from '../src/traffic-log.js';
 
 const note = (name: string, value: string | number) => console.log(`# FIGURE ${name}: ${value}`);
 
 /** When `node`'s keepalived last notified `state` at or after `since` (epoch ms), if it did. */
-function notifiedAt(node: GatewayNode, state: string, since: number): number | undefined {
+function notifiedAt(node: LabNode, state: string, since: number): number | undefined {
   const fields = node.keepalived
     .history()
     .map((line) => line.split(' '))

@@ -1,6 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeSpecData } from '@gateway/shared';
+import {
+  appliedRevisions,
+  readApplyJournal,
+  writeApplyConf,
+  type JournalEntry,
+} from './apply-journal.js';
 import { DEPLOY_DIR } from './repo-paths.js';
 import { startNginx, type NginxHandle } from './nginx.js';
 import { startSshd, type SshdHandle } from './sshd.js';
@@ -10,9 +16,6 @@ const DEPLOY = join(DEPLOY_DIR, 'config-push');
 /** The node-side apply script, run over SSH exactly as on a production node (here without sudo: see docs). */
 export const APPLY_SCRIPT = join(DEPLOY, 'gateway-nginx-apply');
 const PLACEHOLDER = join(DEPLOY, 'gateway-upstreams.placeholder.conf');
-
-/** One journal line of the node-side apply script. */
-export type JournalEntry = { time: number; revision: number; hash: string; outcome: string };
 
 /**
  * A gateway node as in production, on its own loopback address: a real nginx whose
@@ -56,36 +59,19 @@ export async function startGatewayNode(
     serverConfig:
       'location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}',
   });
-  const applyConf = join(dir, 'apply.conf');
-  writeFileSync(
-    applyConf,
-    [
-      `LIVE_FILE=${livePath}`,
-      'NGINX=/usr/sbin/nginx',
-      `NGINX_ARGS=-p ${nginx.dir}/ -c ${nginx.confPath} -e ${nginx.errorLogPath}`,
-      `PID_FILE=${join(nginx.dir, 'nginx.pid')}`,
-      `STATE_DIR=${stateDir}`,
-      'CONFIRM_TIMEOUT=10',
-    ].join('\n') + '\n',
-    { mode: 0o644 },
-  );
+  const applyConf = writeApplyConf(dir, {
+    livePath,
+    nginxArgs: ['-p', `${nginx.dir}/`, '-c', nginx.confPath, '-e', nginx.errorLogPath],
+    pidPath: join(nginx.dir, 'nginx.pid'),
+    stateDir,
+  });
   const sshd = await startSshd({
     host: ip,
     authorizedKeys: [authorizedKey],
     setEnv: { GATEWAY_APPLY_CONF: applyConf },
     ...(options.sshUser ? { user: options.sshUser } : {}),
   });
-  const journal = (): JournalEntry[] => {
-    const path = join(stateDir, 'journal');
-    if (!existsSync(path)) return [];
-    return readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
-        const [time, revision, hash, outcome] = line.split(' ');
-        return { time: Number(time), revision: Number(revision), hash: hash, outcome: outcome };
-      });
-  };
+  const journal = () => readApplyJournal(stateDir);
   return {
     ip,
     nginx,
@@ -110,10 +96,7 @@ export async function startGatewayNode(
       label: `test-${ip}`,
     }),
     journal,
-    appliedRevisions: () =>
-      journal()
-        .filter((entry) => entry.outcome === 'applied' || entry.outcome === 'unchanged')
-        .map((entry) => entry.revision),
+    appliedRevisions: () => appliedRevisions(journal()),
     // The master logs "signal 1 (SIGHUP) received from N, reconfiguring" then a line "...: reconfiguring".
     reloadCount: () =>
       existsSync(nginx.errorLogPath)

@@ -1,8 +1,14 @@
 export { onCleanup } from './cleanup.js';
-export { freePort } from './free-port.js';
-export { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
+export { freePort, SERVICE_DEFAULT_PORTS } from './free-port.js';
+export {
+  isRunning,
+  startProcess,
+  useOwnProcessGroups,
+  type ManagedProcess,
+} from './managed-process.js';
 export { startRedisSentinel, type RedisSentinelHandle } from './redis-sentinel.js';
 export { startRedisServer, type RedisServerHandle } from './redis-server.js';
+export { startSentinelTopology, type SentinelTopology } from './redis-sentinel-topology.js';
 export { startServiceProcess, type ServiceProcess } from './service-process.js';
 export { tempDir } from './temp-dir.js';
 export { StopWaiting, waitFor } from './wait-for.js';
@@ -29,11 +35,23 @@ export {
   type NodeNginxHandle,
 } from './node-nginx.js';
 export { collectStream, type StreamCollector } from './stream-collector.js';
+export { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from './gateway-node.js';
 export {
-  APPLY_SCRIPT,
-  startGatewayNode,
-  type GatewayNode,
+  appliedRevisions,
+  readApplyJournal,
+  writeApplyConf,
   type JournalEntry,
-} from './gateway-node.js';
+} from './apply-journal.js';
+export {
+  startAlertReceiver,
+  type AlertReceiver,
+  type ReceivedRequest,
+  type Responder,
+} from './alert-receiver.js';
+export { bearer, TEST_TOKENS, TEST_TOKENS_ENV } from './tokens.js';
+export { withRedisServer } from './with-redis-server.js';
+export { startInProcessService, type InProcessService } from './in-process-service.js';
+export { CONFIG_PUSH_TEST_TIMINGS } from './config-push-timings.js';
+export { childPids, pidAlive } from './proc.js';
 export { DEPLOY_DIR, REPO_ROOT, serviceEntry, type ServiceName } from './repo-paths.js';
 export { missingPrerequisites, type Prerequisite } from './prerequisites.js';

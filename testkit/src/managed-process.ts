@@ -18,6 +18,17 @@ export type ManagedProcess = {
 
 const OUTPUT_LIMIT = 64 * 1024;
 
+let ownGroupsByDefault = false;
+
+/**
+ * From now on every process the test kit starts runs in its own process group unless
+ * told otherwise, so a terminal's Ctrl-C reaches only this process, which stops them in
+ * order (the local stack: redis-server and the nodes must outlive the cores' deregistration).
+ */
+export function useOwnProcessGroups(): void {
+  ownGroupsByDefault = true;
+}
+
 /** Starts a program that is killed when the test process exits, whatever happens. */
 export function startProcess(
   name: string,
@@ -33,7 +44,7 @@ export function startProcess(
   const child = spawn(command, args, {
     env: options.env ?? process.env,
     cwd: options.cwd,
-    detached: options.ownProcessGroup ?? false,
+    detached: options.ownProcessGroup ?? ownGroupsByDefault,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

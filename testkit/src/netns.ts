@@ -3,6 +3,7 @@ import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
 import { startProcess, type ManagedProcess } from './managed-process.js';
+import { pidAlive } from './proc.js';
 
 /**
  * The ONE address range tests may use for network namespaces: 10.249.0.0/24, split
@@ -67,16 +68,9 @@ function ip(args: readonly string[], options: { allowFailure?: boolean } = {}): 
   } catch (error) {
     if (options.allowFailure) return '';
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`ip ${args.join(' ')} failed: ${stderr.trim() || String(error)}`);
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    throw new Error(`ip ${args.join(' ')} failed: ${stderr.trim() || String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -136,7 +130,7 @@ function tryLock(lock: string): boolean {
 }
 
 function ownerAlive(lock: string): boolean {
-  let owner = NaN;
+  let owner: number;
   try {
     owner = Number(readFileSync(lock, 'utf8').trim());
   } catch {

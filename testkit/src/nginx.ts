@@ -277,7 +277,7 @@ function indent(text: string, spaces: number): string {
 }
 
 function parseAccessLine(line: string): NginxAccessEntry {
-  const raw = JSON.parse(line) as Record<string, unknown>;
+  const raw = JSON.parse(line) as Record<string, string | number | undefined>;
   const request = String(raw['request'] ?? '');
   return {
     time: Number(raw['time']),

@@ -18,6 +18,8 @@ export async function startRedisSentinel(options: {
   masterPort: number;
   masterName?: string;
   masterPassword?: string;
+  /** Sentinels that must agree the master is down (default 1: a lone Sentinel). */
+  quorum?: number;
 }): Promise<RedisSentinelHandle> {
   const masterName = options.masterName ?? 'mymaster';
   const port = await freePort();
@@ -30,7 +32,7 @@ export async function startRedisSentinel(options: {
       'bind 127.0.0.1',
       'protected-mode no',
       `dir ${dir}`,
-      `sentinel monitor ${masterName} 127.0.0.1 ${options.masterPort} 1`,
+      `sentinel monitor ${masterName} 127.0.0.1 ${options.masterPort} ${options.quorum ?? 1}`,
       ...(options.masterPassword
         ? [`sentinel auth-pass ${masterName} ${options.masterPassword}`]
         : []),

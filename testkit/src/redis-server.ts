@@ -17,14 +17,20 @@ export type RedisServerHandle = {
 };
 
 /**
- * Starts a real `redis-server` on 127.0.0.1 and a free port, with no persistence,
- * and waits until it answers PING.
+ * Starts a real `redis-server` on 127.0.0.1 and a free port, with no persistence
+ * (a replica of another one with `replicaOf`), and waits until it answers PING. With
+ * `port` (e.g. the port of one just stopped: a restart that lost every key), on that port.
  */
 export async function startRedisServer(
-  options: { password?: string } = {},
+  options: {
+    password?: string;
+    port?: number;
+    /** Start as a replica of the master on 127.0.0.1:`replicaOf`. */
+    replicaOf?: number;
+  } = {},
 ): Promise<RedisServerHandle> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const dir = tempDir('redis');
     const conf = join(dir, 'redis.conf');
     writeFileSync(
@@ -37,7 +43,12 @@ export async function startRedisServer(
         'appendonly no',
         `dir ${dir}`,
         'loglevel warning',
-        ...(options.password ? [`requirepass ${options.password}`] : []),
+        // A replica that must resync (after a failover) gets the data at once, not after 5 s.
+        'repl-diskless-sync-delay 0',
+        ...(options.password
+          ? [`requirepass ${options.password}`, `masterauth ${options.password}`]
+          : []),
+        ...(options.replicaOf ? [`replicaof 127.0.0.1 ${options.replicaOf}`] : []),
       ].join('\n') + '\n',
     );
     const server = startProcess(`redis-server:${port}`, 'redis-server', [conf]);
@@ -63,7 +74,7 @@ export async function startRedisServer(
     } catch (error) {
       client.disconnect();
       await server.stop('SIGKILL');
-      if (attempt < 3) continue;
+      if (attempt < 3 && options.port === undefined) continue;
       throw error;
     }
     const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';

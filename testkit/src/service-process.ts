@@ -29,6 +29,10 @@ export async function startServiceProcess(options: {
   port?: number;
   /** Run in its own process group (see startProcess). */
   ownProcessGroup?: boolean;
+  /** The grpc.health.v1 service name that must be SERVING (default '', the server as a whole). */
+  healthService?: string;
+  /** Called with the process as soon as it is spawned (e.g. to relay its output from the first line). */
+  onSpawn?: (child: ManagedProcess) => void;
 }): Promise<ServiceProcess> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
@@ -42,19 +46,21 @@ export async function startServiceProcess(options: {
     },
     ownProcessGroup: options.ownProcessGroup ?? false,
   });
+  options.onSpawn?.(child);
   const channel = createChannel(address);
   const health = createClient(HealthDefinition, channel);
+  const healthService = options.healthService ?? '';
   try {
     await waitFor(
-      `${options.name} to be SERVING on ${address}`,
+      `${options.name} to be SERVING on ${address}${healthService ? ` (${healthService})` : ''}`,
       async () => {
         if (!isRunning(child))
           throw new StopWaiting(`${options.name} exited: ${child.output().slice(-2000)}`);
         const response = await health.check(
-          { service: '' },
+          { service: healthService },
           { signal: AbortSignal.timeout(1_000) },
         );
-        return response.status === SERVING;
+        return Number(response.status) === SERVING;
       },
       { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 50 },
     );

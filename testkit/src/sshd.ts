@@ -239,7 +239,7 @@ async function banner(host: string, port: number): Promise<boolean> {
 }
 
 function descendants(pid: number): number[] {
-  let children: number[] = [];
+  let children: number[];
   try {
     children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
       .split(/\s+/)

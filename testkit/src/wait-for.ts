@@ -24,7 +24,9 @@ export async function waitFor<T>(
       if (value !== undefined && value !== false) return value;
     } catch (error) {
       if (error instanceof StopWaiting)
-        throw new Error(`gave up waiting for ${description}: ${error.message}`);
+        throw new Error(`gave up waiting for ${description}: ${error.message}`, {
+          cause: error,
+        });
       lastError = error;
     }
     if (Date.now() >= deadline) {

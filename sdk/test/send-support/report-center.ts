@@ -26,9 +26,8 @@ export type ReportCenter = {
 
 export async function startReportCenter(): Promise<ReportCenter> {
   const reports: ReceivedReport[] = [];
-  const unimplemented = async (): Promise<never> => {
-    throw new ServerError(Status.UNIMPLEMENTED, 'not served by this test center');
-  };
+  const unimplemented = (): Promise<never> =>
+    Promise.reject(new ServerError(Status.UNIMPLEMENTED, 'not served by this test center'));
   const implementation: NodeHealthServiceImplementation = {
     addNode: unimplemented,
     updateNode: unimplemented,
@@ -38,19 +37,19 @@ export async function startReportCenter(): Promise<ReportCenter> {
     probeNow: unimplemented,
     // eslint-disable-next-line require-yield
     async *watchNodes() {
-      throw new ServerError(Status.UNIMPLEMENTED, 'not served by this test center');
+      await Promise.reject(new ServerError(Status.UNIMPLEMENTED, 'not served by this test center'));
     },
-    async reportSuspect(request, context) {
+    reportSuspect(request, context) {
       const authorization = context.metadata.get('authorization');
       if (authorization !== `Bearer ${SDK_TOKEN}`)
         throw new ServerError(Status.UNAUTHENTICATED, 'bad token');
       reports.push({ ...request, authorization, at: performance.now() });
-      return {
+      return Promise.resolve({
         decision:
           reports.length === 1
             ? ProbeDecision.PROBE_DECISION_STARTED
             : ProbeDecision.PROBE_DECISION_JOINED,
-      };
+      });
     },
   };
   const server: Server = createServer();

@@ -43,6 +43,7 @@ export const configPushConfigShape = {
   CONFIG_PUSH_LEASE_TTL: durationMs({ min: 1_000, max: 600_000, default: 10_000 }),
   CONFIG_PUSH_DROP_GUARD_SHARE: fraction({ min: 0, max: 1, default: 0.5 }),
   CONFIG_PUSH_DROP_GUARD_MIN_REMOVED: integer({ min: 1, max: 1_000_000, default: 2 }),
+  CONFIG_PUSH_DROP_GUARD_SETTLE: durationMs({ min: 0, max: 86_400_000, default: 120_000 }),
   ...alertConfigShape('CONFIG_PUSH'),
   /** One more webhook (the variable of earlier versions), delivered like CONFIG_PUSH_ALERT_WEBHOOK_URLS. */
   CONFIG_PUSH_ALERT_WEBHOOK_URL: z

@@ -18,6 +18,7 @@ import { PushLease } from './leader/push-lease.js';
 import { PushLeadership } from './leader/push-leadership.js';
 import { SshPool } from './push/ssh-pool.js';
 import { ConvergenceWatch } from './reconcile/convergence-watch.js';
+import { EpochTracker } from './reconcile/epoch-tracker.js';
 import { Pusher } from './reconcile/pusher.js';
 import { NodeEventFeed } from './watch/node-events.js';
 import { routeEvents } from './watch/route-events.js';
@@ -65,6 +66,7 @@ export async function startConfigPush(
     logger,
   });
   const hub = PushResultsHub(WATCH_QUEUE_LIMIT, logger);
+  const epochs = EpochTracker(alerts);
   const lease = PushLease({ redis, replicaId, ttlMs: config.CONFIG_PUSH_LEASE_TTL, logger });
   const leadership = PushLeadership({
     lease,
@@ -81,11 +83,13 @@ export async function startConfigPush(
         redis,
         pool,
         alerts,
+        epochs,
         settings: {
           remoteCommand: config.CONFIG_PUSH_REMOTE_COMMAND,
           nodeTimeoutMs: config.CONFIG_PUSH_NODE_TIMEOUT,
           dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
           dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
+          dropGuardSettleMs: config.CONFIG_PUSH_DROP_GUARD_SETTLE,
           replicaId,
         },
         timing: {

@@ -27,12 +27,18 @@ import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/testk
 
 const logger = createLogger('fencing-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
 
+/** The store epoch of the lost dataset, and the one created after the loss. */
+const EPOCH = '1764000000000-0123456789abcdef';
+const NEXT_EPOCH = '1764000600000-fedcba9876543210';
+
 function desired(
   revision: number,
   fence: number,
   content = `# revision ${revision}\nupstream gateway_backend {\n    server 127.0.0.1:${1000 + revision};\n}\nmap $http_x_gateway_group $gateway_upstream {\n    default gateway_backend;\n}\n`,
+  epoch = EPOCH,
 ): DesiredConfig {
   return {
+    epoch,
     revision,
     hash: createHash('sha256').update(content).digest('hex'),
     content,
@@ -43,9 +49,16 @@ function desired(
   };
 }
 
-function attempt(ip: string, revision: number, fence: number, replica: string): AttemptRecord {
+function attempt(
+  ip: string,
+  revision: number,
+  fence: number,
+  replica: string,
+  epoch = EPOCH,
+): AttemptRecord {
   return {
     ip,
+    epoch,
     outcome: 'APPLIED',
     revision,
     hash: 'a'.repeat(64),
@@ -126,6 +139,41 @@ describe('config-push fencing: lease terms in Redis, revisions on the node', () 
         await writeDesiredConfig(redis.client, second.value, desired(3, second.fence)),
         'older',
       );
+
+      // A new store epoch (Redis lost its data, revisions start again) moves both forward...
+      const content = 'upstream x {}\n';
+      assert.equal(
+        await writeDesiredConfig(
+          redis.client,
+          second.value,
+          desired(1, second.fence, content, NEXT_EPOCH),
+        ),
+        'written',
+      );
+      assert.equal(
+        await recordAttempt(
+          redis.client,
+          second.value,
+          attempt('127.0.0.9', 1, second.fence, 'two', NEXT_EPOCH),
+        ),
+        'recorded',
+      );
+      const moved = (await readAppliedRecords(redis.client)).get('127.0.0.9');
+      assert.deepEqual([moved?.epoch, moved?.revision], [NEXT_EPOCH, 1]);
+      // ...and nothing of the old epoch comes back, whatever its revision.
+      assert.equal(
+        await writeDesiredConfig(redis.client, second.value, desired(900, second.fence)),
+        'older',
+      );
+      assert.equal(
+        await recordAttempt(
+          redis.client,
+          second.value,
+          attempt('127.0.0.9', 900, second.fence, 'two'),
+        ),
+        'older',
+      );
+      assert.equal((await readDesiredConfig(redis.client))?.epoch, NEXT_EPOCH);
 
       await two.stop();
       assert.equal(
@@ -221,6 +269,43 @@ describe('config-push fencing: lease terms in Redis, revisions on the node', () 
         (error: unknown) =>
           error instanceof PushError && /this node installs only/.test(error.message),
       );
+    });
+
+    it('the apply script accepts a newer store epoch whatever its revision and refuses the older epoch afterwards', async () => {
+      const apply = (config: DesiredConfig) =>
+        applyOnNode({
+          pool,
+          node: node.spec(),
+          remoteCommand: APPLY_SCRIPT,
+          config,
+          signal: AbortSignal.timeout(20_000),
+        });
+      const before = (await apply(desired(40, 3))).revision;
+      assert.equal(before, 40);
+      const fresh = desired(2, 4, undefined, NEXT_EPOCH);
+      assert.equal((await apply(fresh)).outcome, 'APPLIED', 'revision 2 of a newer epoch applies');
+      const live = readFileSync(node.livePath);
+      // A stalled pusher of the lost dataset, however high its revision, never moves the node back.
+      await assert.rejects(
+        apply(desired(500, 3)),
+        (error: unknown) =>
+          error instanceof PushError &&
+          error.kind === 'stale' &&
+          new RegExp(`epoch ${NEXT_EPOCH}`).test(error.message),
+      );
+      assert.ok(readFileSync(node.livePath).equals(live), 'the live file is untouched');
+      // Within the new epoch the revision fence works as before.
+      await assert.rejects(
+        apply(desired(1, 4, undefined, NEXT_EPOCH)),
+        (error: unknown) => error instanceof PushError && error.kind === 'stale',
+      );
+      const last = node.journal().at(-1)!;
+      assert.equal(last.outcome, 'stale');
+      const applied = node
+        .journal()
+        .filter((entry) => entry.outcome === 'applied')
+        .at(-1)!;
+      assert.deepEqual([applied.revision, applied.epoch, applied.servers], [2, NEXT_EPOCH, 1]);
     });
   });
 });

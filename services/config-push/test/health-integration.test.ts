@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { FailureKind, NodeHealthServiceDefinition } from '@gateway/proto/health';
@@ -24,7 +23,7 @@ import {
 const HEALTH_ENTRY = serviceEntry('health');
 
 /**
- * Acceptance point 2 with the real health service (F2) deciding UP/DOWN: a node's nginx
+ * With the real health service deciding UP/DOWN: a node's nginx
  * is stopped and a client reports the failure; the health service probes, marks it DOWN
  * and publishes the change; config-push skips it. Once nginx is back, the health
  * service's poll marks it UP and config-push brings it to the latest revision.
@@ -61,7 +60,7 @@ describe('config-push with the real health service', () => {
     await world?.close();
   });
 
-  it('2: a node the health service marks DOWN is skipped; back UP, it converges with no new registration', async () => {
+  it('a node the health service marks DOWN is skipped; back UP, it converges with no new registration', async () => {
     const healthClient = createClient(NodeHealthServiceDefinition, healthChannel, {
       '*': bearer(ADMIN_TOKEN),
     });

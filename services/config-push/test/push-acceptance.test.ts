@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition, PushOutcome } from '@gateway/proto/configpush';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
+import { waitFor, startAlertReceiver, type AlertReceiver } from '@gateway/testkit';
 import { setNodeStatus } from './support/node-state.js';
 import {
   bearer,
@@ -22,7 +21,7 @@ import {
 } from './support/push-fixture.js';
 
 /**
- * Acceptance points 1, 2, 4 and 7 of F3 on real programs: redis-server, the registry
+ * The push path on real programs: redis-server, the registry
  * process, two nodes (nginx + sshd on 127.0.0.2 and 127.0.0.3) and config-push.
  */
 describe('config-push: render and push to real nginx nodes over real sshd', () => {
@@ -59,7 +58,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   };
   const [a, b] = [0, 1];
 
-  it('1: a registration reaches both nodes quickly and both files are byte-identical', async () => {
+  it('a registration reaches both nodes quickly and both files are byte-identical', async () => {
     const watch = new AbortController();
     const streamed: Array<{ nodeIp: string; outcome: PushOutcome; revision: number }> = [];
     const watching = (async () => {
@@ -121,9 +120,9 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     // The same registration again changes nothing: no revision, no reload.
     const reloads = world.nodes.map((node) => node.reloadCount());
     assert.equal(await world.register('default', first.port), revision);
-    const forced = await push.client.pushNow({ force: false, nodeIp: '' });
+    const again = await push.client.pushNow({ force: false, nodeIp: '' });
     assert.deepEqual(
-      forced.results.map((result) => result.outcome),
+      again.results.map((result) => result.outcome),
       [PushOutcome.PUSH_OUTCOME_UNCHANGED, PushOutcome.PUSH_OUTCOME_UNCHANGED],
     );
     assert.deepEqual(
@@ -133,7 +132,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     );
   });
 
-  it('2: a DOWN node is skipped and not contacted; it converges once UP again, with no new registration', async () => {
+  it('a DOWN node is skipped and not contacted; it converges once UP again, with no new registration', async () => {
     const down = world.nodes[b];
     const up = world.nodes[a];
     await down.nginx.stop();
@@ -202,7 +201,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     assert.deepEqual([...served].sort(), ['instance-one', 'instance-two']);
   });
 
-  it('4: a config that fails nginx -t on a node is not reloaded, the old one still serves, the failure is recorded and alerted, and it is retried', async () => {
+  it('a config that fails nginx -t on a node is not reloaded, the old one still serves, the failure is recorded and alerted, and it is retried', async () => {
     const broken = world.nodes[a];
     const healthy = world.nodes[b];
     // A node-side file that clashes with the upstream the next render adds.
@@ -252,7 +251,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       'payments-one',
     );
     const alert = await waitFor('the alert', () =>
-      webhook.alerts.find((entry) => entry['kind'] === 'push_config_test_failed'),
+      webhook.jsonBodies().find((entry) => entry['kind'] === 'push_config_test_failed'),
     );
     assert.equal(alert['node'], broken.ip);
     assert.equal(alert['revision'], revision);
@@ -300,9 +299,9 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const alert = await waitFor(
       'the drop-guard alert',
       () =>
-        webhook.alerts.find(
-          (entry) => entry['kind'] === 'drop_guard' && entry['state'] === 'firing',
-        ),
+        webhook
+          .jsonBodies()
+          .find((entry) => entry['kind'] === 'drop_guard' && entry['state'] === 'firing'),
       { timeoutMs: 10_000 },
     );
     assert.match(String(alert['message']), /only 1 of the 3 servers .* PushNow with force=true/);
@@ -352,7 +351,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     }
   });
 
-  it('7: when every instance is gone the nodes keep a valid config, and an alert says why', async () => {
+  it('when every instance is gone the nodes keep a valid config, and an alert says why', async () => {
     const before = world.nodes.map((node) => readFileSync(node.livePath));
     const status = await push.client.getPushStatus({});
     const ids = (
@@ -363,9 +362,11 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     const alert = await waitFor(
       'the all-instances-gone alert',
       () =>
-        webhook.alerts.find(
-          (entry) => entry['kind'] === 'all_instances_gone' && entry['revision'] === revision,
-        ),
+        webhook
+          .jsonBodies()
+          .find(
+            (entry) => entry['kind'] === 'all_instances_gone' && entry['revision'] === revision,
+          ),
       { timeoutMs: 10_000 },
     );
     assert.match(String(alert['message']), /no instance to render/);
@@ -384,11 +385,38 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       assert.equal(await node.nginx.testConfig(), undefined, 'nginx -t still passes');
     const preview = await push.client.renderConfig({});
     assert.ok(!/upstream/.test(preview.content), 'the preview has no (empty) upstream');
+    // Not even a forced push sends an empty config: each node is answered REFUSED, and what
+    // really happened on it is that it was checked against the config it keeps.
+    const journals = world.nodes.map((node) => node.journal().length);
     const refused = await push.client.pushNow({ force: true, nodeIp: '' });
-    assert.ok(
-      refused.results.every((result) => result.outcome === PushOutcome.PUSH_OUTCOME_REFUSED),
-      'not even a forced push sends an empty config',
+    assert.equal(refused.contentHash, '', 'nothing new was pushed');
+    assert.deepEqual(
+      refused.results.map((result) => result.nodeIp).sort(),
+      world.nodes.map((node) => node.ip).sort(),
+      'one answer per node',
     );
+    for (const result of refused.results) {
+      assert.equal(result.outcome, PushOutcome.PUSH_OUTCOME_REFUSED, result.nodeIp);
+      assert.match(
+        result.error,
+        new RegExp(`no instance to render.*nodes keep revision ${status.desiredRevision}`),
+      );
+    }
+    const checked = await push.client.getPushStatus({});
+    world.nodes.forEach((node, index) => {
+      const recorded = checked.nodes.find((entry) => entry.nodeIp === node.ip);
+      assert.equal(recorded?.appliedRevision, status.desiredRevision, `${node.ip} applied`);
+      assert.equal(recorded?.lastResult?.outcome, PushOutcome.PUSH_OUTCOME_UNCHANGED, node.ip);
+      const lines = node.journal().slice(journals[index]);
+      assert.ok(lines.length > 0, `${node.ip} was contacted by the forced push`);
+      assert.ok(
+        lines.every(
+          (line) => line.revision === status.desiredRevision && line.outcome === 'unchanged',
+        ),
+        `${node.ip} only confirmed the config it keeps: ${JSON.stringify(lines)}`,
+      );
+      assert.ok(readFileSync(node.livePath).equals(before[index]), `${node.ip} keeps its file`);
+    });
     assert.equal(
       (await getThrough(world.nodes[0])).status,
       200,

@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PushOutcome } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import { waitFor, type GatewayNode } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
+import {
+  startAlertReceiver,
+  waitFor,
+  type AlertReceiver,
+  type GatewayNode,
+} from '@gateway/testkit';
 import { setNodeStatus } from './support/node-state.js';
 import {
   configPushEnv,
@@ -37,7 +41,7 @@ describe('config-push: every push failure kind alerts once, and recovers once', 
     webhook = await startAlertReceiver();
     push = await startInProcessConfigPush(
       configPushEnv(world.redis.url, world.privateKeyPath, {
-        CONFIG_PUSH_ALERT_WEBHOOK_URLS: webhook.url,
+        CONFIG_PUSH_ALERT_WEBHOOK_URLS: `${webhook.url}/alerts`,
         CONFIG_PUSH_ALERT_RETRY_BACKOFF: '100ms',
         CONFIG_PUSH_ALERT_POLL_INTERVAL: '100ms',
         CONFIG_PUSH_NODE_TIMEOUT: '3s',
@@ -135,7 +139,7 @@ describe('config-push: every push failure kind alerts once, and recovers once', 
     it(`a push failing with "${breakage.kind}" raises one alert and, once fixed, one recovery`, async () => {
       const node = world.nodes[1];
       const key = `push:${breakage.kind}:${node.ip}`;
-      const alertsOf = () => webhook.alerts.filter((alert) => alert['key'] === key);
+      const alertsOf = () => webhook.jsonBodies().filter((alert) => alert['key'] === key);
       const backend = await startBackend(breakage.group);
       backends.push(backend);
       await breakage.cause(node);
@@ -169,9 +173,9 @@ describe('config-push: every push failure kind alerts once, and recovers once', 
       assert.deepEqual(states, ['firing', 'resolved'], JSON.stringify(alertsOf()));
       assert.equal(alertsOf()[0]['kind'], `push_${breakage.kind}_failed`);
       assert.equal(alertsOf()[0]['node'], node.ip);
-      const other = webhook.alerts.filter(
-        (alert) => alert['key'] === `push:${breakage.kind}:${world.nodes[0].ip}`,
-      );
+      const other = webhook
+        .jsonBodies()
+        .filter((alert) => alert['key'] === `push:${breakage.kind}:${world.nodes[0].ip}`);
       assert.deepEqual(other, [], 'the healthy node raised nothing');
     });
   }
@@ -179,7 +183,7 @@ describe('config-push: every push failure kind alerts once, and recovers once', 
   it('alerts a node that lags the desired revision longer than CONFIG_PUSH_LAG_ALERT_AFTER, and its catching up', async () => {
     const node = world.nodes[0];
     const key = `push:lag:${node.ip}`;
-    const alertsOf = () => webhook.alerts.filter((alert) => alert['key'] === key);
+    const alertsOf = () => webhook.jsonBodies().filter((alert) => alert['key'] === key);
     const backend = await startBackend('lagging');
     backends.push(backend);
     node.sshd.freeze();
@@ -207,7 +211,7 @@ describe('config-push: every push failure kind alerts once, and recovers once', 
 
   it('alerts once when no node can be pushed to, and once when one can again', async () => {
     const alertsOf = () =>
-      webhook.alerts.filter((alert) => alert['key'] === 'push:no-pushable-node');
+      webhook.jsonBodies().filter((alert) => alert['key'] === 'push:no-pushable-node');
     for (const node of world.nodes) await setNodeStatus(world.redis.client, node.ip, 'DOWN');
     await waitFor('the alert', () => alertsOf().length >= 1, { timeoutMs: 20_000 });
     assert.equal(alertsOf()[0]['kind'], 'no_pushable_node');

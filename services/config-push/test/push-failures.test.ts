@@ -5,8 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PushOutcome, type NodePushStatus } from '@gateway/proto/configpush';
 import { RedisChannels, RedisKeys } from '@gateway/shared';
-import { startSshd, tempDir, waitFor } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
+import {
+  startSshd,
+  tempDir,
+  waitFor,
+  startAlertReceiver,
+  type AlertReceiver,
+} from '@gateway/testkit';
 import { addNodeToInventory, setNodeStatus } from './support/node-state.js';
 import {
   configPushEnv,
@@ -21,7 +26,7 @@ import {
 
 const NODE_TIMEOUT_MS = 3_000;
 
-/** Acceptance points 3 (a node that accepts TCP and never answers) and 5 (host key and password-only refusals). */
+/** A node that accepts TCP and never answers; host key and password-only refusals. */
 describe('config-push: stuck nodes and refused SSH endpoints', () => {
   let world: PushWorld;
   let push: InProcessConfigPush;
@@ -67,7 +72,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
       { timeoutMs, intervalMs: 20 },
     );
 
-  it('3: a node whose sshd accepts TCP and never answers does not delay the other; it fails after the timeout and is reconciled once it answers', async () => {
+  it('a node whose sshd accepts TCP and never answers does not delay the other; it fails after the timeout and is reconciled once it answers', async () => {
     const [healthy, stuck] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
     const first = await backend('first');
     let started = performance.now();
@@ -158,16 +163,16 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     assert.ok(readFileSync(stopped.livePath).equals(before), 'the previous file is back');
     assert.deepEqual(stopped.journal().at(-1)?.outcome, 'not-running');
     await waitFor('the push_reload_failed alert', () =>
-      webhook.alerts.find(
-        (alert) => alert['kind'] === 'push_reload_failed' && alert['node'] === stopped.ip,
-      ),
+      webhook
+        .jsonBodies()
+        .find((alert) => alert['kind'] === 'push_reload_failed' && alert['node'] === stopped.ip),
     );
     await stopped.nginx.start();
     await appliedAt(stopped.ip, revision, 15_000);
     assert.equal((await getThrough(stopped)).status, 200);
   });
 
-  it('5a: a changed host key refuses the push with a clear error (and an alert) until the new key is pinned', async () => {
+  it('a changed host key refuses the push with a clear error (and an alert) until the new key is pinned', async () => {
     const [healthy, rekeyed] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
     const oldKey = rekeyed.sshd.hostKey;
     const newKey = await rekeyed.sshd.rotateHostKey();
@@ -193,9 +198,9 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     );
     assert.notEqual((await nodeStatus(rekeyed.ip)).appliedRevision, revision);
     await waitFor('the host key alert', () =>
-      webhook.alerts.find(
-        (alert) => alert['kind'] === 'push_host_key_failed' && alert['node'] === rekeyed.ip,
-      ),
+      webhook
+        .jsonBodies()
+        .find((alert) => alert['kind'] === 'push_host_key_failed' && alert['node'] === rekeyed.ip),
     );
 
     // The operator pins the new key (UpdateNode): the node converges with no new registration.
@@ -211,7 +216,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     await appliedAt(rekeyed.ip, revision);
   });
 
-  it('5b: with no pinned key, the known_hosts file decides: an unknown host is refused, a listed one (hashed) is trusted', async () => {
+  it('with no pinned key, the known_hosts file decides: an unknown host is refused, a listed one (hashed) is trusted', async () => {
     const [healthy, node] = world.nodes as [PushWorld['nodes'][0], PushWorld['nodes'][0]];
     writeFileSync(knownHostsFile, `[${healthy.ip}]:${healthy.sshd.port} ${healthy.sshd.hostKey}\n`);
     await world.redis.client.hset(
@@ -247,7 +252,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     await appliedAt(node.ip, revision);
   });
 
-  it('5c: a node whose sshd accepts only passwords is refused: no password is ever tried', async () => {
+  it('a node whose sshd accepts only passwords is refused: no password is ever tried', async () => {
     const passwordOnly = await startSshd({ host: '127.0.0.4', passwordOnly: true });
     try {
       await addNodeToInventory(world.redis.client, {

@@ -32,10 +32,11 @@ describe('config-push: a stalled leader whose apply lands late', () => {
     chmodSync(dir, 0o755);
     const late = join(dir, 'late-apply');
     startedLog = join(dir, 'started');
-    // Notes each command it was given (so the test knows the apply itself is under way), then runs it late.
+    // Notes each apply it was given (so the test knows the apply itself is under way), then runs it
+    // late; a `status` query (read-only: what the node runs) goes through at once.
     writeFileSync(
       late,
-      `#!/bin/sh\necho "$*" >> ${startedLog}\nsleep ${LATE_BY_S}\nexec ${APPLY_SCRIPT} "$@"\n`,
+      `#!/bin/sh\nif [ "$1" = apply ]; then echo "$*" >> ${startedLog}; sleep ${LATE_BY_S}; fi\nexec ${APPLY_SCRIPT} "$@"\n`,
       { mode: 0o755 },
     );
     const env = (name: string, extra: Record<string, string> = {}) =>
@@ -133,6 +134,7 @@ describe('config-push: a stalled leader whose apply lands late', () => {
       { timeoutMs: LEASE_TTL_MS * 3 },
     );
     const applied = await world.redis.client.hgetall(RedisKeys.pushApplied);
-    for (const node of world.nodes) assert.equal(JSON.parse(applied[node.ip]).revision, newer);
+    for (const node of world.nodes)
+      assert.equal((JSON.parse(applied[node.ip]) as { revision: number }).revision, newer);
   });
 });

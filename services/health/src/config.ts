@@ -44,6 +44,7 @@ export const healthConfigShape = {
   ...alertConfigShape('HEALTH'),
   HEALTH_NODES: z.string().optional(),
   HEALTH_NODES_FILE: z.string().optional(),
+  HEALTH_INVENTORY_RECONCILE_INTERVAL: durationMs({ min: 1_000, max: 3_600_000, default: 10_000 }),
   HEALTH_WATCH_REVISION_POLL: durationMs({ min: 100, max: 60_000, default: 2_000 }),
 };
 
@@ -58,7 +59,7 @@ export type HealthConfig = Readonly<
     HEALTH_REPLICA_ID: string;
     /** Where and how alerts are delivered (HEALTH_ALERT_*). */
     alerts: AlertSettings;
-    /** Nodes to add at start-up when absent (from HEALTH_NODES and HEALTH_NODES_FILE). */
+    /** The declared nodes (HEALTH_NODES and HEALTH_NODES_FILE), put back whenever missing from Redis. */
     seedNodes: readonly NodeSpecData[];
   }
 >;

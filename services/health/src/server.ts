@@ -15,8 +15,8 @@ import { NodeHealthServiceImpl } from './api/node-health-service.js';
 import { MassFailureCheck } from './confirm/mass-failure-check.js';
 import { PeerConfirmation } from './confirm/peer-confirmation.js';
 import type { HealthConfig } from './config.js';
+import { InventoryReconciler } from './inventory/inventory-reconciler.js';
 import { NodeStore } from './inventory/node-store.js';
-import { seedInventory } from './inventory/seed-inventory.js';
 import { HttpProber } from './probe/http-prober.js';
 import { ProbeGate } from './probe/probe-gate.js';
 import { ProbeRunner } from './probe/probe-runner.js';
@@ -33,9 +33,9 @@ export type RunningHealth = RunningService & {
 
 /**
  * Wires the health service: two Redis connections (commands, change subscription),
- * the prober, the periodic poll, alerts and the gRPC server. Nodes of the start-up
- * list are added when absent. Health turns SERVING once Redis is ready, the change
- * subscription is in place and the start-up nodes are in.
+ * the prober, the periodic poll, alerts, the declared inventory's reconciler and the
+ * gRPC server. Health turns SERVING once Redis is ready, the change subscription is in
+ * place and the declared nodes are in.
  */
 export async function startHealth(
   config: HealthConfig,
@@ -157,16 +157,22 @@ export async function startHealth(
     logger,
   });
 
-  // Seeding waits for Redis however long it takes (the service reports NOT_SERVING meanwhile).
-  const seeding = seedInventory({
-    nodes: config.seedNodes,
+  // The declared nodes are kept in the inventory; the first round waits for Redis however
+  // long it takes (the service reports NOT_SERVING meanwhile).
+  const inventory = InventoryReconciler({
+    redis,
     store,
     runner,
-    signal: shutdownController.signal,
+    declared: config.seedNodes,
+    intervalMs: config.HEALTH_INVENTORY_RECONCILE_INTERVAL,
     logger,
   });
 
-  serveWhileReady(server, [redis, subscriber], [seeding, feed.subscribed, peers.subscribed]);
+  serveWhileReady(
+    server,
+    [redis, subscriber],
+    [inventory.firstRound, feed.subscribed, peers.subscribed],
+  );
   logger.info(
     {
       replica: config.HEALTH_REPLICA_ID,
@@ -185,9 +191,9 @@ export async function startHealth(
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await poll.stop();
       background.abort();
+      await inventory.stop();
       intake.stop();
       await runner.stop();
-      await seeding;
       await alerts.stop(Math.min(1_000, config.SHUTDOWN_TIMEOUT));
       await feed.close();
       await peers.close();

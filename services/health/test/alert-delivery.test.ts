@@ -2,8 +2,14 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { afterAll, describe, it } from 'vitest';
 import { RedisKeys, signedDingTalkUrl } from '@gateway/shared';
-import { freePort, startRedisServer, waitFor, type RedisServerHandle } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
+import {
+  freePort,
+  startAlertReceiver,
+  startRedisServer,
+  waitFor,
+  type AlertReceiver,
+  type RedisServerHandle,
+} from '@gateway/testkit';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 
 /** A node nobody listens for: its first probe fails, so it goes DOWN and raises an alert. */

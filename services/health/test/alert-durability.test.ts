@@ -9,8 +9,9 @@ import {
   waitFor,
   type RedisServerHandle,
   type ServiceProcess,
+  startAlertReceiver,
+  type AlertReceiver,
 } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { HEALTH_ENTRY, healthClients, nodeSpec, TOKENS_ENV } from './support/health-fixture.js';
 
 /** How long the webhook stays down: a real minute, as an operator would see it. */

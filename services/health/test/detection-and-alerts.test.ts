@@ -8,8 +8,9 @@ import {
   waitFor,
   type NginxHandle,
   type RedisServerHandle,
+  startAlertReceiver,
+  type AlertReceiver,
 } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { listenHealthChanges } from './support/change-listener.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 import { redisCli } from './support/redis-cli.js';

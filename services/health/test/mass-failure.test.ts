@@ -18,8 +18,9 @@ import {
   type RedisServerHandle,
   type ServiceProcess,
   type TestNetwork,
+  startAlertReceiver,
+  type AlertReceiver,
 } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { HEALTH_ENTRY, healthClients, nodeSpec, TOKENS_ENV } from './support/health-fixture.js';
 
 const PROBE_TIMEOUT_MS = 1_000;

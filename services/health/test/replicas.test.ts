@@ -10,8 +10,9 @@ import {
   type NginxHandle,
   type RedisServerHandle,
   type ServiceProcess,
+  startAlertReceiver,
+  type AlertReceiver,
 } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from './support/alert-receiver.js';
 import { healthClients, nodeSpec, type HealthClient } from './support/health-fixture.js';
 import { startReplicas } from './support/replicas.js';
 

@@ -21,6 +21,8 @@ export const registryConfigShape = {
   REGISTRY_SELF_PRESERVATION_WINDOW: durationMs({ min: 1_000, max: 3_600_000, default: 60_000 }),
   REGISTRY_REVISION_POLL_INTERVAL: durationMs({ min: 100, max: 60_000, default: 2_000 }),
   REGISTRY_WATCH_QUEUE_LIMIT: integer({ min: 100, max: 1_000_000, default: 10_000 }),
+  REDIS_WAIT_REPLICAS: integer({ min: 0, max: 16, default: 0 }),
+  REDIS_WAIT_TIMEOUT: durationMs({ min: 10, max: 60_000, default: 500 }),
 };
 
 export type RegistryConfig = ReturnType<typeof loadRegistryConfig>;
@@ -37,6 +39,12 @@ export function loadRegistryConfig(env: Environment) {
     throw new ConfigError(
       'REGISTRY_LEASE_DEFAULT',
       'must lie between REGISTRY_LEASE_MIN and REGISTRY_LEASE_MAX',
+    );
+  }
+  if (config.REDIS_WAIT_REPLICAS > 0 && config.REDIS_WAIT_TIMEOUT >= config.REDIS_COMMAND_TIMEOUT) {
+    throw new ConfigError(
+      'REDIS_WAIT_TIMEOUT',
+      'must be shorter than REDIS_COMMAND_TIMEOUT (the WAIT command would time out first)',
     );
   }
   return config;

@@ -29,6 +29,9 @@ export async function startRegistry(
 ): Promise<RunningRegistry> {
   const redis = createRedisClient(config, 'registry', logger);
   const subscriber = createRedisClient(config, 'registry-subscriber', logger);
+  // WAIT blocks its connection: acknowledged writes get one of their own.
+  const durable =
+    config.REDIS_WAIT_REPLICAS > 0 ? createRedisClient(config, 'registry-durable', logger) : redis;
   const feed = RegistryChangeFeed({
     subscriber,
     redis,
@@ -41,7 +44,13 @@ export async function startRegistry(
     RegistryServiceDefinition,
     RegistryServiceImpl({
       redis,
-      store: RegistryStore(redis),
+      store: RegistryStore(redis, {
+        redis: durable,
+        acknowledgement: {
+          replicas: config.REDIS_WAIT_REPLICAS,
+          timeoutMs: config.REDIS_WAIT_TIMEOUT,
+        },
+      }),
       feed,
       settings: {
         lease: {
@@ -81,10 +90,11 @@ export async function startRegistry(
       maxShare: config.REGISTRY_SELF_PRESERVATION_SHARE,
       guardMinimum: config.REGISTRY_SELF_PRESERVATION_MIN_EXPIRED,
       windowMs: config.REGISTRY_SELF_PRESERVATION_WINDOW,
+      graceTtlMs: config.REGISTRY_LEASE_MAX,
     },
   });
 
-  serveWhileReady(server, [redis, subscriber], [feed.subscribed]);
+  serveWhileReady(server, [...new Set([redis, subscriber, durable])], [feed.subscribed]);
 
   return {
     port: server.port,
@@ -92,7 +102,7 @@ export async function startRegistry(
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await evictor.stop();
       await feed.close();
-      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+      await Promise.all([...new Set([redis, subscriber, durable])].map(closeRedis));
     },
   };
 }

@@ -136,7 +136,9 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
     });
     const watcher = new Redis(env.redis.url);
     const events: Array<{ revision: number; type: string; id: string }> = [];
-    watcher.on('message', (_channel: string, message: string) => events.push(JSON.parse(message)));
+    watcher.on('message', (_channel: string, message: string) =>
+      events.push(JSON.parse(message) as (typeof events)[number]),
+    );
     await watcher.subscribe(RedisChannels.instanceChanges);
     try {
       const count = 200;
@@ -161,6 +163,7 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
         maxShare: 1,
         guardMinimum: 1_000_000,
         windowMs: 60_000,
+        graceTtlMs: 60_000,
       };
       await waitFor(
         'every short lease to be evicted',
@@ -206,6 +209,66 @@ describe('registry: leases, heartbeats and eviction on a real redis-server', () 
     } finally {
       watcher.disconnect();
       await second.close();
+    }
+  });
+
+  it('after a Redis outage or master switch, an expired lease is kept one lease duration before eviction, and a heartbeat then renews it', async () => {
+    const { client } = env.fixture;
+    const registered = await client.register({
+      instance: spec({ group: 'grace', host: '10.6.9.1', port: 1 }),
+      leaseDuration: lease(3),
+    });
+    const late = await client.register({
+      instance: spec({ group: 'grace', host: '10.6.9.2', port: 1 }),
+      leaseDuration: lease(3),
+    });
+    const id = registered.instance!.id;
+    const registeredAt = Date.now();
+    await waitFor('two seconds of the lease to pass', () => Date.now() - registeredAt >= 2_000, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+    });
+    const policy = {
+      intervalMs: 1_000,
+      batchSize: 500,
+      maxShare: 1,
+      guardMinimum: 1_000_000,
+      windowMs: 60_000,
+      graceTtlMs: 10_000,
+    };
+    const graceAt = Date.now();
+    await evictExpired(env.redis.client, policy, true);
+    try {
+      await waitFor('the lease to run out', () => Date.now() - registeredAt >= 4_000, {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
+      await evictExpired(env.redis.client, policy);
+      assert.equal(
+        await env.redis.client.hexists(RedisKeys.instances, id),
+        1,
+        'kept: expired a second ago, but within one lease of the grace',
+      );
+      const renewed = await client.heartbeat({ instanceId: late.instance!.id });
+      assert.ok(
+        renewed.leaseExpireTime!.getTime() > Date.now() + 2_000,
+        'a heartbeat within the grace renews a lease that ran out',
+      );
+      await waitFor(
+        'the instance to be evicted once the grace is over',
+        async () => !(await env.redis.client.hexists(RedisKeys.instances, id)),
+        { timeoutMs: 15_000, intervalMs: 100 },
+      );
+      const after = Date.now() - graceAt;
+      console.log(`[figure] graced instance (3 s lease) evicted ${after} ms after the grace began`);
+      assert.ok(after >= 2_900, `evicted ${after} ms after the grace began (lease 3 s)`);
+      assert.equal(
+        await env.redis.client.hexists(RedisKeys.instances, late.instance!.id),
+        1,
+        'the renewed one stays',
+      );
+    } finally {
+      await env.redis.client.del(RedisKeys.instancesEvictionGrace);
     }
   });
 });

@@ -57,10 +57,10 @@ describe('registry: server reflection is enough to list and call every RPC', () 
         enums: String,
         defaults: true,
         oneofs: true,
-      }) as Record<string, any>;
-      const Service = pkg['gateway']['registry']['v1'][
-        'RegistryService'
-      ] as grpc.ServiceClientConstructor;
+      }) as unknown as {
+        gateway: { registry: { v1: { RegistryService: grpc.ServiceClientConstructor } } };
+      };
+      const Service = pkg.gateway.registry.v1.RegistryService;
       const client = new Service(
         env.fixture.address,
         grpc.credentials.createInsecure(),
@@ -68,15 +68,16 @@ describe('registry: server reflection is enough to list and call every RPC', () 
       const metadata = new grpc.Metadata();
       metadata.set('authorization', `Bearer ${TOKENS.core}`);
       const port = version === 'v1' ? 9101 : 9102;
-      const response = await new Promise<Record<string, any>>((resolve, reject) =>
+      const response = await new Promise<{ instance: { id: string } }>((resolve, reject) =>
         client['Register'].call(
           client,
           { instance: { group: 'reflected', host: '10.9.0.1', port, weight: 3 } },
           metadata,
-          (error, reply) => (error ? reject(error) : resolve(reply)),
+          (error, reply) =>
+            error ? reject(error) : resolve(reply as { instance: { id: string } }),
         ),
       );
-      assert.equal(response['instance']['id'], `reflected/10.9.0.1/${port}`);
+      assert.equal(response.instance.id, `reflected/10.9.0.1/${port}`);
       assert.equal(
         await env.redis.client.hexists(RedisKeys.instances, `reflected/10.9.0.1/${port}`),
         1,

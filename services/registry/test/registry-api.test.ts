@@ -52,7 +52,9 @@ describe('registry: register, list, watch on a real redis-server', () => {
       'payments/core-1.example.internal/9000',
     ]);
     assert.equal(await redis.get(RedisKeys.instancesRevision), '3');
-    const stored = JSON.parse((await redis.hget(RedisKeys.instances, 'default/10.0.0.1/8080'))!);
+    const stored = JSON.parse(
+      (await redis.hget(RedisKeys.instances, 'default/10.0.0.1/8080'))!,
+    ) as { spec: { weight: number }; revision: number };
     assert.equal(stored.spec.weight, 5);
     assert.equal(stored.revision, 1);
 

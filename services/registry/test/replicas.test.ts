@@ -41,7 +41,7 @@ describe('registry: 3 replicas × 500 concurrent Registers on one redis-server',
     const subscriber = new Redis(redis.url);
     const published: Array<{ revision: number; id: string; type: string }> = [];
     subscriber.on('message', (_channel: string, message: string) =>
-      published.push(JSON.parse(message)),
+      published.push(JSON.parse(message) as (typeof published)[number]),
     );
     await subscriber.subscribe(RedisChannels.instanceChanges);
 

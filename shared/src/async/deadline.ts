@@ -1,5 +1,5 @@
 /** A signal that aborts when `parent` does or `ms` after now; `clear()` once the work is done. */
-export type Deadline = { readonly signal: AbortSignal; clear(): void };
+export type Deadline = { readonly signal: AbortSignal; readonly clear: () => void };
 
 /**
  * Like `AbortSignal.any([parent, AbortSignal.timeout(ms)])`, with a timer that is held
@@ -18,7 +18,7 @@ export function deadline(parent: AbortSignal | undefined, ms: number): Deadline 
   else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {
     signal: controller.signal,
-    clear() {
+    clear: () => {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onParentAbort);
     },

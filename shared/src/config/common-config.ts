@@ -43,6 +43,7 @@ export function commonConfigShape(defaultListen: string) {
     REDIS_SENTINEL_PASSWORD: z.string().optional(),
     REDIS_TLS_CA_FILE: z.string().optional(),
     REDIS_COMMAND_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 2_000 }),
+    REDIS_FAILOVER_FENCE_TIMEOUT: durationMs({ min: 1_000, max: 600_000, default: 15_000 }),
     GRPC_LISTEN: listenAddress.default(defaultListen),
     GATEWAY_TOKENS: z.string().optional(),
     GATEWAY_TOKENS_FILE: z.string().optional(),

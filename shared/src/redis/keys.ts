@@ -8,12 +8,23 @@ export const RedisKeys = {
   instances: 'nginx:gateway:instances',
   /** Sorted set: instance id → lease expiry (epoch ms, Redis server time). */
   instanceLeases: 'nginx:gateway:instances:leases',
-  /** Counter: the registry revision, bumped with every change to the hash. */
+  /** Counter: the registry revision, bumped with every change to the hash; counts within the store epoch. */
   instancesRevision: 'nginx:gateway:instances:revision',
+  /**
+   * String: the store epoch, "<Redis ms>-<16 hex>", created once per dataset by the first
+   * revision-bumping write that finds none (a data loss thus starts a new epoch).
+   */
+  instancesEpoch: 'nginx:gateway:instances:epoch',
   /** Sorted set: recent evictions ("<id>@<revision>" → epoch ms), trimmed to the self-preservation window. */
   instanceEvictions: 'nginx:gateway:instances:evictions',
   /** String with TTL: the self-preservation decision of the last eviction run. */
   instancesSelfPreservation: 'nginx:gateway:instances:self_preservation',
+  /**
+   * String with TTL (the longest lease): Redis ms when an evictor came back from a Redis outage or
+   * master switch; until one lease duration after it, no instance is evicted (its heartbeats may
+   * have been lost with the old master or held during the outage).
+   */
+  instancesEvictionGrace: 'nginx:gateway:instances:eviction_grace',
 
   /** Hash: node ip → node spec JSON (the Nginx node inventory, shared by health and config-push). */
   nodes: 'nginx:gateway:nodes',
@@ -76,7 +87,7 @@ export const RedisKeys = {
 
 /** Pub/Sub channels. Every message carries the revision it produced. */
 export const RedisChannels = {
-  /** Registry changes: `{"revision":n,"type":"REGISTERED|UPDATED|DEREGISTERED|EXPIRED","id":…}`. */
+  /** Registry changes: `{"epoch":…,"revision":n,"type":"REGISTERED|UPDATED|DEREGISTERED|EXPIRED","id":…}`. */
   instanceChanges: 'nginx:gateway:instances:changes',
   /** Node inventory changes: `{"type":"ADDED|UPDATED|REMOVED","ip":…,"revision":n}`. */
   nodeChanges: 'nginx:gateway:nodes:changes',

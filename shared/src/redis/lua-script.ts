@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { writable } from './sentinel/write-fence-of.js';
 
 /**
  * A Lua script sent to Redis once: later calls use EVALSHA, and EVAL only when
- * the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ * the server answers NOSCRIPT (after a restart or SCRIPT FLUSH). Every write of the
+ * control plane is a script: while Sentinel replaces the master, a run waits (up to
+ * the command timeout) for the new master instead of writing to the old one.
  */
 export type LuaScript = {
   readonly name: string;
@@ -21,6 +24,7 @@ export function LuaScript(name: string, source: string): LuaScript {
     name,
     sha1,
     async run(redis, keys, args) {
+      await writable(redis, redis.options.commandTimeout ?? 2_000);
       try {
         return await redis.evalsha(sha1, keys.length, ...keys, ...args);
       } catch (error) {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommonConfig } from '../config/common-config.js';
+import { MasterRedirect } from './sentinel/master-redirect.js';
+import { followSentinels, type SentinelFollower } from './sentinel/sentinel-follower.js';
 
 export type RedisConnectionConfig = Pick<
   CommonConfig,
@@ -11,13 +13,27 @@ export type RedisConnectionConfig = Pick<
   | 'REDIS_SENTINEL_PASSWORD'
   | 'REDIS_TLS_CA_FILE'
   | 'REDIS_COMMAND_TIMEOUT'
+  | 'REDIS_FAILOVER_FENCE_TIMEOUT'
 >;
+
+const followers = new WeakMap<Redis, SentinelFollower>();
+
+/**
+ * Reconnect delay after the `attempt`-th failure in a row: the first retry at once (a
+ * switch of master or a restart is usually over by then), then 200 ms doubling up to
+ * 1 s. A Sentinel switch does not wait for it: the follower reconnects at once.
+ */
+export function reconnectDelayMs(attempt: number): number {
+  return attempt <= 1 ? 0 : Math.min(50 * 2 ** attempt, 1_000);
+}
 
 /**
  * Opens a Redis connection from the operator contract: `REDIS_URL` (redis:// or
  * rediss:// with password and db), or Redis Sentinel when `REDIS_SENTINELS` is set
  * (the URL then gives password, db and TLS; its host is ignored). Commands time out
- * after `REDIS_COMMAND_TIMEOUT`; reconnection backs off up to 2 s, forever.
+ * after `REDIS_COMMAND_TIMEOUT`; reconnection backs off up to 1 s, forever. Through
+ * Sentinel, the connection follows Sentinel's events (see followSentinels): it holds
+ * writes while the master is replaced and moves to the new master at `+switch-master`.
  * `purpose` names the connection in CLIENT LIST and in logs.
  */
 export function createRedisClient(
@@ -44,31 +60,55 @@ export function createRedisClient(
     commandTimeout: subscriber ? undefined : config.REDIS_COMMAND_TIMEOUT,
     maxRetriesPerRequest: subscriber ? null : 2,
     connectTimeout: 5_000,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
+    retryStrategy: reconnectDelayMs,
     ...(tls ? { tls } : {}),
   };
-  const redis = config.REDIS_SENTINELS
-    ? new Redis({
-        ...common,
-        sentinels: config.REDIS_SENTINELS.split(',').map((entry) => {
-          const separator = entry.trim().lastIndexOf(':');
-          return {
-            host: entry.trim().slice(0, separator),
-            port: Number(entry.trim().slice(separator + 1)),
-          };
-        }),
-        name: config.REDIS_SENTINEL_MASTER,
-        sentinelPassword: config.REDIS_SENTINEL_PASSWORD,
-        enableTLSForSentinelMode: tls !== undefined,
-        sentinelRetryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
-      })
-    : new Redis({
-        ...common,
-        host: url.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(url.port || 6379),
-      });
+  if (!config.REDIS_SENTINELS) {
+    const redis = new Redis({
+      ...common,
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 6379),
+    });
+    logConnectionState(redis, purpose, logger);
+    return redis;
+  }
+  const sentinels = parseSentinelList(config.REDIS_SENTINELS);
+  const redirect = MasterRedirect();
+  const redis = new Redis({
+    ...common,
+    sentinels,
+    name: config.REDIS_SENTINEL_MASTER,
+    role: 'master',
+    sentinelPassword: config.REDIS_SENTINEL_PASSWORD,
+    enableTLSForSentinelMode: tls !== undefined,
+    sentinelRetryStrategy: reconnectDelayMs,
+    // A Sentinel that has not learnt of a switch yet must not send us back to the old master.
+    natMap: (key) => redirect.resolve(key),
+  });
   logConnectionState(redis, purpose, logger);
+  followers.set(
+    redis,
+    followSentinels(redis, {
+      sentinels,
+      masterName: config.REDIS_SENTINEL_MASTER,
+      sentinelPassword: config.REDIS_SENTINEL_PASSWORD,
+      redirect,
+      maxFenceMs: config.REDIS_FAILOVER_FENCE_TIMEOUT,
+      purpose,
+      logger,
+    }),
+  );
   return redis;
+}
+
+function parseSentinelList(list: string): Array<{ host: string; port: number }> {
+  return list.split(',').map((entry) => {
+    const separator = entry.trim().lastIndexOf(':');
+    return {
+      host: entry.trim().slice(0, separator),
+      port: Number(entry.trim().slice(separator + 1)),
+    };
+  });
 }
 
 function logConnectionState(redis: Redis, purpose: string, logger: Logger): void {
@@ -90,7 +130,9 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'MaxRetriesPerRequestError' ||
-    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|LOADING|READONLY|MASTERDOWN/.test(
+    error.name === 'FailoverInProgressError' ||
+    error.name === 'WriteNotAcknowledgedError' ||
+    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|LOADING|READONLY|MASTERDOWN|NOREPLICAS/.test(
       error.message,
     )
   );
@@ -98,6 +140,7 @@ export function isRedisUnavailable(error: unknown): boolean {
 
 /** Closes a connection: QUIT when it is up (bounded), else disconnect. */
 export async function closeRedis(redis: Redis): Promise<void> {
+  followers.get(redis)?.close();
   if (redis.status === 'ready') {
     await Promise.race([
       redis.quit().catch(() => undefined),

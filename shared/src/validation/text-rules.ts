@@ -28,6 +28,7 @@ export function requireKnownEnum(field: string, value: number, known: readonly n
   if (!known.includes(value)) throw new FieldViolation(field, `unknown enum value ${value}`);
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** Fails when `text` holds control characters (new lines, NUL, escape, ...). */

@@ -48,7 +48,7 @@ export function ConfigPushServiceImpl(deps: {
       const render = renderUpstreams(snapshot.instances);
       const refusal = checkRender({
         servers: render.servers,
-        previousServers: desired?.servers,
+        previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
         force: false,
         minShare: guard.dropGuardShare,
         minRemoved: guard.dropGuardMinRemoved,
@@ -117,21 +117,21 @@ export function ConfigPushServiceImpl(deps: {
     },
 
     async getPushStatus() {
-      const [{ nodes }, applied, attempts, desired, leader, registryRevision, snapshot, delivery] =
-        await Promise.all([
+      const [{ nodes }, applied, attempts, desired, leader, snapshot, delivery] = await Promise.all(
+        [
           readNodesWithStatus(redis),
           readAppliedRecords(redis),
           readAttemptRecords(redis),
           readDesiredConfig(redis),
           redis.get(RedisKeys.pushLeader),
-          redis.get(RedisKeys.instancesRevision),
           readInstanceSnapshot(redis),
           deps.alerts.status(),
-        ]);
+        ],
+      );
       const render = renderUpstreams(snapshot.instances);
       const refusal = checkRender({
         servers: render.servers,
-        previousServers: desired?.servers,
+        previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
         force: false,
         minShare: guard.dropGuardShare,
         minRemoved: guard.dropGuardMinRemoved,
@@ -145,6 +145,7 @@ export function ConfigPushServiceImpl(deps: {
           appliedContentHash: runs?.hash ?? '',
           appliedTime: runs ? new Date(runs.time) : undefined,
           lastResult: last ? attemptToProto(last) : undefined,
+          appliedEpoch: runs?.epoch ?? '',
         };
       });
       return {
@@ -153,7 +154,9 @@ export function ConfigPushServiceImpl(deps: {
         nodes: statuses,
         leader: leader ?? '',
         refusals: refusal && render.hash !== desired?.hash ? [refusal.message] : [],
-        registryRevision: Number(registryRevision ?? 0),
+        registryRevision: snapshot.revision,
+        epoch: snapshot.epoch,
+        desiredEpoch: desired?.epoch ?? '',
         alertDelivery: alertDeliveryMessage(delivery),
       };
     },

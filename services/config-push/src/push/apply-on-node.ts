@@ -1,4 +1,4 @@
-import type { NodeSpecData } from '@gateway/shared';
+import { isStoreEpoch, type NodeSpecData } from '@gateway/shared';
 import { PushError } from './push-error.js';
 import type { SshPool } from './ssh-pool.js';
 
@@ -11,6 +11,8 @@ export type NodeApplyOutcome = {
 
 /** The config a node is asked to run. */
 export type ConfigToApply = {
+  /** The store epoch of `revision` ('' for none: the node then compares revisions only). */
+  readonly epoch: string;
   readonly revision: number;
   readonly hash: string;
   readonly content: string;
@@ -31,8 +33,14 @@ export async function applyOnNode(options: {
 }): Promise<NodeApplyOutcome> {
   const { node, config } = options;
   // configPath is validated (absolute, [A-Za-z0-9._-] segments); revision and hash are
-  // numbers and hex. Quoted anyway.
-  const command = `${options.remoteCommand} apply '${node.configPath}' ${config.revision} ${config.hash}`;
+  // numbers and hex, the epoch digits, "-" and hex (checked). Quoted anyway.
+  if (config.epoch !== '' && !isStoreEpoch(config.epoch))
+    throw new PushError(
+      'remote',
+      `malformed store epoch "${config.epoch.slice(0, 40)}": not pushed`,
+    );
+  const epochArgument = config.epoch === '' ? '' : ` '${config.epoch}'`;
+  const command = `${options.remoteCommand} apply '${node.configPath}' ${config.revision} ${config.hash}${epochArgument}`;
   const result = await options.pool.exec(node.ssh, command, config.content, options.signal);
   const stderr = result.stderr.trim().replace(/\s+/g, ' ').slice(0, 2_000);
   const stdout = result.stdout.trim();

@@ -1,4 +1,9 @@
-import { readInstanceSnapshot } from '@gateway/shared';
+import {
+  ensureStoreEpochScript,
+  epochSeed,
+  readInstanceSnapshot,
+  RedisKeys,
+} from '@gateway/shared';
 import { checkRender, type Refusal } from '../render/render-guard.js';
 import { renderUpstreams } from '../render/render-upstreams.js';
 import {
@@ -19,11 +24,17 @@ export async function acceptRender(
   force: boolean,
 ): Promise<{
   registryRevision: number;
+  registryEpoch: string;
   desired: DesiredConfig | undefined;
   refusal: Refusal | undefined;
 }> {
   const { redis, alerts, settings, logger, startTerm } = deps;
-  const snapshot = await readInstanceSnapshot(redis);
+  let snapshot = await readInstanceSnapshot(redis);
+  if (snapshot.epoch === '' && snapshot.instances.length > 0) {
+    // Instances written before store epochs existed: give the dataset its epoch now.
+    await ensureStoreEpochScript.run(redis, [RedisKeys.instancesEpoch], [epochSeed()]);
+    snapshot = await readInstanceSnapshot(redis);
+  }
   if (snapshot.invalid.length === 0) {
     alerts.resolve({
       key: 'render:invalid-instances',
@@ -46,9 +57,13 @@ export async function acceptRender(
   if (render.skipped.length > 0)
     logger.error({ skipped: render.skipped }, 'instances left out of the render');
   const desired = await readDesiredConfig(redis);
+  if (desired) deps.epochs.observe(desired.epoch, snapshot.epoch, 'the last accepted config');
+  // Across a store epoch change the last accepted config is no baseline (it was lost with
+  // the data, or belongs to the old dataset): the nodes' own reports are (epoch-check.ts).
+  const sameEpoch = desired !== undefined && desired.epoch === snapshot.epoch;
   const refusal = checkRender({
     servers: render.servers,
-    previousServers: desired?.servers,
+    previousServers: sameEpoch ? desired.servers : undefined,
     force,
     minShare: settings.dropGuardShare,
     minRemoved: settings.dropGuardMinRemoved,
@@ -69,12 +84,13 @@ export async function acceptRender(
       message: `revision ${snapshot.revision}: ${refusal.message}`,
       revision: snapshot.revision,
     });
-    return { registryRevision: snapshot.revision, desired, refusal };
+    return { registryRevision: snapshot.revision, registryEpoch: snapshot.epoch, desired, refusal };
   }
-  if (desired && desired.hash === render.hash && desired.revision >= snapshot.revision) {
-    return { registryRevision: snapshot.revision, desired, refusal };
+  if (sameEpoch && desired.hash === render.hash && desired.revision >= snapshot.revision) {
+    return { registryRevision: snapshot.revision, registryEpoch: snapshot.epoch, desired, refusal };
   }
   const candidate: DesiredConfig = {
+    epoch: snapshot.epoch,
     revision: snapshot.revision,
     hash: render.hash,
     content: render.content,
@@ -90,6 +106,7 @@ export async function acceptRender(
   if (written === 'older')
     return {
       registryRevision: snapshot.revision,
+      registryEpoch: snapshot.epoch,
       desired: await readDesiredConfig(redis),
       refusal,
     };
@@ -104,5 +121,10 @@ export async function acceptRender(
       'new desired config',
     );
   }
-  return { registryRevision: snapshot.revision, desired: candidate, refusal };
+  return {
+    registryRevision: snapshot.revision,
+    registryEpoch: snapshot.epoch,
+    desired: candidate,
+    refusal,
+  };
 }

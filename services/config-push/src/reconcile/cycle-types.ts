@@ -5,6 +5,7 @@ import type { SshPool } from '../push/ssh-pool.js';
 import type { Refusal } from '../render/render-guard.js';
 import type { DesiredConfig } from '../state/desired-config.js';
 import type { AttemptRecord } from '../state/node-records.js';
+import type { EpochTracker } from './epoch-tracker.js';
 import type { RetryBackoff } from './retry-backoff.js';
 
 /** What a cycle is asked to do beyond bringing out-of-date UP nodes to the desired config. */
@@ -25,6 +26,8 @@ export type CycleRequest = {
 export type CycleResult = {
   /** The registry revision rendered (-1 when the cycle did not render). */
   readonly registryRevision: number;
+  /** The store epoch of `registryRevision` ('' when the cycle did not render). */
+  readonly registryEpoch: string;
   /** What the nodes were asked to run (undefined: nothing was ever accepted). */
   readonly desired: DesiredConfig | undefined;
   readonly refusal: Refusal | undefined;
@@ -42,6 +45,8 @@ export type CycleSettings = {
   readonly nodeTimeoutMs: number;
   readonly dropGuardShare: number;
   readonly dropGuardMinRemoved: number;
+  /** How long after a new store epoch configs that drop most of a node's servers are held back. */
+  readonly dropGuardSettleMs: number;
   readonly replicaId: string;
 };
 
@@ -51,6 +56,8 @@ export type CycleDeps = {
   readonly pool: SshPool;
   readonly alerts: Alerts;
   readonly backoff: RetryBackoff;
+  /** Store epochs this process has seen (across lease terms). */
+  readonly epochs: EpochTracker;
   readonly settings: CycleSettings;
   readonly logger: Logger;
   readonly term: () => LeaseTerm | undefined;

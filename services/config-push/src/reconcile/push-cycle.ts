@@ -32,6 +32,7 @@ export async function runPushCycle(
     const desired = await readDesiredConfig(deps.redis);
     return {
       registryRevision: -1,
+      registryEpoch: '',
       desired,
       refusal: undefined,
       results: desired ? (await dispatch(deps, desired, request)).all : Promise.resolve([]),
@@ -70,6 +71,7 @@ async function dispatch(
     const ip = node.spec.ip;
     const base = {
       ip,
+      epoch: target.epoch,
       revision: target.revision,
       hash: target.hash,
       replica: settings.replicaId,
@@ -93,6 +95,7 @@ async function dispatch(
     if (
       runs !== undefined &&
       runs.hash === target.hash &&
+      (runs.epoch ?? '') === target.epoch &&
       runs.revision >= target.revision &&
       !explicit
     ) {
@@ -110,10 +113,12 @@ async function dispatch(
     // A node still busy with an earlier push is left to it: it is looked at again when that ends.
     const running = deps.inFlight.get(ip);
     if (running) return await running;
-    const push = pushNode(deps, node, target).finally(() => {
-      deps.inFlight.delete(ip);
-      deps.onNodeSettled(ip);
-    });
+    const push = pushNode(deps, node, target, { force: request.force, applied: runs }).finally(
+      () => {
+        deps.inFlight.delete(ip);
+        deps.onNodeSettled(ip);
+      },
+    );
     deps.inFlight.set(ip, push);
     return await push;
   });

@@ -9,8 +9,9 @@ import {
 import { applyOnNode } from '../push/apply-on-node.js';
 import { PushError } from '../push/push-error.js';
 import type { DesiredConfig } from '../state/desired-config.js';
-import { recordAttempt, type AttemptRecord } from '../state/node-records.js';
+import { recordAttempt, type AppliedRecord, type AttemptRecord } from '../state/node-records.js';
 import { stillHolding, type CycleDeps } from './cycle-types.js';
+import { holdForNewEpoch } from './epoch-check.js';
 
 /**
  * Pushes the desired config to one UP node within CONFIG_PUSH_NODE_TIMEOUT and records
@@ -21,11 +22,13 @@ export async function pushNode(
   deps: CycleDeps,
   node: NodeWithStatus,
   target: DesiredConfig,
+  options: { force: boolean; applied: AppliedRecord | undefined },
 ): Promise<AttemptRecord> {
   const { settings, backoff, logger } = deps;
   const ip = node.spec.ip;
   const base = {
     ip,
+    epoch: target.epoch,
     revision: target.revision,
     hash: target.hash,
     replica: settings.replicaId,
@@ -39,6 +42,16 @@ export async function pushNode(
   try {
     if (!stillHolding(deps))
       throw new PushError('not_leader', 'this replica no longer holds the push lease: not pushed');
+    // Redis holds no applied state of this epoch for the node: ask the node what it runs.
+    const held =
+      (options.applied?.epoch ?? '') === target.epoch
+        ? undefined
+        : await holdForNewEpoch(deps, node, target, options.force, signal);
+    if (held !== undefined) {
+      const refused: AttemptRecord = { ...base, outcome: 'REFUSED', error: held, time: Date.now() };
+      await recordNodeAttempt(deps, refused);
+      return refused;
+    }
     const done = await applyOnNode({
       pool: deps.pool,
       node: node.spec,
@@ -86,13 +99,17 @@ export async function pushNode(
   } finally {
     nodeDeadline.clear();
   }
-  await recordNodeAttempt(deps, attempt);
+  await recordNodeAttempt(deps, attempt, target.servers);
   return attempt;
 }
 
 /** Records an attempt under the cycle's lease term; a fenced-out or older write is logged, never forced. */
-export async function recordNodeAttempt(deps: CycleDeps, attempt: AttemptRecord): Promise<void> {
-  const outcome = await recordAttempt(deps.redis, deps.startTerm.value, attempt);
+export async function recordNodeAttempt(
+  deps: CycleDeps,
+  attempt: AttemptRecord,
+  servers?: number,
+): Promise<void> {
+  const outcome = await recordAttempt(deps.redis, deps.startTerm.value, attempt, servers);
   if (outcome === 'fenced')
     deps.logger.warn(
       { node: attempt.ip, revision: attempt.revision },

@@ -6,25 +6,18 @@ import type { AttemptRecord } from '../state/node-records.js';
 import {
   LostLeaseError,
   runPushCycle,
-  type CycleRequest,
   type CycleResult,
   type CycleSettings,
 } from './push-cycle.js';
-import { Quiescence } from './quiescence.js';
-import { RetryBackoff } from './retry-backoff.js';
+import type { EpochTracker } from './epoch-tracker.js';
+import { PushSchedule, type PushRequest, type PushScheduleTiming } from './push-schedule.js';
 
-export type PusherTiming = {
-  readonly waitMinMs: number;
-  readonly waitMaxMs: number;
-  readonly driftCheckIntervalMs: number;
-  readonly retryMinMs: number;
-  readonly retryMaxMs: number;
-};
+export type PusherTiming = PushScheduleTiming;
 
 /** The push loop of one lease term. */
 export type Pusher = {
-  /** The registry moved to `revision` (a change message or the revision poll). */
-  registryChanged(revision: number): void;
+  /** The registry moved to (`epoch`, `revision`) (a change message or the revision poll). */
+  registryChanged(epoch: string, revision: number): void;
   /** A node came UP, or was added or updated: reconcile it now. */
   nodeNeedsCheck(ip: string): void;
   /** PushNow: a cycle now that contacts every UP node (or the one named); resolves with the results. */
@@ -33,28 +26,26 @@ export type Pusher = {
   stop(): Promise<void>;
 };
 
-type Waiter = {
-  force: boolean;
-  onlyNode: string | undefined;
+type Waiter = PushRequest & {
   resolve: (result: CycleResult) => void;
   reject: (error: unknown) => void;
 };
 
 /**
- * The watch → render → apply loop of the lease holder. Registry changes wait for
- * quiescence (min/max); nodes that came UP, PushNow and due retries run at once; every
- * `driftCheckIntervalMs` a cycle contacts every UP node (the node compares the live
- * file's hash and rewrites it only if it drifted). One cycle at a time (triggers that
+ * The watch → render → apply loop of the lease holder; `PushSchedule` decides when a
+ * cycle is due and what it does (quiescence, node checks, retries, drift checks: a drift
+ * check contacts every UP node, which compares the live file's hash and rewrites it only
+ * if it drifted). One cycle at a time (triggers that
  * arrive meanwhile are merged into the next one), but a cycle only starts the pushes:
  * each node has at most one push running, and a node that hangs holds up nobody. When a
  * node's push ends, the node is looked at again (it may have missed a newer revision),
- * without cutting a burst's quiescence short. The first cycle of a term checks every
- * node (a new leader trusts nothing).
+ * without cutting a burst's quiescence short.
  */
 export function Pusher(deps: {
   redis: Redis;
   pool: SshPool;
   alerts: Alerts;
+  epochs: EpochTracker;
   settings: CycleSettings;
   timing: PusherTiming;
   term: () => LeaseTerm | undefined;
@@ -64,14 +55,7 @@ export function Pusher(deps: {
   const { timing, logger } = deps;
   const controller = new AbortController();
   const signal = controller.signal;
-  const quiescence = Quiescence(timing.waitMinMs, timing.waitMaxMs);
-  const backoff = RetryBackoff(timing.retryMinMs, timing.retryMaxMs);
-  const verifyNodes = new Set<string>();
-  let waiters: Waiter[] = [];
-  let verifyAll = true;
-  let nextDrift = Date.now() + timing.driftCheckIntervalMs;
-  let renderedRevision = -1;
-  let recheck = false;
+  const schedule = PushSchedule<Waiter>(timing, Date.now());
   const inFlight = new Map<string, Promise<AttemptRecord>>();
   let wake: (() => void) | undefined;
   const poke = () => wake?.();
@@ -90,65 +74,36 @@ export function Pusher(deps: {
     signal.removeEventListener('abort', onAbort!);
   };
 
-  const nextDue = (now: number): number | undefined => {
-    if (verifyAll || recheck || verifyNodes.size > 0 || waiters.length > 0) return now;
-    const candidates = [quiescence.dueAt(), backoff.nextDue(), nextDrift].filter(
-      (value): value is number => value !== undefined,
-    );
-    return candidates.length === 0 ? undefined : Math.min(...candidates);
-  };
-
-  const takeRequest = (now: number): { request: CycleRequest; taken: Waiter[] } => {
-    const taken = waiters;
-    waiters = [];
-    const driftDue = now >= nextDrift;
-    if (driftDue) nextDrift = now + timing.driftCheckIntervalMs;
-    const burstDue = quiescence.dueAt();
-    // Rechecks, node events and drift checks do not cut a burst's quiescence short.
-    const render = taken.length > 0 || burstDue === undefined || burstDue <= now;
-    const request: CycleRequest = {
-      render,
-      force: taken.some((waiter) => waiter.force),
-      verifyAll: verifyAll || driftDue || taken.some((waiter) => waiter.onlyNode === undefined),
-      verifyNodes: new Set([
-        ...verifyNodes,
-        ...taken.flatMap((waiter) => (waiter.onlyNode ? [waiter.onlyNode] : [])),
-      ]),
-    };
-    verifyAll = false;
-    recheck = false;
-    verifyNodes.clear();
-    if (render) quiescence.clear();
-    return { request, taken };
-  };
-
   const loop = (async () => {
     while (!signal.aborted) {
       const now = Date.now();
-      const due = nextDue(now);
+      const due = schedule.nextDue(now);
       if (due === undefined || due > now) {
         await sleepUntilWoken(due === undefined ? undefined : due - now);
         continue;
       }
-      const { request, taken } = takeRequest(now);
+      const { request, taken } = schedule.take(now);
       const started = performance.now();
       try {
         const dispatched = await runPushCycle(
           {
             ...deps,
-            backoff,
+            backoff: schedule.backoff,
             signal,
             inFlight,
             onNodeSettled: () => {
               // The node may have missed a newer revision while busy: look again (cheap when up to date).
-              recheck = true;
+              schedule.nodeSettled();
               poke();
             },
           },
           request,
         );
         if (request.render)
-          renderedRevision = Math.max(renderedRevision, dispatched.registryRevision);
+          schedule.rendered({
+            epoch: dispatched.registryEpoch,
+            revision: dispatched.registryRevision,
+          });
         void dispatched.results.then(
           (results) => {
             const result: CycleResult = { ...dispatched, results };
@@ -184,28 +139,26 @@ export function Pusher(deps: {
         if (!signal.aborted) {
           logger.warn({ err: error }, 'push cycle failed: retrying');
           // Redis trouble: try again after the minimum retry delay, not in a tight loop.
-          quiescence.mark(Date.now() + timing.retryMinMs);
+          schedule.cycleFailed(Date.now());
         }
       }
     }
-    for (const waiter of waiters) waiter.reject(new LostLeaseError('this replica stopped pushing'));
-    waiters = [];
+    for (const waiter of schedule.drainRequests())
+      waiter.reject(new LostLeaseError('this replica stopped pushing'));
   })();
 
   return {
-    registryChanged(revision) {
-      if (revision <= renderedRevision) return;
-      quiescence.mark(Date.now());
-      poke();
+    registryChanged(epoch, revision) {
+      if (schedule.registryChanged({ epoch, revision }, Date.now())) poke();
     },
     nodeNeedsCheck(ip) {
-      verifyNodes.add(ip);
+      schedule.nodeNeedsCheck(ip);
       poke();
     },
     pushNow(options) {
       return new Promise<CycleResult>((resolve, reject) => {
         if (signal.aborted) return reject(new LostLeaseError('this replica stopped pushing'));
-        waiters.push({ ...options, resolve, reject });
+        schedule.request({ ...options, resolve, reject });
         poke();
       });
     },

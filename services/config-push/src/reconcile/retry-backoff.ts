@@ -4,6 +4,8 @@ export type RetryBackoff = {
   started(ip: string): void;
   failed(ip: string, hash: string, now: number): number;
   succeeded(ip: string): void;
+  /** Do not push `hash` to `ip` before `at` (a held-back push); a different content does not wait. */
+  deferUntil(ip: string, hash: string, at: number): void;
   /** Whether `ip` must wait before pushing `hash` again (a different content never waits). */
   waiting(ip: string, hash: string, now: number): boolean;
   /** The earliest retry time, or undefined. */
@@ -32,6 +34,9 @@ export function RetryBackoff(
     },
     succeeded(ip) {
       state.delete(ip);
+    },
+    deferUntil(ip, hash, at) {
+      state.set(ip, { failures: state.get(ip)?.failures ?? 0, hash, nextAt: at });
     },
     waiting(ip, hash, now) {
       const entry = state.get(ip);

@@ -4,6 +4,8 @@ import { RedisKeys, setDesiredConfigScript } from '@gateway/shared';
 
 /** The last accepted render: what every node is asked to run. */
 export type DesiredConfig = {
+  /** The store epoch `revision` counts in ('' for a record older than epochs). */
+  readonly epoch: string;
   readonly revision: number;
   readonly hash: string;
   readonly content: string;
@@ -16,6 +18,7 @@ export type DesiredConfig = {
 };
 
 const desiredShape = z.object({
+  epoch: z.string().max(64).default(''),
   revision: z.number().int().nonnegative(),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   content: z.string(),
@@ -31,7 +34,10 @@ export async function readDesiredConfig(redis: Redis): Promise<DesiredConfig | u
   return desiredShape.parse(JSON.parse(json));
 }
 
-/** Writes it under the lease term `leaseValue`: 'written', 'fenced' (not the holder) or 'older'. */
+/**
+ * Writes it under the lease term `leaseValue`: 'written', 'fenced' (not the holder) or
+ * 'older' (the recorded one has a newer (epoch, revision)).
+ */
 export async function writeDesiredConfig(
   redis: Redis,
   leaseValue: string,
@@ -41,7 +47,7 @@ export async function writeDesiredConfig(
     await setDesiredConfigScript.run(
       redis,
       [RedisKeys.pushLeader, RedisKeys.pushDesired],
-      [leaseValue, desired.revision, JSON.stringify(desired)],
+      [leaseValue, desired.revision, JSON.stringify(desired), desired.epoch],
     ),
   );
   return reply === 1 ? 'written' : reply === 0 ? 'fenced' : 'older';

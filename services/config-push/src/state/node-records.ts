@@ -5,16 +5,22 @@ export type OutcomeName = 'APPLIED' | 'UNCHANGED' | 'SKIPPED_DOWN' | 'FAILED' | 
 
 /** What a node really runs (its last confirmed apply). */
 export type AppliedRecord = {
+  /** The store epoch of `revision` ('' in a record older than epochs). */
+  readonly epoch?: string;
   readonly revision: number;
   readonly hash: string;
   readonly time: number;
   readonly fence: number;
+  /** `server` lines of what it runs (absent in a record older than epochs). */
+  readonly servers?: number;
 };
 
 /** One attempt on one node. */
 export type AttemptRecord = {
   readonly ip: string;
   readonly outcome: OutcomeName;
+  /** The store epoch of `revision`. */
+  readonly epoch: string;
   readonly revision: number;
   readonly hash: string;
   readonly error: string;
@@ -41,10 +47,19 @@ export async function recordAttempt(
   redis: Redis,
   leaseValue: string,
   attempt: AttemptRecord,
+  /** `server` lines of the config the attempt applied (recorded with the applied state). */
+  servers?: number,
 ): Promise<'recorded' | 'fenced' | 'older'> {
   const ran = attempt.outcome === 'APPLIED' || attempt.outcome === 'UNCHANGED';
   const applied: AppliedRecord | undefined = ran
-    ? { revision: attempt.revision, hash: attempt.hash, time: attempt.time, fence: attempt.fence }
+    ? {
+        epoch: attempt.epoch,
+        revision: attempt.revision,
+        hash: attempt.hash,
+        time: attempt.time,
+        fence: attempt.fence,
+        ...(servers !== undefined ? { servers } : {}),
+      }
     : undefined;
   const json = JSON.stringify(attempt);
   const reply = Number(
@@ -59,6 +74,7 @@ export async function recordAttempt(
         attempt.revision,
         RedisChannels.pushResults,
         json,
+        attempt.epoch,
       ],
     ),
   );

@@ -17,7 +17,9 @@ export function routeEvents(options: {
 }): () => void {
   const { pusher, logger } = options;
   const stopRegistry = options.registry.listen((event) =>
-    pusher()?.registryChanged(event.kind === 'change' ? event.change.revision : event.revision),
+    event.kind === 'change'
+      ? pusher()?.registryChanged(event.change.epoch, event.change.revision)
+      : pusher()?.registryChanged(event.epoch, event.revision),
   );
   const stopNodes = options.nodes.listen((event) => {
     if (event.kind === 'push') {

@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
+import { createChannel, createClient, type Channel, type Client } from 'nice-grpc';
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { pino } from 'pino';
-import { createLogger, tokenTableFromConfig } from '@gateway/shared';
 import {
+  bearer,
+  startInProcessService,
+  CONFIG_PUSH_TEST_TIMINGS,
+  TEST_TOKENS,
+  TEST_TOKENS_ENV,
   freePort,
   generateSshKey,
   startRedisServer,
@@ -21,9 +24,9 @@ import { startConfigPush, type RunningConfigPush } from '../../src/server.js';
 import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/testkit';
 import { addNodeToInventory, setNodeStatus } from './node-state.js';
 
-export const ADMIN_TOKEN = 'admin-token-0123456789';
-export const CORE_TOKEN = 'core-token-0123456789';
-export const TOKENS_ENV = `admin:${ADMIN_TOKEN},core:${CORE_TOKEN}`;
+export const ADMIN_TOKEN = TEST_TOKENS.admin;
+export const CORE_TOKEN = TEST_TOKENS.core;
+export { bearer, TEST_TOKENS_ENV as TOKENS_ENV } from '@gateway/testkit';
 
 /** Compiled entries, for tests that run services as their own processes. */
 export const CONFIG_PUSH_ENTRY = serviceEntry('config-push');
@@ -31,10 +34,6 @@ export const REGISTRY_ENTRY = serviceEntry('registry');
 
 export type ConfigPushClient = Client<typeof ConfigPushServiceDefinition>;
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
-
-export function bearer(token: string): { metadata: Metadata } {
-  return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
-}
 
 /** The environment of a config-push replica in these tests (short timings, the repo's apply script). */
 export function configPushEnv(
@@ -44,18 +43,12 @@ export function configPushEnv(
 ): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
-    GATEWAY_TOKENS: TOKENS_ENV,
+    GATEWAY_TOKENS: TEST_TOKENS_ENV,
     CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: privateKeyPath,
     CONFIG_PUSH_KNOWN_HOSTS_FILE: join(tempDir('known-hosts'), 'known_hosts'),
     CONFIG_PUSH_REMOTE_COMMAND: APPLY_SCRIPT,
-    CONFIG_PUSH_WAIT_MIN: '150ms',
-    CONFIG_PUSH_WAIT_MAX: '600ms',
-    CONFIG_PUSH_REVISION_POLL_INTERVAL: '500ms',
+    ...CONFIG_PUSH_TEST_TIMINGS,
     CONFIG_PUSH_SSH_CONNECT_TIMEOUT: '3s',
-    CONFIG_PUSH_NODE_TIMEOUT: '8s',
-    CONFIG_PUSH_RETRY_MIN: '500ms',
-    CONFIG_PUSH_RETRY_MAX: '2s',
-    CONFIG_PUSH_LEASE_TTL: '3s',
     ...extra,
   };
 }
@@ -72,24 +65,19 @@ export async function startInProcessConfigPush(
   env: Record<string, string>,
   options: { logLines?: string[] } = {},
 ): Promise<InProcessConfigPush> {
-  const config = loadConfigPushConfig({ GRPC_LISTEN: '127.0.0.1:0', ...env });
   const lines = options.logLines;
-  // With logLines, every debug line is kept for the test to count (and nothing is printed).
-  const logger = lines
-    ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
-    : createLogger('config-push-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const running = await startConfigPush(config, logger, tokenTableFromConfig(config));
-  const channel = createChannel(`127.0.0.1:${running.port}`);
-  const client = createClient(ConfigPushServiceDefinition, channel, { '*': bearer(ADMIN_TOKEN) });
-  return {
-    running,
-    channel,
-    client,
-    async close() {
-      channel.close();
-      await running.stop();
-    },
-  };
+  const service = await startInProcessService(
+    { name: 'config-push', load: loadConfigPushConfig, start: startConfigPush },
+    env,
+    // With logLines, every debug line is kept for the test to count (and nothing is printed).
+    lines
+      ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+      : undefined,
+  );
+  const client = createClient(ConfigPushServiceDefinition, service.channel, {
+    '*': bearer(ADMIN_TOKEN),
+  });
+  return { running: service.running, channel: service.channel, client, close: service.close };
 }
 
 /** A small HTTP server standing for a gateway-core instance: answers its name. */
@@ -132,7 +120,7 @@ export async function startPushWorld(
     entry: REGISTRY_ENTRY,
     env: {
       REDIS_URL: redis.url,
-      GATEWAY_TOKENS: TOKENS_ENV,
+      GATEWAY_TOKENS: TEST_TOKENS_ENV,
       LOG_LEVEL: 'warn',
       REGISTRY_LEASE_MAX: '1h',
       REGISTRY_REVISION_POLL_INTERVAL: '500ms',

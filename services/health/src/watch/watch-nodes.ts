@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { WatchNodesResponse } from '@gateway/proto/health';
-import { EventQueue, OVERFLOW, RedisKeys, type Logger } from '@gateway/shared';
+import { EventQueue, OVERFLOW, RedisKeys, RevisionFollower, type Logger } from '@gateway/shared';
 import { nodeToProto } from '../api/response-mapping.js';
 import type { HealthReader } from '../state/health-reader.js';
 import type { HealthFeed, HealthFeedEvent } from './health-feed.js';
@@ -9,7 +9,8 @@ import type { HealthFeed, HealthFeedEvent } from './health-feed.js';
  * One WatchNodes stream: the whole inventory with health (`snapshot` true), then each
  * node whose status changed. An inventory change (add, update, remove), a gap in the
  * health revisions, a revision poll that stays ahead of us, or a queue overflow (a
- * slow client) sends a fresh snapshot, which replaces everything the client holds.
+ * slow client) sends a fresh snapshot, which replaces everything the client holds; so
+ * does a polled revision below what we read (Redis lost its data: counters restarted).
  * Ends when `signal` aborts (client gone or server shutting down).
  */
 export async function* watchNodes(options: {
@@ -24,17 +25,15 @@ export async function* watchNodes(options: {
   const queue = EventQueue<HealthFeedEvent>(options.queueLimit);
   const unlisten = options.feed.listen((event) => queue.push(event));
   try {
-    let healthRevision = 0;
-    let nodesRevision = 0;
-    let behind = false;
+    const health = RevisionFollower();
+    const inventory = RevisionFollower();
     const snapshot = async (): Promise<WatchNodesResponse> => {
-      const [health, nodes] = await options.redis.mget(
+      const [healthRevision, nodesRevision] = await options.redis.mget(
         RedisKeys.healthRevision,
         RedisKeys.nodesRevision,
       );
-      healthRevision = Number(health ?? 0);
-      nodesRevision = Number(nodes ?? 0);
-      behind = false;
+      health.resetTo(Number(healthRevision ?? 0));
+      inventory.resetTo(Number(nodesRevision ?? 0));
       const views = await reader.list();
       return { nodes: views.map(nodeToProto), snapshot: true };
     };
@@ -47,23 +46,33 @@ export async function* watchNodes(options: {
         continue;
       }
       if (event.kind === 'revisions') {
-        const ahead = event.health > healthRevision || event.nodes > nodesRevision;
-        // Ahead at two polls in a row: a message was lost, resynchronize.
-        if (ahead && behind) yield await snapshot();
-        else behind = ahead;
+        // A counter below what we read: the dataset was lost and rebuilt (the inventory's
+        // reconcile re-adds the declared nodes from revision 1): resynchronize at once.
+        if (event.health < health.revision || event.nodes < inventory.revision) {
+          options.logger.info(
+            'node revisions went back (Redis lost its data?): sending a snapshot',
+          );
+          yield await snapshot();
+          continue;
+        }
+        // Both followers see every poll (no short-circuit): each keeps its own account.
+        const healthBehind = health.polled(event.health);
+        const inventoryBehind = inventory.polled(event.nodes);
+        if (healthBehind || inventoryBehind) yield await snapshot();
         continue;
       }
       if (event.kind === 'nodes') {
-        if (event.change.revision > nodesRevision) yield await snapshot();
+        // Any inventory change replaces what the client holds (the snapshot covers it).
+        if (event.change.revision > inventory.revision) yield await snapshot();
         continue;
       }
       const { change } = event;
-      if (change.revision <= healthRevision) continue;
-      if (change.revision !== healthRevision + 1) {
+      const step = health.change(change.revision);
+      if (step === 'ignore') continue;
+      if (step === 'resync') {
         yield await snapshot();
         continue;
       }
-      healthRevision = change.revision;
       const view = await reader.get(change.ip);
       if (view) yield { nodes: [nodeToProto(view)], snapshot: false };
     }

@@ -16,8 +16,9 @@ export async function listenHealthChanges(port: number): Promise<{
   await subscriber.subscribe(RedisChannels.healthChanges);
   return {
     changes,
-    async close() {
+    close() {
       subscriber.disconnect();
+      return Promise.resolve();
     },
   };
 }

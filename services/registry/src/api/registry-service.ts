@@ -111,6 +111,7 @@ export function RegistryServiceImpl(deps: {
         instances: page.map(instanceToProto),
         nextPageToken: more ? encodePageToken({ after: page[page.length - 1].id, group }) : '',
         revision: snapshot.revision,
+        epoch: snapshot.epoch,
         selfPreservation: selfPreservationToProto(
           preservation,
           settings.selfPreservationShare,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import {
   BackgroundLoop,
+  epochSeed,
   evictExpiredInstancesScript,
   RedisChannels,
   RedisKeys,
@@ -15,6 +16,8 @@ export type EvictionPolicy = {
   /** ...and are at least this many (so one lone instance can still expire). */
   readonly guardMinimum: number;
   readonly windowMs: number;
+  /** The longest lease: how long a grace after an outage or master switch may last. */
+  readonly graceTtlMs: number;
 };
 
 export type EvictionRound = {
@@ -27,8 +30,16 @@ export type EvictionRound = {
 
 const LOUD_REPEAT_MS = 30_000;
 
-/** Runs one eviction: atomic, so any number of replicas may run it at once. */
-export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promise<EvictionRound> {
+/**
+ * Runs one eviction: atomic, so any number of replicas may run it at once.
+ * `startGrace` records that this replica just came back from a Redis outage or master
+ * switch: every instance then keeps one lease duration of grace.
+ */
+export async function evictExpired(
+  redis: Redis,
+  policy: EvictionPolicy,
+  startGrace = false,
+): Promise<EvictionRound> {
   const stateTtlMs = Math.max(3 * policy.intervalMs, 5_000);
   const reply = (await evictExpiredInstancesScript.run(
     redis,
@@ -38,6 +49,8 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
       RedisKeys.instancesRevision,
       RedisKeys.instancesSelfPreservation,
       RedisKeys.instanceEvictions,
+      RedisKeys.instancesEpoch,
+      RedisKeys.instancesEvictionGrace,
     ],
     [
       RedisChannels.instanceChanges,
@@ -46,6 +59,9 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
       policy.batchSize,
       stateTtlMs,
       policy.windowMs,
+      epochSeed(),
+      startGrace ? 1 : 0,
+      policy.graceTtlMs,
     ],
   )) as Array<number | string>;
   const evicted: Array<{ id: string; revision: number }> = [];
@@ -63,7 +79,8 @@ export async function evictExpired(redis: Redis, policy: EvictionPolicy): Promis
 /**
  * Every replica runs this loop; whichever gets to an expired instance first evicts
  * it. Self-preservation is logged loudly when it starts, every 30 s while it lasts,
- * and when it ends.
+ * and when it ends. When the connection comes back after closing (a Redis outage, or
+ * a Sentinel switch of master) or a round failed, the next round starts a grace.
  */
 export function Evictor(options: {
   redis: Redis;
@@ -73,12 +90,32 @@ export function Evictor(options: {
   const { redis, policy, logger } = options;
   let preservingSince: number | undefined;
   let lastLoud = 0;
-  return BackgroundLoop({
+  let wasReady = redis.status === 'ready';
+  let graceOwed = false;
+  const onReady = () => {
+    if (wasReady) graceOwed = true;
+    wasReady = true;
+  };
+  redis.on('ready', onReady);
+  const loop = BackgroundLoop({
     name: 'evictor',
     intervalMs: policy.intervalMs,
     logger,
     round: async () => {
-      const round = await evictExpired(redis, policy);
+      let round: EvictionRound;
+      const startGrace = graceOwed;
+      try {
+        round = await evictExpired(redis, policy, startGrace);
+      } catch (error) {
+        graceOwed = true;
+        throw error;
+      }
+      if (startGrace) {
+        graceOwed = false;
+        logger.warn(
+          'redis came back (outage or master switch): no lease is evicted before one lease duration has passed',
+        );
+      }
       if (round.preserving) {
         const now = Date.now();
         if (preservingSince === undefined || now - lastLoud >= LOUD_REPEAT_MS) {
@@ -107,4 +144,10 @@ export function Evictor(options: {
         logger.info({ id, revision }, 'lease expired: instance evicted');
     },
   });
+  return {
+    async stop() {
+      redis.off('ready', onReady);
+      await loop.stop();
+    },
+  };
 }

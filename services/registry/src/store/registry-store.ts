@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import {
+  acknowledgedWrite,
   canonicalSpecJson,
   deregisterInstanceScript,
+  epochSeed,
   heartbeatInstanceScript,
   RedisChannels,
   RedisKeys,
@@ -11,6 +13,7 @@ import {
   type InstanceSpecData,
   type LeasedInstance,
   type StoredInstance,
+  type WriteAcknowledgement,
 } from '@gateway/shared';
 
 export type RegisterOutcome = 'registered' | 'updated' | 'unchanged';
@@ -20,6 +23,8 @@ export type RegisterResult = {
   readonly instance: LeasedInstance;
   /** The registry revision after the call. */
   readonly revision: number;
+  /** The store epoch the revision counts in. */
+  readonly epoch: string;
 };
 
 export type HeartbeatResult =
@@ -28,7 +33,13 @@ export type HeartbeatResult =
 
 const OUTCOMES: Record<number, RegisterOutcome> = { 0: 'unchanged', 1: 'registered', 2: 'updated' };
 
-/** The registry's writes to Redis: each one a single Lua script, so each is atomic. */
+/**
+ * The registry's writes to Redis: each one a single Lua script, so each is atomic.
+ * Register and Deregister answer only once the write is acknowledged (see
+ * acknowledgedWrite): they run on `durable`, a connection of their own when WAIT is
+ * on. Heartbeats are not waited for: a heartbeat lost in a failover costs nothing
+ * while the evictor's grace after a switch lasts.
+ */
 export type RegistryStore = {
   register(spec: InstanceSpecData, leaseMs: number): Promise<RegisterResult>;
   heartbeat(id: string): Promise<HeartbeatResult>;
@@ -36,16 +47,38 @@ export type RegistryStore = {
   deregister(id: string): Promise<number | undefined>;
 };
 
-export function RegistryStore(redis: Redis): RegistryStore {
+export function RegistryStore(
+  redis: Redis,
+  durable: { redis: Redis; acknowledgement: WriteAcknowledgement } = {
+    redis,
+    acknowledgement: { replicas: 0, timeoutMs: 0 },
+  },
+): RegistryStore {
+  const acknowledged = <T>(write: (connection: Redis) => Promise<T>) =>
+    acknowledgedWrite(durable.redis, durable.acknowledgement, () => write(durable.redis));
   return {
     async register(spec, leaseMs) {
       const id = instanceId(spec);
       const specJson = canonicalSpecJson(spec);
-      const reply = (await registerInstanceScript.run(
-        redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-        [id, specJson, specFingerprint(specJson), leaseMs, RedisChannels.instanceChanges],
-      )) as [number, string, number, number];
+      const reply = (await acknowledged((connection) =>
+        registerInstanceScript.run(
+          connection,
+          [
+            RedisKeys.instances,
+            RedisKeys.instanceLeases,
+            RedisKeys.instancesRevision,
+            RedisKeys.instancesEpoch,
+          ],
+          [
+            id,
+            specJson,
+            specFingerprint(specJson),
+            leaseMs,
+            RedisChannels.instanceChanges,
+            epochSeed(),
+          ],
+        ),
+      )) as [number, string, number, number, string];
       // The spec was validated just now: take only what the script decided from its reply.
       const written = JSON.parse(reply[1]) as Pick<
         StoredInstance,
@@ -60,13 +93,13 @@ export function RegistryStore(redis: Redis): RegistryStore {
         fingerprint: written.fingerprint,
         leaseExpireTime: reply[3],
       };
-      return { outcome: OUTCOMES[reply[0]], instance, revision: reply[2] };
+      return { outcome: OUTCOMES[reply[0]], instance, revision: reply[2], epoch: reply[4] };
     },
 
     async heartbeat(id) {
       const reply = (await heartbeatInstanceScript.run(
         redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases],
+        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesEvictionGrace],
         [id],
       )) as number[];
       if (reply[0] === -1) return { found: false, reason: 'unknown' };
@@ -75,10 +108,17 @@ export function RegistryStore(redis: Redis): RegistryStore {
     },
 
     async deregister(id) {
-      const revision = (await deregisterInstanceScript.run(
-        redis,
-        [RedisKeys.instances, RedisKeys.instanceLeases, RedisKeys.instancesRevision],
-        [id, RedisChannels.instanceChanges],
+      const revision = (await acknowledged((connection) =>
+        deregisterInstanceScript.run(
+          connection,
+          [
+            RedisKeys.instances,
+            RedisKeys.instanceLeases,
+            RedisKeys.instancesRevision,
+            RedisKeys.instancesEpoch,
+          ],
+          [id, RedisChannels.instanceChanges, epochSeed()],
+        ),
       )) as number;
       return revision < 0 ? undefined : revision;
     },

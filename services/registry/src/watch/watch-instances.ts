@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { ChangeType, type WatchInstancesResponse } from '@gateway/proto/registry';
 import {
+  compareEpochs,
   EventQueue,
   OVERFLOW,
   readInstanceSnapshot,
+  RevisionFollower,
   type ChangeTypeName,
   type FeedEvent,
   type Logger,
@@ -21,8 +23,9 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
 /**
  * One WatchInstances stream: a snapshot, then every change in revision order. A gap
  * in revisions (a lost message), a revision poll that stays ahead of us, or a queue
- * overflow (a slow client) sends a fresh snapshot instead. Ends when `signal`
- * aborts (client gone or server shutting down).
+ * overflow (a slow client) sends a fresh snapshot instead. So does a new store epoch
+ * (Redis lost its data: revisions started again), heard in a change or in the poll,
+ * at once. Ends when `signal` aborts (client gone or server shutting down).
  */
 export async function* watchInstances(options: {
   redis: Redis;
@@ -36,17 +39,18 @@ export async function* watchInstances(options: {
   const queue = EventQueue<FeedEvent>(options.queueLimit);
   const unlisten = options.feed.listen((event) => queue.push(event));
   try {
-    let revision = 0;
-    let behindAt: number | undefined;
+    const follower = RevisionFollower();
+    let epoch = '';
     const snapshot = async (): Promise<WatchInstancesResponse> => {
       const current = await readInstanceSnapshot(options.redis);
-      revision = current.revision;
-      behindAt = undefined;
+      follower.resetTo(current.revision);
+      epoch = current.epoch;
       const instances = current.instances.filter(
         (instance) => group === '' || instance.spec.group === group,
       );
       return {
-        revision,
+        revision: current.revision,
+        epoch,
         event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
       };
     };
@@ -59,23 +63,33 @@ export async function* watchInstances(options: {
         continue;
       }
       if (event.kind === 'revision') {
-        // Seen ahead at two polls in a row: a message was lost, resynchronize.
-        if (event.revision <= revision) behindAt = undefined;
-        else if (behindAt !== undefined && revision < behindAt) yield await snapshot();
-        else behindAt = event.revision;
+        if (event.epoch !== epoch) {
+          options.logger.info({ group, epoch: event.epoch }, 'new store epoch: sending a snapshot');
+          yield await snapshot();
+        } else if (follower.polled(event.revision)) {
+          yield await snapshot();
+        }
         continue;
       }
       const { change } = event;
-      if (change.revision <= revision) continue;
-      if (change.revision !== revision + 1) {
+      // The first write to an empty dataset creates its epoch: it follows the empty snapshot as is.
+      if (epoch === '' && follower.revision === 0 && change.revision === 1) epoch = change.epoch;
+      if (change.epoch !== epoch) {
+        // Of the epoch we hold already read by a snapshot? Only a newer epoch means a resync.
+        if (compareEpochs(change.epoch, epoch) > 0) yield await snapshot();
+        continue;
+      }
+      const step = follower.change(change.revision);
+      if (step === 'ignore') continue;
+      if (step === 'resync') {
         yield await snapshot();
         continue;
       }
-      revision = change.revision;
       const changeGroup = change.instance?.spec.group ?? change.id.split('/')[0];
       if (group !== '' && changeGroup !== group) continue;
       yield {
-        revision,
+        revision: change.revision,
+        epoch,
         event: {
           $case: 'change',
           value: {

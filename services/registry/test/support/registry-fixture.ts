@@ -1,82 +1,53 @@
-import { fileURLToPath } from 'node:url';
-import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
+import { createClient, type Client } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
-import { createLogger, tokenTableFromConfig } from '@gateway/shared';
-import { startRedisServer, type RedisServerHandle, serviceEntry } from '@gateway/testkit';
+import {
+  serviceEntry,
+  TEST_TOKENS,
+  bearer,
+  startInProcessService,
+  withRedisServer,
+  type InProcessService,
+} from '@gateway/testkit';
 import { loadRegistryConfig } from '../../src/config.js';
 import { startRegistry, type RunningRegistry } from '../../src/server.js';
 
-export const TOKENS = {
-  admin: 'admin-token-0123456789',
-  core: 'core-token-0123456789',
-  sdk: 'sdk-token-0123456789',
-} as const;
-
-export const TOKENS_ENV = `admin:${TOKENS.admin},core:${TOKENS.core},sdk:${TOKENS.sdk}`;
+/** The test kit's tokens, under the names this workspace's tests use. */
+export { bearer, TEST_TOKENS as TOKENS, TEST_TOKENS_ENV as TOKENS_ENV } from '@gateway/testkit';
 
 /** The compiled entry of the registry, for tests that run it as its own process. */
 export const REGISTRY_ENTRY = serviceEntry('registry');
 
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
 
-export function bearer(token: string): { metadata: Metadata } {
-  return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
-}
-
-/** A registry started in this process against `redisUrl`, with a client per role. */
-export type RegistryFixture = {
-  readonly address: string;
+/** A registry started in this process against `redisUrl`, with an admin client. */
+export type RegistryFixture = InProcessService<RunningRegistry> & {
   readonly registry: RunningRegistry;
-  readonly channel: Channel;
   readonly client: RegistryClient;
-  close(): Promise<void>;
+};
+
+/** Eviction and revision polls fast enough for tests. */
+const FAST_TIMINGS = {
+  REGISTRY_EVICTION_INTERVAL: '100ms',
+  REGISTRY_REVISION_POLL_INTERVAL: '200ms',
 };
 
 export async function startRegistryFixture(
   redisUrl: string,
   env: Record<string, string> = {},
 ): Promise<RegistryFixture> {
-  const config = loadRegistryConfig({
-    REDIS_URL: redisUrl,
-    GRPC_LISTEN: '127.0.0.1:0',
-    GATEWAY_TOKENS: TOKENS_ENV,
-    REGISTRY_EVICTION_INTERVAL: '100ms',
-    REGISTRY_REVISION_POLL_INTERVAL: '200ms',
-    ...env,
+  const service = await startInProcessService(
+    { name: 'registry', load: loadRegistryConfig, start: startRegistry },
+    { REDIS_URL: redisUrl, ...FAST_TIMINGS, ...env },
+  );
+  const client = createClient(RegistryServiceDefinition, service.channel, {
+    '*': bearer(TEST_TOKENS.admin),
   });
-  const logger = createLogger('registry-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const registry = await startRegistry(config, logger, tokenTableFromConfig(config));
-  const address = `127.0.0.1:${registry.port}`;
-  const channel = createChannel(address);
-  const client = createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.admin) });
-  return {
-    address,
-    registry,
-    channel,
-    client,
-    async close() {
-      channel.close();
-      await registry.stop();
-    },
-  };
+  return { ...service, registry: service.running, client };
 }
 
 /** A fresh redis-server and one registry on it. */
-export async function startRedisAndRegistry(env: Record<string, string> = {}): Promise<{
-  redis: RedisServerHandle;
-  fixture: RegistryFixture;
-  close(): Promise<void>;
-}> {
-  const redis = await startRedisServer();
-  const fixture = await startRegistryFixture(redis.url, env);
-  return {
-    redis,
-    fixture,
-    async close() {
-      await fixture.close();
-      await redis.stop();
-    },
-  };
+export function startRedisAndRegistry(env: Record<string, string> = {}) {
+  return withRedisServer<RegistryFixture>((redisUrl) => startRegistryFixture(redisUrl, env));
 }
 
 /** A valid instance spec for Register, with overrides. */

@@ -3,8 +3,11 @@ import { SERVER_TIME_LUA } from './server-time.js';
 
 /**
  * Renews the lease of a live instance. Never creates: an unknown instance answers
- * -1 and an expired one -2 (the client must Register again).
- * KEYS: instances hash, leases zset. ARGV: id.
+ * -1 and an expired one -2 (the client must Register again), except within the
+ * eviction grace after a Redis outage or master switch: a lease that ran out during
+ * the outage (or whose renewals were lost with the old master) is renewed, since the
+ * instance was never evicted.
+ * KEYS: instances hash, leases zset, eviction grace. ARGV: id.
  * Returns {new expiry, lease ms} or {-1} / {-2}.
  */
 export const heartbeatInstanceScript = LuaScript(
@@ -13,8 +16,12 @@ export const heartbeatInstanceScript = LuaScript(
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
 if not existing then return {-1} end
 local expireAt = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[1]))
-if not expireAt or expireAt <= now then return {-2} end
 local lease = tonumber(cjson.decode(existing).leaseMs)
+if not expireAt then return {-2} end
+if expireAt <= now then
+  local graceSince = tonumber(redis.call('GET', KEYS[3]) or '')
+  if not graceSince or now >= graceSince + lease then return {-2} end
+end
 local renewed = now + lease
 redis.call('ZADD', KEYS[2], 'XX', renewed, ARGV[1])
 return {renewed, lease}

@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { utils } from 'ssh2';
+import { afterAll, describe, it } from 'vitest';
 import { ConfigError } from '@gateway/shared';
-import { generateSshKey, tempDir } from '@gateway/testkit';
-import { loadConfigPushConfig } from '../src/config.js';
+import { loadConfigPushConfig } from './config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'config-push-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('config-push configuration', () => {
-  const key = generateSshKey();
+  const privateKeyPath = join(dir, 'id_ed25519');
+  writeFileSync(privateKeyPath, utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
   const load = (env: Record<string, string>) =>
-    loadConfigPushConfig({ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath, ...env });
+    loadConfigPushConfig({ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: privateKeyPath, ...env });
   const rejects = (env: Record<string, string>, variable: string, reason: RegExp) =>
     assert.throws(
       () => load(env),
@@ -57,7 +62,7 @@ describe('config-push configuration', () => {
       'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE',
       /cannot read .*ENOENT/,
     );
-    const bad = join(tempDir('key'), 'id_bad');
+    const bad = join(dir, 'id_bad');
     writeFileSync(bad, 'not a key\n');
     rejects(
       { CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: bad },

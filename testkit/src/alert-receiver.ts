@@ -18,10 +18,16 @@ export type Responder = (
 export type AlertReceiver = {
   readonly url: string;
   readonly received: ReceivedRequest[];
+  /** The JSON object bodies received so far, in order (an alert each). */
+  jsonBodies(): Array<Record<string, unknown>>;
   close(): Promise<void>;
 };
 
-/** A local HTTP server on 127.0.0.1 (on `port`, default a free one) that records every request (alerts in tests). */
+/**
+ * A webhook on 127.0.0.1 (on `port`, default a free one) that records every request (the
+ * alerts of health and config-push in tests): its path, query, JSON body (or text) and
+ * arrival time. Answers 200 with DingTalk's success body unless `responder` says otherwise.
+ */
 export async function startAlertReceiver(
   responder: Responder = () => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }),
   port = 0,
@@ -55,6 +61,13 @@ export async function startAlertReceiver(
   return {
     url: `http://127.0.0.1:${bound}`,
     received,
+    jsonBodies: () =>
+      received
+        .map((request) => request.body)
+        .filter(
+          (body): body is Record<string, unknown> =>
+            typeof body === 'object' && body !== null && !Array.isArray(body),
+        ),
     async close() {
       for (const response of hanging) response.destroy();
       server.closeAllConnections();

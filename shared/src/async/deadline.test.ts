@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { deadline } from '@gateway/shared';
-import { waitFor } from '@gateway/testkit';
+import { deadline } from './deadline.js';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -15,9 +14,12 @@ describe('deadline: a timeout that survives garbage collection', () => {
     const { signal, clear } = deadline(parent.signal, 150);
     let aborted = false;
     signal.addEventListener('abort', () => (aborted = true));
-    const collecting = setInterval(gc, 5);
+    const collecting = setInterval(() => gc(), 5);
     try {
-      await waitFor('the deadline to abort', () => aborted, { timeoutMs: 3_000 });
+      await vi.waitFor(() => assert.ok(aborted, 'the deadline aborted'), {
+        timeout: 3_000,
+        interval: 10,
+      });
     } finally {
       clearInterval(collecting);
       clear();

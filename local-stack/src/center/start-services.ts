@@ -1,0 +1,69 @@
+import { serviceEntry, startServiceProcess, type ServiceName } from '@gateway/testkit';
+import { processPart } from '../lifecycle/process-part.js';
+import type { StackParts } from '../lifecycle/stack-part.js';
+import type { LineFormatter } from '../output/line-formatter.js';
+import { relayOutput } from '../output/child-output.js';
+import { GRPC_SERVICES, SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from '../ports/fixed-ports.js';
+import type { StackFiles } from '../state/stack-files.js';
+import { allOrFirstError } from '../lifecycle/all-or-first-error.js';
+import { assertOwnService } from './service-ownership.js';
+
+/** A service's drain bound (SHUTDOWN_TIMEOUT 4 s by default, +2 s its hard stop) and some slack. */
+const SERVICE_GRACE_MS = 8_000;
+
+export type RunningService = {
+  readonly name: ServiceName;
+  readonly address: string;
+  readonly grpcService: string;
+};
+
+/**
+ * Starts registry, health and config-push (together: they need only Redis) on their fixed ports
+ * against the stack's redis-server, each checked to be SERVING its own gRPC service
+ * from the process the stack spawned. Each is added to `parts` as soon as it runs.
+ */
+export async function startServices(options: {
+  redisUrl: string;
+  files: StackFiles;
+  logLevel: string;
+  /** config-push's remote command (the node-side apply script, run without sudo here). */
+  remoteCommand: string;
+  format: LineFormatter;
+  parts: StackParts;
+}): Promise<RunningService[]> {
+  const { files } = options;
+  const start = async (name: ServiceName): Promise<RunningService> => {
+    const port = SERVICE_PORTS[name];
+    let flushed: Promise<void> = Promise.resolve();
+    const service = await startServiceProcess({
+      name,
+      entry: serviceEntry(name),
+      host: STACK_HOST,
+      port,
+      healthService: GRPC_SERVICES[name],
+      ownProcessGroup: true,
+      timeoutMs: 30_000,
+      onSpawn: (child) => {
+        flushed = relayOutput(name, child, options.format);
+      },
+      env: {
+        REDIS_URL: options.redisUrl,
+        GATEWAY_TOKENS_FILE: files.tokensFile,
+        LOG_LEVEL: options.logLevel,
+        ...(name === 'config-push'
+          ? {
+              CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: files.sshKeyFile,
+              CONFIG_PUSH_KNOWN_HOSTS_FILE: files.knownHostsFile,
+              CONFIG_PUSH_REMOTE_COMMAND: options.remoteCommand,
+            }
+          : {}),
+      },
+    });
+    options.parts.services.push(
+      processPart({ name, process: service.process, graceMs: SERVICE_GRACE_MS, flushed }),
+    );
+    assertOwnService(name, service.process, port);
+    return { name, address: service.address, grpcService: GRPC_SERVICES[name] };
+  };
+  return await allOrFirstError(SERVICE_NAMES.map(start));
+}

@@ -1,0 +1,24 @@
+import type { RunningService } from './center/start-services.js';
+import type { RunningCore } from './data-plane/start-cores.js';
+import type { StackTokens } from './state/stack-files.js';
+
+/** A node of the local data plane, as a user reaches it. */
+export type DescribedNode = {
+  readonly ip: string;
+  /** nginx, routing to the cores with the upstreams config-push rendered. */
+  readonly url: string;
+  readonly ssh: string;
+  /** The rendered upstream file nginx includes. */
+  readonly renderedFile: string;
+};
+
+/** What is running, for the summary printed to the user (and any tool that wants to reach it). */
+export type StackDescription = {
+  readonly redisUrl: string;
+  readonly services: readonly RunningService[];
+  readonly tokens: StackTokens;
+  readonly tokensFile: string;
+  readonly sshPublicKeyFile: string;
+  readonly nodes: readonly DescribedNode[];
+  readonly cores: readonly RunningCore[];
+};

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'vitest';
+import { ConfigError } from '@gateway/shared';
+import { loadRegistryConfig } from './config.js';
+
+describe('registry config: WAIT acknowledgement', () => {
+  it('is off by default (a single Redis)', () => {
+    const config = loadRegistryConfig({});
+    assert.equal(config.REDIS_WAIT_REPLICAS, 0);
+    assert.equal(config.REDIS_WAIT_TIMEOUT, 500);
+  });
+
+  it('takes a replica count and a timeout', () => {
+    const config = loadRegistryConfig({ REDIS_WAIT_REPLICAS: '2', REDIS_WAIT_TIMEOUT: '250ms' });
+    assert.equal(config.REDIS_WAIT_REPLICAS, 2);
+    assert.equal(config.REDIS_WAIT_TIMEOUT, 250);
+  });
+
+  it('refuses a WAIT timeout that the command timeout would cut first', () => {
+    assert.throws(
+      () =>
+        loadRegistryConfig({
+          REDIS_WAIT_REPLICAS: '1',
+          REDIS_WAIT_TIMEOUT: '2s',
+          REDIS_COMMAND_TIMEOUT: '2s',
+        }),
+      (error: unknown) => error instanceof ConfigError && /REDIS_WAIT_TIMEOUT/.test(error.message),
+    );
+  });
+});
