@@ -42,6 +42,16 @@ export { deregisterInstanceScript } from './redis/scripts/deregister-instance.js
 export { evictExpiredInstancesScript } from './redis/scripts/evict-expired-instances.js';
 export { heartbeatInstanceScript } from './redis/scripts/heartbeat-instance.js';
 export { recordNodePushScript } from './redis/scripts/record-node-push.js';
+export { quarantineInstancesScript } from './redis/scripts/quarantine-instances.js';
+export { readmitInstancesScript } from './redis/scripts/readmit-instances.js';
+export {
+  parseQuarantineChange,
+  parseQuarantineEntry,
+  readQuarantine,
+  readQuarantineEntry,
+  type QuarantineChange,
+  type QuarantineEntry,
+} from './quarantine/quarantine-entry.js';
 export { registerInstanceScript } from './redis/scripts/register-instance.js';
 export { releasePushLeaseScript } from './redis/scripts/release-push-lease.js';
 export { setDesiredConfigScript } from './redis/scripts/set-desired-config.js';

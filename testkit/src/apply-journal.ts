@@ -19,14 +19,21 @@ export type JournalEntry = {
  */
 export function writeApplyConf(
   dir: string,
-  node: { livePath: string; nginxArgs: readonly string[]; pidPath: string; stateDir: string },
+  node: {
+    livePath: string;
+    nginxArgs: readonly string[];
+    pidPath: string;
+    stateDir: string;
+    /** The nginx the script runs (default /usr/sbin/nginx). */
+    nginxBinary?: string;
+  },
 ): string {
   const path = join(dir, 'apply.conf');
   writeFileSync(
     path,
     [
       `LIVE_FILE=${node.livePath}`,
-      'NGINX=/usr/sbin/nginx',
+      `NGINX=${node.nginxBinary ?? '/usr/sbin/nginx'}`,
       `NGINX_ARGS=${node.nginxArgs.join(' ')}`,
       `PID_FILE=${node.pidPath}`,
       `STATE_DIR=${node.stateDir}`,

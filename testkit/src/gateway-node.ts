@@ -44,7 +44,11 @@ export type GatewayNode = {
 export async function startGatewayNode(
   ip: string,
   authorizedKey: string,
-  options: { sshUser?: string } = {},
+  options: {
+    sshUser?: string;
+    /** The nginx binary of this node (the master, `nginx -t` and reloads); default /usr/sbin/nginx. */
+    nginxBinary?: string;
+  } = {},
 ): Promise<GatewayNode> {
   const dir = tempDir('gateway-node');
   const confDir = join(dir, 'gateway');
@@ -55,6 +59,7 @@ export async function startGatewayNode(
   copyFileSync(PLACEHOLDER, livePath);
   const nginx = await startNginx({
     host: ip,
+    ...(options.nginxBinary ? { binary: options.nginxBinary } : {}),
     httpConfig: `include ${confDir}/*.conf;\ninclude ${extraDir}/*.conf;`,
     serverConfig:
       'location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}',
@@ -64,6 +69,7 @@ export async function startGatewayNode(
     nginxArgs: ['-p', `${nginx.dir}/`, '-c', nginx.confPath, '-e', nginx.errorLogPath],
     pidPath: join(nginx.dir, 'nginx.pid'),
     stateDir,
+    ...(options.nginxBinary ? { nginxBinary: options.nginxBinary } : {}),
   });
   const sshd = await startSshd({
     host: ip,

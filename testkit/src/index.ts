@@ -51,6 +51,7 @@ export {
 export { bearer, TEST_TOKENS, TEST_TOKENS_ENV } from './tokens.js';
 export { withRedisServer } from './with-redis-server.js';
 export { startInProcessService, type InProcessService } from './in-process-service.js';
+export { expectConfigExit } from './config-exit.js';
 export { CONFIG_PUSH_TEST_TIMINGS } from './config-push-timings.js';
 export { childPids, pidAlive } from './proc.js';
 export { DEPLOY_DIR, REPO_ROOT, serviceEntry, type ServiceName } from './repo-paths.js';

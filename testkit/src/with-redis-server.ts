@@ -6,7 +6,7 @@ import { startRedisServer, type RedisServerHandle } from './redis-server.js';
  */
 export async function withRedisServer<Fixture extends { close(): Promise<void> }>(
   start: (redisUrl: string) => Promise<Fixture>,
-): Promise<{ redis: RedisServerHandle; fixture: Fixture; close(): Promise<void> }> {
+): Promise<{ redis: RedisServerHandle; fixture: Fixture; close: () => Promise<void> }> {
   const redis = await startRedisServer();
   let fixture: Fixture;
   try {

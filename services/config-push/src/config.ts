@@ -44,6 +44,12 @@ export const configPushConfigShape = {
   CONFIG_PUSH_DROP_GUARD_SHARE: fraction({ min: 0, max: 1, default: 0.5 }),
   CONFIG_PUSH_DROP_GUARD_MIN_REMOVED: integer({ min: 1, max: 1_000_000, default: 2 }),
   CONFIG_PUSH_DROP_GUARD_SETTLE: durationMs({ min: 0, max: 86_400_000, default: 120_000 }),
+  CONFIG_PUSH_NODE_MAX_BYTES: integer({ min: 1_024, max: 1_073_741_824, default: 4_194_304 }),
+  CONFIG_PUSH_QUARANTINE_MAX_SHARE: fraction({ min: 0, max: 0.5, default: 0.25 }),
+  CONFIG_PUSH_QUARANTINE_MIN: integer({ min: 0, max: 1_000, default: 3 }),
+  CONFIG_PUSH_QUARANTINE_RECHECK_MIN: durationMs({ min: 100, max: 3_600_000, default: 5_000 }),
+  CONFIG_PUSH_QUARANTINE_RECHECK_MAX: durationMs({ min: 100, max: 86_400_000, default: 300_000 }),
+  CONFIG_PUSH_QUARANTINE_TEST_TIMEOUT: durationMs({ min: 1_000, max: 600_000, default: 60_000 }),
   ...alertConfigShape('CONFIG_PUSH'),
   /** One more webhook (the variable of earlier versions), delivered like CONFIG_PUSH_ALERT_WEBHOOK_URLS. */
   CONFIG_PUSH_ALERT_WEBHOOK_URL: z
@@ -68,6 +74,12 @@ export function loadConfigPushConfig(env: Environment) {
   }
   if (config.CONFIG_PUSH_RETRY_MIN > config.CONFIG_PUSH_RETRY_MAX) {
     throw new ConfigError('CONFIG_PUSH_RETRY_MIN', 'must not exceed CONFIG_PUSH_RETRY_MAX');
+  }
+  if (config.CONFIG_PUSH_QUARANTINE_RECHECK_MIN > config.CONFIG_PUSH_QUARANTINE_RECHECK_MAX) {
+    throw new ConfigError(
+      'CONFIG_PUSH_QUARANTINE_RECHECK_MIN',
+      'must not exceed CONFIG_PUSH_QUARANTINE_RECHECK_MAX',
+    );
   }
   if (config.CONFIG_PUSH_SSH_CONNECT_TIMEOUT >= config.CONFIG_PUSH_NODE_TIMEOUT) {
     throw new ConfigError(

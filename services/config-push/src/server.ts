@@ -19,6 +19,7 @@ import { PushLeadership } from './leader/push-leadership.js';
 import { SshPool } from './push/ssh-pool.js';
 import { ConvergenceWatch } from './reconcile/convergence-watch.js';
 import { EpochTracker } from './reconcile/epoch-tracker.js';
+import { quarantineSettings } from './quarantine/quarantine-settings.js';
 import { Pusher } from './reconcile/pusher.js';
 import { NodeEventFeed } from './watch/node-events.js';
 import { routeEvents } from './watch/route-events.js';
@@ -91,6 +92,8 @@ export async function startConfigPush(
           dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
           dropGuardSettleMs: config.CONFIG_PUSH_DROP_GUARD_SETTLE,
           replicaId,
+          maxConfigBytes: config.CONFIG_PUSH_NODE_MAX_BYTES,
+          quarantine: quarantineSettings(config),
         },
         timing: {
           waitMinMs: config.CONFIG_PUSH_WAIT_MIN,
@@ -119,6 +122,7 @@ export async function startConfigPush(
       guard: {
         dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
         dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
+        maxConfigBytes: config.CONFIG_PUSH_NODE_MAX_BYTES,
       },
       shutdownSignal: shutdownController.signal,
       logger,

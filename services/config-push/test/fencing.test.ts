@@ -34,7 +34,7 @@ const NEXT_EPOCH = '1764000600000-fedcba9876543210';
 function desired(
   revision: number,
   fence: number,
-  content = `# revision ${revision}\nupstream gateway_backend {\n    server 127.0.0.1:${1000 + revision};\n}\nmap $http_x_gateway_group $gateway_upstream {\n    default gateway_backend;\n}\n`,
+  content = `# revision ${revision}\nupstream gateway_backend {\n    server 127.0.0.1:${1000 + revision} weight=1 max_fails=1 fail_timeout=10s;\n}\nmap $http_x_gateway_group $gateway_upstream {\n    default gateway_backend;\n}\n`,
   epoch = EPOCH,
 ): DesiredConfig {
   return {

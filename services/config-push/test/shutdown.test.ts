@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
 import {
+  expectConfigExit,
   generateSshKey,
-  startProcess,
   startRedisServer,
   startServiceProcess,
   waitFor,
@@ -72,19 +72,12 @@ describe('config-push process: signals and configuration', () => {
         /CONFIG_PUSH_REMOTE_COMMAND: must be a command line/,
       ],
     ];
-    for (const [env, expected] of cases) {
-      const child = startProcess('config-push-bad-config', process.execPath, [CONFIG_PUSH_ENTRY], {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          REDIS_URL: redis.url,
-          GATEWAY_TOKENS: TOKENS_ENV,
-          CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath,
-          ...env,
-        },
-      });
-      const exit = await child.exited;
-      assert.equal(exit.code, 78, child.output());
-      assert.match(child.output(), expected);
-    }
+    const base = {
+      REDIS_URL: redis.url,
+      GATEWAY_TOKENS: TOKENS_ENV,
+      CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath,
+    };
+    for (const [env, expected] of cases)
+      await expectConfigExit(CONFIG_PUSH_ENTRY, { ...base, ...env }, expected);
   });
 });

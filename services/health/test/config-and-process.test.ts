@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RedisKeys } from '@gateway/shared';
 import {
-  startProcess,
+  expectConfigExit,
   startRedisServer,
   tempDir,
   waitFor,
@@ -24,17 +24,11 @@ describe('health: the process (seeding, exit code, SIGTERM drain)', () => {
   });
 
   it('exits 78 naming the variable when the configuration is bad', async () => {
-    const child = startProcess('health-bad-config', process.execPath, [HEALTH_ENTRY], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        GATEWAY_TOKENS: TOKENS_ENV,
-        REDIS_URL: redis.url,
-        HEALTH_NODES: '[{"ip":"10.0.0"}]',
-      },
-    });
-    const { code } = await child.exited;
-    assert.equal(code, 78);
-    assert.match(child.output(), /HEALTH_NODES: nodes\[0\]\.ip/);
+    await expectConfigExit(
+      HEALTH_ENTRY,
+      { GATEWAY_TOKENS: TOKENS_ENV, REDIS_URL: redis.url, HEALTH_NODES: '[{"ip":"10.0.0"}]' },
+      /HEALTH_NODES: nodes\[0\]\.ip/,
+    );
   });
 
   it('seeds absent nodes from HEALTH_NODES and HEALTH_NODES_FILE, keeps stored ones, and drains on SIGTERM', async () => {

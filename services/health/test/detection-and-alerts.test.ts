@@ -18,7 +18,7 @@ import { redisCli } from './support/redis-cli.js';
 const POLL_INTERVAL_MS = 2_000;
 const DINGTALK_SECRET = 'SEC0123456789abcdef-test-secret';
 
-describe('health: two real nginx nodes, suspect report, recovery, alerts (acceptance 1, 2, 7)', () => {
+describe('health: two real nginx nodes, suspect report, recovery, alerts', () => {
   let redis: RedisServerHandle;
   let nginxA: NginxHandle;
   let nginxB: NginxHandle;

@@ -13,7 +13,7 @@ import { nodeSpec, startHealthFixture, type HealthFixture } from './support/heal
 
 const PROBE_TIMEOUT_MS = 1_500;
 
-describe('health: a node whose /healthz hangs (acceptance 4)', () => {
+describe('health: a node whose /healthz hangs', () => {
   let redis: RedisServerHandle;
   let nginxA: NginxHandle;
   let nginxB: NginxHandle;

@@ -3,18 +3,12 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status as GrpcStatus, ServerError, ClientError } from 'nice-grpc';
 import { FailureKind, ProbeDecision, Status } from '@gateway/proto/health';
 import { parseNodeChange, RedisChannels, RedisKeys } from '@gateway/shared';
-import {
-  startNginx,
-  startRedisServer,
-  waitFor,
-  type NginxHandle,
-  type RedisServerHandle,
-} from '@gateway/testkit';
+import { waitFor, type NginxHandle, type RedisServerHandle } from '@gateway/testkit';
 import { Redis } from 'ioredis';
 import {
   bearer,
   nodeSpec,
-  startHealthFixture,
+  startHealthWithNginx,
   TOKENS,
   type HealthFixture,
 } from './support/health-fixture.js';
@@ -45,17 +39,11 @@ describe('health: node inventory RPCs and input validation on a real redis-serve
   let redis: RedisServerHandle;
   let nginx: NginxHandle;
   let fixture: HealthFixture;
-
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    redis = await startRedisServer();
-    nginx = await startNginx({ host: '127.0.0.4' });
-    fixture = await startHealthFixture(redis.url);
+    ({ redis, nginx, fixture, close } = await startHealthWithNginx('127.0.0.4'));
   });
-  afterAll(async () => {
-    await fixture?.close();
-    await nginx?.stop();
-    await redis?.stop();
-  });
+  afterAll(async () => await close?.());
 
   it('adds, updates, lists, gets and removes nodes; every change bumps the revision and is published', async () => {
     const { admin } = fixture;
@@ -143,7 +131,7 @@ describe('health: node inventory RPCs and input validation on a real redis-serve
     }
   });
 
-  it('answers bad input with INVALID_ARGUMENT naming the field, and writes nothing (acceptance 6)', async () => {
+  it('answers bad input with INVALID_ARGUMENT naming the field, and writes nothing', async () => {
     const { admin, sdk } = fixture;
     await waitFor(
       'the node probed',

@@ -40,7 +40,7 @@ async function closeAll(
   await Promise.all(replicas.map((replica) => replica.stop()));
 }
 
-describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptance 3)', () => {
+describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s', () => {
   let redis: RedisServerHandle;
   let nodes: NginxHandle[];
   let replicas: ServiceProcess[];
@@ -172,7 +172,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s (acceptanc
   });
 });
 
-describe('health: 2 replicas, one periodic round per interval, takeover when its runner dies (acceptance 5)', () => {
+describe('health: 2 replicas, one periodic round per interval, takeover when its runner dies', () => {
   const INTERVAL_MS = 2_000;
   let redis: RedisServerHandle;
   let nginx: NginxHandle;

@@ -2,31 +2,18 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status } from '@gateway/proto/health';
 import { RedisKeys } from '@gateway/shared';
-import {
-  startNginx,
-  startRedisServer,
-  waitFor,
-  type NginxHandle,
-  type RedisServerHandle,
-  collectStream,
-} from '@gateway/testkit';
-import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
+import { waitFor, type NginxHandle, type RedisServerHandle, collectStream } from '@gateway/testkit';
+import { nodeSpec, startHealthWithNginx, type HealthFixture } from './support/health-fixture.js';
 
 describe('health: WatchNodes streams a snapshot, then changes, and ends on shutdown', () => {
   let redis: RedisServerHandle;
   let nginx: NginxHandle;
   let fixture: HealthFixture;
-
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    redis = await startRedisServer();
-    nginx = await startNginx({ host: '127.0.0.14' });
-    fixture = await startHealthFixture(redis.url);
+    ({ redis, nginx, fixture, close } = await startHealthWithNginx('127.0.0.14'));
   });
-  afterAll(async () => {
-    await fixture?.close();
-    await nginx?.stop();
-    await redis?.stop();
-  });
+  afterAll(async () => await close?.());
 
   it('sends the inventory, each status change, a fresh snapshot on inventory changes or a lost message, and completes when the server stops', async () => {
     const { admin } = fixture;

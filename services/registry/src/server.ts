@@ -1,6 +1,9 @@
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import {
   bindService,
+  ChannelFeed,
+  parseQuarantineChange,
+  RedisChannels,
   closeRedis,
   createRedisClient,
   RegistryChangeFeed,
@@ -39,6 +42,13 @@ export async function startRegistry(
     logger,
   });
 
+  const quarantineFeed = ChannelFeed({
+    name: 'registry-quarantine',
+    subscriber,
+    logger,
+    channels: { [RedisChannels.pushQuarantineChanges]: parseQuarantineChange },
+  });
+
   const shutdownController = new AbortController();
   const binding = bindService(
     RegistryServiceDefinition,
@@ -52,6 +62,7 @@ export async function startRegistry(
         },
       }),
       feed,
+      quarantineFeed,
       settings: {
         lease: {
           defaultMs: config.REGISTRY_LEASE_DEFAULT,
@@ -94,7 +105,11 @@ export async function startRegistry(
     },
   });
 
-  serveWhileReady(server, [...new Set([redis, subscriber, durable])], [feed.subscribed]);
+  serveWhileReady(
+    server,
+    [...new Set([redis, subscriber, durable])],
+    [feed.subscribed, quarantineFeed.subscribed],
+  );
 
   return {
     port: server.port,
@@ -102,6 +117,7 @@ export async function startRegistry(
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await evictor.stop();
       await feed.close();
+      await quarantineFeed.close();
       await Promise.all([...new Set([redis, subscriber, durable])].map(closeRedis));
     },
   };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient } from 'nice-grpc';
 import { RegistryServiceDefinition, type WatchInstancesResponse } from '@gateway/proto/registry';
 import {
-  startProcess,
+  expectConfigExit,
   startRedisServer,
   startServiceProcess,
   waitFor,
@@ -83,14 +83,6 @@ describe('registry process: signals and configuration', () => {
       ],
       [{}, /GATEWAY_TOKENS: no tokens configured.*GATEWAY_AUTH=disabled/],
     ];
-    for (const [env, expected] of cases) {
-      const child = startProcess('registry-bad-config', process.execPath, [REGISTRY_ENTRY], {
-        env: { PATH: process.env['PATH'] ?? '', ...env },
-      });
-      const exit = await child.exited;
-      assert.equal(exit.code, 78, child.output());
-      assert.match(child.output(), expected);
-      assert.doesNotMatch(child.output(), /\n\s+at /, 'no stack trace for a configuration error');
-    }
+    for (const [env, expected] of cases) await expectConfigExit(REGISTRY_ENTRY, env, expected);
   });
 });

@@ -83,6 +83,12 @@ export const RedisKeys = {
   pushApplied: 'nginx:gateway:push:applied',
   /** Hash: node ip → JSON of the last push attempt on the node (outcome, revision, hash, error, time). */
   pushLastResult: 'nginx:gateway:push:last_result',
+  /**
+   * Hash: instance id → JSON of its quarantine (fingerprint, reason, node, since, checks,
+   * next check): instances left out of every render because `nginx -t` refused them. Bounded
+   * (CONFIG_PUSH_QUARANTINE_MAX_SHARE); written by the push lease holder only.
+   */
+  pushQuarantine: 'nginx:gateway:push:quarantine',
 } as const;
 
 /** Pub/Sub channels. Every message carries the revision it produced. */
@@ -103,4 +109,6 @@ export const RedisChannels = {
   healthConfirmRequests: 'nginx:gateway:health:confirm_requests',
   /** Config-push results, one per node and attempt: the JSON stored in `pushLastResult` plus `"ip"`. */
   pushResults: 'nginx:gateway:push:results',
+  /** Quarantine transitions: `{"type":"QUARANTINED|READMITTED","id":…}`. */
+  pushQuarantineChanges: 'nginx:gateway:push:quarantine:changes',
 } as const;

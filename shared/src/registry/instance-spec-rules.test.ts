@@ -45,6 +45,8 @@ describe('instance spec rules (Register and render share them)', () => {
       'a..b',
       '01.2.3.4',
       '1.2.3.4.5',
+      'unix',
+      'UNIX.',
       '',
     ]) {
       assert.throws(

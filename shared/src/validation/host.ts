@@ -31,6 +31,10 @@ export function normalizeHost(field: string, host: string): string {
       'must be an IPv4 address, an IPv6 address or a DNS name (letters, digits, "-" and ".")',
     );
   }
+  if (name === 'unix') {
+    // Nginx reads `server unix:<port>` as the path of a unix socket, not a host.
+    throw new FieldViolation(field, 'must not be "unix" (Nginx reads "unix:" as a socket path)');
+  }
   if (/^[0-9.]+$/.test(name)) {
     throw new FieldViolation(field, 'looks like an incomplete IPv4 address');
   }

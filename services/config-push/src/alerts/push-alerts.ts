@@ -11,6 +11,8 @@ export const ALERTED_PUSH_FAILURES = [
   'config_test',
   'reload',
   'remote',
+  'too_large',
+  'content_refused',
 ] as const satisfies readonly PushErrorKind[];
 
 export type AlertedPushFailure = (typeof ALERTED_PUSH_FAILURES)[number];
@@ -24,6 +26,10 @@ const WHAT: Record<AlertedPushFailure, string> = {
   config_test: 'nginx -t failed: nothing reloaded, the previous config still serves',
   reload: 'nginx reload failed: the previous config was restored',
   remote: 'the apply script failed on the node',
+  too_large:
+    "the node refused the config as too large (CONFIG_PUSH_NODE_MAX_BYTES must not exceed the node's MAX_BYTES)",
+  content_refused:
+    "the node's apply script does not accept the renderer's output (version skew between config-push and gateway-nginx-apply?)",
 };
 
 export function isAlertedPushFailure(kind: PushErrorKind): kind is AlertedPushFailure {

@@ -10,22 +10,25 @@ import {
   normalizeNodeIp,
   readInstanceSnapshot,
   readNodesWithStatus,
+  readQuarantine,
   RedisKeys,
   type Alerts,
   type Logger,
 } from '@gateway/shared';
 import { LostLeaseError, type CycleResult } from '../reconcile/push-cycle.js';
 import type { Pusher } from '../reconcile/pusher.js';
+import { renderWithoutQuarantined } from '../quarantine/render-without-quarantined.js';
 import { checkRender } from '../render/render-guard.js';
-import { renderUpstreams } from '../render/render-upstreams.js';
 import { readDesiredConfig } from '../state/desired-config.js';
 import { readAppliedRecords, readAttemptRecords } from '../state/node-records.js';
 import type { PushResultsHub } from './push-results-hub.js';
+import { quarantineToProto } from './quarantine-mapping.js';
 import { attemptToProto } from './response-mapping.js';
 
 export type GuardSettings = {
   readonly dropGuardShare: number;
   readonly dropGuardMinRemoved: number;
+  readonly maxConfigBytes: number;
 };
 
 /** The ConfigPushService RPCs (admin only). */
@@ -41,13 +44,21 @@ export function ConfigPushServiceImpl(deps: {
   const { redis, guard } = deps;
   return {
     async renderConfig() {
-      const [snapshot, desired] = await Promise.all([
+      const [snapshot, desired, quarantine] = await Promise.all([
         readInstanceSnapshot(redis),
         readDesiredConfig(redis),
+        readQuarantine(redis),
       ]);
-      const render = renderUpstreams(snapshot.instances);
+      const { render, guardServers } = renderWithoutQuarantined(
+        snapshot.instances,
+        quarantine,
+        desired?.content,
+      );
       const refusal = checkRender({
         servers: render.servers,
+        quarantinedServers: guardServers - render.servers,
+        bytes: Buffer.byteLength(render.content),
+        maxBytes: guard.maxConfigBytes,
         previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
         force: false,
         minShare: guard.dropGuardShare,
@@ -58,6 +69,9 @@ export function ConfigPushServiceImpl(deps: {
         ...render.skipped.map((entry) => `instance ${entry.id} left out: ${entry.reason}`),
         ...snapshot.invalid.map(
           (entry) => `instance ${entry.id} fails validation, left out: ${entry.error}`,
+        ),
+        ...[...quarantine.values()].map(
+          (entry) => `instance ${entry.id} quarantined, left out: ${entry.reason}`,
         ),
       ];
       return {
@@ -117,20 +131,27 @@ export function ConfigPushServiceImpl(deps: {
     },
 
     async getPushStatus() {
-      const [{ nodes }, applied, attempts, desired, leader, snapshot, delivery] = await Promise.all(
-        [
+      const [{ nodes }, applied, attempts, desired, leader, snapshot, quarantine, delivery] =
+        await Promise.all([
           readNodesWithStatus(redis),
           readAppliedRecords(redis),
           readAttemptRecords(redis),
           readDesiredConfig(redis),
           redis.get(RedisKeys.pushLeader),
           readInstanceSnapshot(redis),
+          readQuarantine(redis),
           deps.alerts.status(),
-        ],
+        ]);
+      const { render, guardServers } = renderWithoutQuarantined(
+        snapshot.instances,
+        quarantine,
+        desired?.content,
       );
-      const render = renderUpstreams(snapshot.instances);
       const refusal = checkRender({
         servers: render.servers,
+        quarantinedServers: guardServers - render.servers,
+        bytes: Buffer.byteLength(render.content),
+        maxBytes: guard.maxConfigBytes,
         previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
         force: false,
         minShare: guard.dropGuardShare,
@@ -157,6 +178,7 @@ export function ConfigPushServiceImpl(deps: {
         registryRevision: snapshot.revision,
         epoch: snapshot.epoch,
         desiredEpoch: desired?.epoch ?? '',
+        quarantinedInstances: quarantineToProto(quarantine),
         alertDelivery: alertDeliveryMessage(delivery),
       };
     },

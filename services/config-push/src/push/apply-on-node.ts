@@ -64,6 +64,13 @@ export async function applyOnNode(options: {
       throw new PushError('config_test', stderr || 'nginx -t failed');
     case 5:
       throw new PushError('reload', stderr || 'reload not confirmed');
+    case 7:
+      throw new PushError('too_large', stderr || 'the node refused a file over its MAX_BYTES');
+    case 8:
+      throw new PushError(
+        'content_refused',
+        stderr || 'the node refused the file: not a render of config-push',
+      );
     default:
       throw new PushError(
         'remote',

@@ -8,6 +8,8 @@ export type PushErrorKind =
   | 'config_test'
   | 'reload'
   | 'remote'
+  | 'too_large'
+  | 'content_refused'
   | 'not_leader';
 
 export class PushError extends Error {

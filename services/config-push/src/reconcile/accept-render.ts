@@ -2,10 +2,11 @@ import {
   ensureStoreEpochScript,
   epochSeed,
   readInstanceSnapshot,
+  readQuarantine,
   RedisKeys,
 } from '@gateway/shared';
+import { renderWithoutQuarantined } from '../quarantine/render-without-quarantined.js';
 import { checkRender, type Refusal } from '../render/render-guard.js';
-import { renderUpstreams } from '../render/render-upstreams.js';
 import {
   readDesiredConfig,
   writeDesiredConfig,
@@ -53,16 +54,27 @@ export async function acceptRender(
       revision: snapshot.revision,
     });
   }
-  const render = renderUpstreams(snapshot.instances);
+  const [desired, quarantine] = await Promise.all([
+    readDesiredConfig(redis),
+    readQuarantine(redis),
+  ]);
+  const { render, excluded, guardServers } = renderWithoutQuarantined(
+    snapshot.instances,
+    quarantine,
+    desired?.content,
+  );
   if (render.skipped.length > 0)
     logger.error({ skipped: render.skipped }, 'instances left out of the render');
-  const desired = await readDesiredConfig(redis);
+  if (excluded.length > 0) logger.debug({ excluded }, 'quarantined instances left out');
   if (desired) deps.epochs.observe(desired.epoch, snapshot.epoch, 'the last accepted config');
   // Across a store epoch change the last accepted config is no baseline (it was lost with
   // the data, or belongs to the old dataset): the nodes' own reports are (epoch-check.ts).
   const sameEpoch = desired !== undefined && desired.epoch === snapshot.epoch;
   const refusal = checkRender({
     servers: render.servers,
+    quarantinedServers: guardServers - render.servers,
+    bytes: Buffer.byteLength(render.content),
+    maxBytes: settings.maxConfigBytes,
     previousServers: sameEpoch ? desired.servers : undefined,
     force,
     minShare: settings.dropGuardShare,

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Alerts, Logger } from '@gateway/shared';
 import type { LeaseTerm } from '../leader/push-lease.js';
+import type { PoisonGuard } from '../quarantine/poison-guard.js';
+import type { QuarantineSettings } from '../quarantine/quarantine-settings.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { Refusal } from '../render/render-guard.js';
 import type { DesiredConfig } from '../state/desired-config.js';
@@ -48,6 +50,9 @@ export type CycleSettings = {
   /** How long after a new store epoch configs that drop most of a node's servers are held back. */
   readonly dropGuardSettleMs: number;
   readonly replicaId: string;
+  /** The largest file a node accepts (its apply script's MAX_BYTES). */
+  readonly maxConfigBytes: number;
+  readonly quarantine: QuarantineSettings;
 };
 
 /** What a cycle works with: connections, the lease term it runs under, per-node state of the pusher. */
@@ -67,6 +72,8 @@ export type CycleDeps = {
   readonly inFlight: Map<string, Promise<AttemptRecord>>;
   /** Called when a node's push has finished (the node may need another look). */
   readonly onNodeSettled: (ip: string) => void;
+  /** Finds and quarantines poison instances when `nginx -t` fails. */
+  readonly poison: PoisonGuard;
 };
 
 export class LostLeaseError extends Error {

@@ -16,7 +16,9 @@ import { holdForNewEpoch } from './epoch-check.js';
 /**
  * Pushes the desired config to one UP node within CONFIG_PUSH_NODE_TIMEOUT and records
  * the attempt (fenced). A failure schedules a retry with backoff and raises the alert it
- * of its kind; a success resolves the node's push alerts.
+ * of its kind; a success resolves the node's push alerts. When `nginx -t` refused it, the
+ * instances responsible are looked for and quarantined (quarantine/): the re-render without
+ * them follows at once.
  */
 export async function pushNode(
   deps: CycleDeps,
@@ -93,7 +95,10 @@ export async function pushNode(
       },
       'push to node failed',
     );
-    if (isAlertedPushFailure(kind))
+    const quarantined =
+      kind === 'config_test' ? await deps.poison.investigate(node.spec, target, detail) : [];
+    // A refusal explained by poison instances is alerted as their quarantine, not as the node's.
+    if (quarantined.length === 0 && isAlertedPushFailure(kind))
       settleAlerts(deps, ip, target.revision, { kind, message }, `now failing with "${kind}"`);
     attempt = { ...base, outcome: 'FAILED', error: message, time: Date.now() };
   } finally {

@@ -29,6 +29,8 @@ export type PushSchedule<Request extends PushRequest> = {
    * A new store epoch restarts revisions: any change of it is new to us.
    */
   registryChanged(stamp: StoreStamp, now: number): boolean;
+  /** The quarantine changed: render in the next cycle, without waiting for quiescence. */
+  renderAtOnce(): void;
   /** A node came UP, was added or updated: contact it in the next cycle. */
   nodeNeedsCheck(ip: string): void;
   /** A node's push ended: look at the nodes again (one may have missed a newer revision). */
@@ -58,6 +60,7 @@ export function PushSchedule<Request extends PushRequest>(
   let requests: Request[] = [];
   let verifyAll = true;
   let recheck = false;
+  let renderNow = false;
   let nextDrift = startedAt + timing.driftCheckIntervalMs;
   let renderedStamp: StoreStamp = { epoch: '', revision: -1 };
 
@@ -67,6 +70,9 @@ export function PushSchedule<Request extends PushRequest>(
       if (compareStamps(stamp, renderedStamp) <= 0) return false;
       quiescence.mark(now);
       return true;
+    },
+    renderAtOnce() {
+      renderNow = true;
     },
     nodeNeedsCheck(ip) {
       verifyNodes.add(ip);
@@ -78,7 +84,8 @@ export function PushSchedule<Request extends PushRequest>(
       requests.push(request);
     },
     nextDue(now) {
-      if (verifyAll || recheck || verifyNodes.size > 0 || requests.length > 0) return now;
+      if (verifyAll || recheck || renderNow || verifyNodes.size > 0 || requests.length > 0)
+        return now;
       const candidates = [quiescence.dueAt(), backoff.nextDue(), nextDrift].filter(
         (value): value is number => value !== undefined,
       );
@@ -91,7 +98,8 @@ export function PushSchedule<Request extends PushRequest>(
       if (driftDue) nextDrift = now + timing.driftCheckIntervalMs;
       const burstDue = quiescence.dueAt();
       // Rechecks, node events and drift checks do not cut a burst's quiescence short.
-      const render = taken.length > 0 || burstDue === undefined || burstDue <= now;
+      const render = taken.length > 0 || renderNow || burstDue === undefined || burstDue <= now;
+      renderNow = false;
       const request: CycleRequest = {
         render,
         force: taken.some((entry) => entry.force),

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Alerts, Logger } from '@gateway/shared';
 import type { LeaseTerm } from '../leader/push-lease.js';
+import { PoisonGuard } from '../quarantine/poison-guard.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { AttemptRecord } from '../state/node-records.js';
 import {
@@ -74,6 +75,23 @@ export function Pusher(deps: {
     signal.removeEventListener('abort', onAbort!);
   };
 
+  const poison = PoisonGuard(
+    {
+      redis: deps.redis,
+      pool: deps.pool,
+      alerts: deps.alerts,
+      logger,
+      remoteCommand: deps.settings.remoteCommand,
+      settings: deps.settings.quarantine,
+      leaseValue: deps.startTerm.value,
+      signal,
+    },
+    () => {
+      schedule.renderAtOnce();
+      poke();
+    },
+  );
+
   const loop = (async () => {
     while (!signal.aborted) {
       const now = Date.now();
@@ -91,6 +109,7 @@ export function Pusher(deps: {
             backoff: schedule.backoff,
             signal,
             inFlight,
+            poison,
             onNodeSettled: () => {
               // The node may have missed a newer revision while busy: look again (cheap when up to date).
               schedule.nodeSettled();
@@ -149,7 +168,9 @@ export function Pusher(deps: {
 
   return {
     registryChanged(epoch, revision) {
-      if (schedule.registryChanged({ epoch, revision }, Date.now())) poke();
+      if (!schedule.registryChanged({ epoch, revision }, Date.now())) return;
+      poison.registryChanged();
+      poke();
     },
     nodeNeedsCheck(ip) {
       schedule.nodeNeedsCheck(ip);
@@ -167,6 +188,7 @@ export function Pusher(deps: {
       poke();
       await loop;
       await Promise.allSettled([...inFlight.values()]);
+      await poison.stop();
     },
   };
 }

@@ -1,17 +1,25 @@
 /** What the guard compares: the render at hand and the last one the nodes were asked to run. */
 export type GuardInput = {
   readonly servers: number;
+  /**
+   * Servers of the previous render left out now because they are quarantined: not a drop
+   * for the guard (the quarantine has its own bound).
+   */
+  readonly quarantinedServers?: number;
   readonly previousServers: number | undefined;
   readonly force: boolean;
   /** Refuse when fewer than this share of the previous servers remain. */
   readonly minShare: number;
   /** ... and at least this many servers went away at once. */
   readonly minRemoved: number;
+  /** Size of the render in bytes, and the largest file a node accepts (its MAX_BYTES). */
+  readonly bytes: number;
+  readonly maxBytes: number;
 };
 
 /** A reason not to push, with the alert kind it raises. */
 export type Refusal = {
-  readonly kind: 'all_instances_gone' | 'drop_guard';
+  readonly kind: 'all_instances_gone' | 'drop_guard' | 'config_too_large';
   readonly message: string;
 };
 
@@ -26,16 +34,23 @@ export function checkRender(input: GuardInput): Refusal | undefined {
     return {
       kind: 'all_instances_gone',
       message:
-        'the registry has no instance to render: not pushed, the nodes keep their current config',
+        'the registry has no instance to render (or every one is quarantined): not pushed, the nodes keep their current config',
+    };
+  }
+  if (input.bytes > input.maxBytes) {
+    return {
+      kind: 'config_too_large',
+      message: `the render is ${input.bytes} bytes, over the nodes' limit of ${input.maxBytes} bytes (the apply script's MAX_BYTES, CONFIG_PUSH_NODE_MAX_BYTES): not pushed, the nodes keep their current config`,
     };
   }
   const previous = input.previousServers;
   if (input.force || previous === undefined || previous === 0) return undefined;
-  const removed = previous - input.servers;
-  if (removed >= input.minRemoved && input.servers < previous * input.minShare) {
+  const kept = input.servers + (input.quarantinedServers ?? 0);
+  const removed = previous - kept;
+  if (removed >= input.minRemoved && kept < previous * input.minShare) {
     return {
       kind: 'drop_guard',
-      message: `only ${input.servers} of the ${previous} servers of the last pushed config remain (floor ${Math.round(input.minShare * 100)}%): not pushed; PushNow with force=true pushes it`,
+      message: `only ${kept} of the ${previous} servers of the last pushed config remain (floor ${Math.round(input.minShare * 100)}%): not pushed; PushNow with force=true pushes it`,
     };
   }
   return undefined;

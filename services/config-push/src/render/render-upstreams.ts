@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkInstanceSpec, type StoredInstance } from '@gateway/shared';
+import { isServerLine } from './render-grammar.js';
 import { serverLine } from './server-line.js';
 import { DEFAULT_GROUP, DEFAULT_UPSTREAM, upstreamName } from './upstream-name.js';
 
@@ -50,11 +51,14 @@ export function renderUpstreams(instances: readonly StoredInstance[]): RenderedC
       });
       continue;
     }
+    const line = serverLine(spec);
+    if (!isServerLine(`    ${line}`)) {
+      // Validation and the node's grammar agree (tested); never push a line a node would refuse.
+      skipped.push({ id: instance.id, reason: "its server line is outside the nodes' grammar" });
+      continue;
+    }
     const list = lines.get(spec.group) ?? [];
-    list.push({
-      key: `${spec.host}\u0000${String(spec.port).padStart(5, '0')}`,
-      line: serverLine(spec),
-    });
+    list.push({ key: `${spec.host}\u0000${String(spec.port).padStart(5, '0')}`, line });
     lines.set(spec.group, list);
   }
 

@@ -111,7 +111,7 @@ export type PushWorld = {
 };
 
 export async function startPushWorld(
-  options: { ips?: string[]; sshUser?: string } = {},
+  options: { ips?: string[]; sshUser?: string; nginxBinary?: string } = {},
 ): Promise<PushWorld> {
   const key = generateSshKey();
   const redis = await startRedisServer();
@@ -132,11 +132,10 @@ export async function startPushWorld(
   });
   const nodes: GatewayNode[] = [];
   for (const ip of options.ips ?? ['127.0.0.2', '127.0.0.3']) {
-    const node = await startGatewayNode(
-      ip,
-      key.publicKey,
-      options.sshUser ? { sshUser: options.sshUser } : {},
-    );
+    const node = await startGatewayNode(ip, key.publicKey, {
+      ...(options.sshUser ? { sshUser: options.sshUser } : {}),
+      ...(options.nginxBinary ? { nginxBinary: options.nginxBinary } : {}),
+    });
     nodes.push(node);
     await addNodeToInventory(redis.client, node.spec());
     await setNodeStatus(redis.client, ip, 'UP');

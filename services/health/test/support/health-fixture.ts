@@ -5,8 +5,11 @@ import {
   TEST_TOKENS,
   bearer,
   startInProcessService,
+  startNginx,
   withRedisServer,
   type InProcessService,
+  type NginxHandle,
+  type RedisServerHandle,
 } from '@gateway/testkit';
 import { loadHealthConfig } from '../../src/config.js';
 import { startHealth, type RunningHealth } from '../../src/server.js';
@@ -62,6 +65,29 @@ export async function startHealthFixture(
 /** A fresh redis-server and one health service on it. */
 export function startRedisAndHealth(env: Record<string, string> = {}) {
   return withRedisServer<HealthFixture>((redisUrl) => startHealthFixture(redisUrl, env));
+}
+
+/** A fresh redis-server, a health service on it, and an nginx on `nodeHost` for it to probe. */
+export async function startHealthWithNginx(nodeHost: string): Promise<{
+  redis: RedisServerHandle;
+  nginx: NginxHandle;
+  fixture: HealthFixture;
+  close: () => Promise<void>;
+}> {
+  const { redis, fixture, close } = await startRedisAndHealth();
+  const nginx = await startNginx({ host: nodeHost }).catch(async (error: unknown) => {
+    await close();
+    throw error;
+  });
+  return {
+    redis,
+    nginx,
+    fixture,
+    async close() {
+      await close();
+      await nginx.stop();
+    },
+  };
 }
 
 /** A valid node for AddNode: probed at http://ip:port/healthz. */

@@ -2,11 +2,14 @@ import type { Redis } from 'ioredis';
 import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
 import type { RegistryServiceDefinition } from '@gateway/proto/registry';
 import {
+  type ChannelFeed,
   FieldViolation,
   GROUP_PATTERN,
   parseInstanceId,
   readInstanceSnapshot,
+  readQuarantine,
   requireMaxLength,
+  type QuarantineChange,
   type Logger,
   type RegistryChangeFeed,
 } from '@gateway/shared';
@@ -32,6 +35,8 @@ export function RegistryServiceImpl(deps: {
   redis: Redis;
   store: RegistryStore;
   feed: RegistryChangeFeed;
+  /** Quarantine transitions published by config-push. */
+  quarantineFeed: ChannelFeed<QuarantineChange>;
   settings: RegistrySettings;
   shutdownSignal: AbortSignal;
   logger: Logger;
@@ -94,9 +99,10 @@ export function RegistryServiceImpl(deps: {
       }
       const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
       const after = decodePageToken(request.pageToken, group);
-      const [snapshot, preservation] = await Promise.all([
+      const [snapshot, preservation, quarantine] = await Promise.all([
         readInstanceSnapshot(redis),
         readSelfPreservation(redis),
+        readQuarantine(redis),
       ]);
       if (snapshot.invalid.length > 0)
         logger.error({ invalid: snapshot.invalid }, 'instances in Redis fail validation: hidden');
@@ -108,7 +114,7 @@ export function RegistryServiceImpl(deps: {
       const page = matching.slice(0, pageSize);
       const more = matching.length > pageSize;
       return {
-        instances: page.map(instanceToProto),
+        instances: page.map((instance) => instanceToProto(instance, quarantine.get(instance.id))),
         nextPageToken: more ? encodePageToken({ after: page[page.length - 1].id, group }) : '',
         revision: snapshot.revision,
         epoch: snapshot.epoch,
@@ -125,6 +131,7 @@ export function RegistryServiceImpl(deps: {
       yield* watchInstances({
         redis,
         feed: deps.feed,
+        quarantineFeed: deps.quarantineFeed,
         group,
         queueLimit: settings.watchQueueLimit,
         signal: AbortSignal.any([context.signal, deps.shutdownSignal]),

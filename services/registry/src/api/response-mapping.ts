@@ -1,13 +1,24 @@
-import { AdminState, type Instance, type SelfPreservation } from '@gateway/proto/registry';
-import type { LeasedInstance, StoredInstance } from '@gateway/shared';
+import {
+  AdminState,
+  type Instance,
+  type InstanceQuarantine,
+  type SelfPreservation,
+} from '@gateway/proto/registry';
+import type { LeasedInstance, QuarantineEntry, StoredInstance } from '@gateway/shared';
 import type { SelfPreservationState } from '../eviction/self-preservation-state.js';
 
 export function durationFromMs(ms: number): { seconds: number; nanos: number } {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }
 
-/** A stored instance as the API shows it. `leaseExpireTime` is absent in change events. */
-export function instanceToProto(instance: StoredInstance | LeasedInstance): Instance {
+/**
+ * A stored instance as the API shows it, with its quarantine when config-push leaves it
+ * out of the Nginx config. `leaseExpireTime` is absent in change events.
+ */
+export function instanceToProto(
+  instance: StoredInstance | LeasedInstance,
+  quarantine?: QuarantineEntry,
+): Instance {
   const { spec } = instance;
   return {
     id: instance.id,
@@ -32,6 +43,17 @@ export function instanceToProto(instance: StoredInstance | LeasedInstance): Inst
     leaseExpireTime: 'leaseExpireTime' in instance ? new Date(instance.leaseExpireTime) : undefined,
     leaseDuration: durationFromMs(instance.leaseMs),
     revision: instance.revision,
+    quarantine: quarantine ? quarantineToProto(quarantine) : undefined,
+  };
+}
+
+function quarantineToProto(entry: QuarantineEntry): InstanceQuarantine {
+  return {
+    reason: entry.reason,
+    nodeIp: entry.node,
+    quarantineTime: new Date(entry.since),
+    nextCheckTime: new Date(entry.nextCheckAt),
+    failedChecks: entry.checks,
   };
 }
 

@@ -14,7 +14,11 @@ export type SelfPreservationState = {
 export async function readSelfPreservation(
   redis: Redis,
 ): Promise<SelfPreservationState | undefined> {
-  const json = await redis.get(RedisKeys.instancesSelfPreservation);
+  return parseSelfPreservation(await redis.get(RedisKeys.instancesSelfPreservation));
+}
+
+/** The stored decision (the eviction script writes it): its known fields, or undefined when none. */
+export function parseSelfPreservation(json: string | null): SelfPreservationState | undefined {
   if (!json) return undefined;
   const parsed = JSON.parse(json) as SelfPreservationState;
   return {

@@ -5,13 +5,18 @@ import {
   EventQueue,
   OVERFLOW,
   readInstanceSnapshot,
+  readQuarantine,
   RevisionFollower,
   type ChangeTypeName,
+  type ChannelFeed,
   type FeedEvent,
   type Logger,
+  type QuarantineChange,
+  type QuarantineEntry,
   type RegistryChangeFeed,
 } from '@gateway/shared';
 import { instanceToProto } from '../api/response-mapping.js';
+import { quarantineUpdate } from './quarantine-update.js';
 
 const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
   REGISTERED: ChangeType.CHANGE_TYPE_REGISTERED,
@@ -20,8 +25,11 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
   EXPIRED: ChangeType.CHANGE_TYPE_EXPIRED,
 };
 
+type WatchEvent = FeedEvent | { readonly kind: 'quarantine'; readonly change: QuarantineChange };
+
 /**
- * One WatchInstances stream: a snapshot, then every change in revision order. A gap
+ * One WatchInstances stream: a snapshot, then every change in revision order. An
+ * instance entering or leaving quarantine comes as UPDATED at the current revision. A gap
  * in revisions (a lost message), a revision poll that stays ahead of us, or a queue
  * overflow (a slow client) sends a fresh snapshot instead. So does a new store epoch
  * (Redis lost its data: revisions started again), heard in a change or in the poll,
@@ -30,19 +38,28 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
 export async function* watchInstances(options: {
   redis: Redis;
   feed: RegistryChangeFeed;
+  quarantineFeed: ChannelFeed<QuarantineChange>;
   group: string;
   queueLimit: number;
   signal: AbortSignal;
   logger: Logger;
 }): AsyncGenerator<WatchInstancesResponse, void, undefined> {
   const { group, signal } = options;
-  const queue = EventQueue<FeedEvent>(options.queueLimit);
+  const queue = EventQueue<WatchEvent>(options.queueLimit);
   const unlisten = options.feed.listen((event) => queue.push(event));
+  const unlistenQuarantine = options.quarantineFeed.listen((change) =>
+    queue.push({ kind: 'quarantine', change }),
+  );
   try {
     const follower = RevisionFollower();
     let epoch = '';
+    let quarantine = new Map<string, QuarantineEntry>();
     const snapshot = async (): Promise<WatchInstancesResponse> => {
-      const current = await readInstanceSnapshot(options.redis);
+      const [current, quarantined] = await Promise.all([
+        readInstanceSnapshot(options.redis),
+        readQuarantine(options.redis),
+      ]);
+      quarantine = quarantined;
       follower.resetTo(current.revision);
       epoch = current.epoch;
       const instances = current.instances.filter(
@@ -51,7 +68,14 @@ export async function* watchInstances(options: {
       return {
         revision: current.revision,
         epoch,
-        event: { $case: 'snapshot', value: { instances: instances.map(instanceToProto) } },
+        event: {
+          $case: 'snapshot',
+          value: {
+            instances: instances.map((instance) =>
+              instanceToProto(instance, quarantine.get(instance.id)),
+            ),
+          },
+        },
       };
     };
 
@@ -60,6 +84,12 @@ export async function* watchInstances(options: {
       if (event === OVERFLOW) {
         options.logger.warn({ group }, 'watcher fell behind: sending a fresh snapshot');
         yield await snapshot();
+        continue;
+      }
+      if (event.kind === 'quarantine') {
+        const update = await quarantineUpdate(options.redis, event.change, group, quarantine);
+        if (update)
+          yield { revision: follower.revision, epoch, event: { $case: 'change', value: update } };
         continue;
       }
       if (event.kind === 'revision') {
@@ -95,12 +125,15 @@ export async function* watchInstances(options: {
           value: {
             type: CHANGE_TYPES[change.type],
             instanceId: change.id,
-            instance: change.instance ? instanceToProto(change.instance) : undefined,
+            instance: change.instance
+              ? instanceToProto(change.instance, quarantine.get(change.id))
+              : undefined,
           },
         },
       };
     }
   } finally {
     unlisten();
+    unlistenQuarantine();
   }
 }
