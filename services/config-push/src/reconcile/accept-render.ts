@@ -80,7 +80,7 @@ export async function acceptRender(
     minShare: settings.dropGuardShare,
     minRemoved: settings.dropGuardMinRemoved,
   });
-  for (const kind of ['drop_guard', 'all_instances_gone'] as const) {
+  for (const kind of ['drop_guard', 'all_instances_gone', 'config_too_large'] as const) {
     if (refusal?.kind === kind) continue;
     alerts.resolve({
       key: `render:${kind}`,
