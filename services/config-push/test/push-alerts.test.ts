@@ -98,7 +98,9 @@ describe('config-push: every push failure kind alerts once, and recovers once', 
       cause: (node) => {
         const state = join(node.stateDir, 'state');
         writeFileSync(`${state}.saved`, readFileSync(state));
-        writeFileSync(state, `999999999 ${'0'.repeat(64)}\n`);
+        // Same store epoch, a revision far ahead: the node refuses the push as older.
+        const [, hash, epoch] = readFileSync(state, 'utf8').trim().split(' ');
+        writeFileSync(state, `999999999 ${hash ?? 'none'} ${epoch ?? '-'}\n`);
       },
       fix: (node) => {
         const state = join(node.stateDir, 'state');
