@@ -10,14 +10,17 @@ COPY services/registry/package.json services/registry/
 COPY services/health/package.json services/health/
 COPY services/config-push/package.json services/config-push/
 COPY sdk/package.json sdk/
+COPY cli/package.json cli/
 COPY testkit/package.json testkit/
 COPY test/package.json test/
 COPY examples/gateway-core/package.json examples/gateway-core/
 COPY bench/package.json bench/
+COPY local-stack/package.json local-stack/
 RUN npm ci --no-audit --no-fund
 COPY . .
-# Only the shipped projects are compiled; the build context holds no test code (.dockerignore).
-RUN npm run generate && npx tsc -b proto shared services/registry services/health services/config-push \
+# Only the shipped projects are compiled (the three services and gatewayctl); the build
+# context holds no test code (.dockerignore).
+RUN npm run generate && npx tsc -b proto shared services/registry services/health services/config-push cli \
   && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -18,6 +18,7 @@ const WORKSPACES: readonly Workspace[] = [
   { dir: 'services/health', name: 'health', needs: [...SERVER, 'ip'] },
   { dir: 'services/config-push', name: 'config-push', needs: [...SERVER, 'sudo'] },
   { dir: 'sdk', name: 'sdk', needs: SERVER },
+  { dir: 'cli', name: 'cli', needs: [...SERVER, 'keepalived', 'ip'] },
   { dir: 'examples/gateway-core', name: 'gateway-core', needs: [] },
   // The local stack's test binds the fixed ports 127.0.0.1:50051–50053 (no other test does:
   // the test kit's freePort never hands them out).

@@ -19,6 +19,7 @@ import {
   RedisChannels,
   RedisKeys,
   epochSeed,
+  registerInstanceKeys,
   registerInstanceScript,
   specFingerprint,
 } from '@gateway/shared';
@@ -74,23 +75,14 @@ await rate(500, (i) =>
 const floorRegister = await rate(OPERATIONS, (i) => {
   const spec = specFor('floor', i);
   const json = canonicalSpecJson(spec);
-  return registerInstanceScript.run(
-    redis.client,
-    [
-      RedisKeys.instances,
-      RedisKeys.instanceLeases,
-      RedisKeys.instancesRevision,
-      RedisKeys.instancesEpoch,
-    ],
-    [
-      instanceId(spec),
-      json,
-      specFingerprint(json),
-      15_000,
-      RedisChannels.instanceChanges,
-      epochSeed(),
-    ],
-  );
+  return registerInstanceScript.run(redis.client, registerInstanceKeys(spec.group), [
+    instanceId(spec),
+    json,
+    specFingerprint(json),
+    15_000,
+    RedisChannels.instanceChanges,
+    epochSeed(),
+  ]);
 });
 const registryRegister = await rate(OPERATIONS, (i) =>
   client.register({ instance: { ...specFor('served', i), failTimeout: undefined, adminState: 0 } }),

@@ -12,6 +12,7 @@ import type { Logger } from './output/stack-logger.js';
 import { SERVICE_NAMES } from './ports/fixed-ports.js';
 import type { StackDescription } from './stack-description.js';
 import type { StackOptions } from './stack-options.js';
+import { writeContextFile } from './state/context-file.js';
 import type { StackFiles } from './state/stack-files.js';
 
 /** Fails naming the first compiled entry the stack runs that is missing (no build yet). */
@@ -24,8 +25,9 @@ export function assertBuilt(dataPlane: boolean): void {
 
 /**
  * Starts everything, adding each part to `parts` as soon as it runs (so a failure or a
- * signal midway stops what is there): redis-server, the nodes, the three services, the
- * node inventory, then the cores, and waits until both nodes route to them.
+ * signal midway stops what is there): redis-server, the nodes, the three services (health
+ * with the nodes as its declared inventory), then the cores, and waits until both nodes
+ * route to them.
  */
 export async function startStack(options: {
   stack: StackOptions;
@@ -40,19 +42,25 @@ export async function startStack(options: {
   logger.info({ redis: redisUrl }, 'redis-server is up');
   const nodes = options.stack.dataPlane ? await startNodes(files.sshPublicKey, parts) : [];
   if (nodes.length > 0) logger.info({ nodes: nodes.map((node) => node.nginx.url) }, 'nodes are up');
+  const healthNodesFile = nodes.length > 0 ? declareNodes(files.dir, nodes) : undefined;
   const services = await startServices({
     redisUrl,
     files,
     logLevel,
+    healthNodesFile,
     remoteCommand: APPLY_SCRIPT,
     format,
     parts,
   });
   const address = (name: string) =>
     services.find((service) => service.name === name)?.address ?? '';
+  writeContextFile(files.dir, {
+    registry: address('registry'),
+    health: address('health'),
+    configPush: address('config-push'),
+  });
   let cores: RunningCore[] = [];
   if (nodes.length > 0) {
-    await declareNodes({ healthAddress: address('health'), adminToken: files.tokens.admin, nodes });
     cores = await startCores({
       registryAddress: address('registry'),
       coreToken: files.tokens.core,

@@ -1,2 +1,3 @@
 export * from './send/index.js';
 export * from './registrar/index.js';
+export * from './watch/index.js';

@@ -17,6 +17,7 @@ export { authMiddleware } from './grpc/auth-middleware.js';
 export { errorMiddleware } from './grpc/error-middleware.js';
 export { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
 export { serveWhileReady } from './grpc/serve-while-ready.js';
+export { repeatedElementSize, SizeBoundedChunker, varintSize } from './grpc/size-bounded-chunks.js';
 export { bindService, type AccessRules, type ServiceBinding } from './grpc/service-binding.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { BackgroundLoop } from './process/background-loop.js';
@@ -52,7 +53,9 @@ export {
   type QuarantineChange,
   type QuarantineEntry,
 } from './quarantine/quarantine-entry.js';
-export { registerInstanceScript } from './redis/scripts/register-instance.js';
+export { readInstancePageScript } from './redis/scripts/read-instance-page.js';
+export { registerInstanceKeys, registerInstanceScript } from './redis/scripts/register-instance.js';
+export { repairInstanceIndexScript } from './redis/scripts/repair-instance-index.js';
 export { releasePushLeaseScript } from './redis/scripts/release-push-lease.js';
 export { setDesiredConfigScript } from './redis/scripts/set-desired-config.js';
 export { acquireProbeGateScript } from './redis/scripts/acquire-probe-gate.js';
@@ -87,6 +90,12 @@ export type {
   LeasedInstance,
   StoredInstance,
 } from './registry/instance.js';
+export {
+  readInstancePage,
+  type InstancePage,
+  type InstancePageEntry,
+  type InstancePageQuery,
+} from './registry/read-instance-page.js';
 export { readInstanceSnapshot, type InstanceSnapshot } from './registry/read-instance-snapshot.js';
 export {
   compareEpochs,
@@ -101,6 +110,7 @@ export {
   EPOCH_ORDER_LUA,
   storeEpochLua,
 } from './redis/scripts/store-epoch-lua.js';
+export { SCAN_BATCH, scanInstances } from './registry/scan-instances.js';
 export { RegistryChangeFeed, type FeedEvent } from './registry/registry-change-feed.js';
 export {
   HEALTH_STATUSES,

@@ -39,8 +39,13 @@ export type ControlPlane = {
   readonly registries: ServiceProcess[];
   readonly healths: ServiceProcess[];
   readonly pushers: ServiceProcess[];
-  /** The webhook the health replicas send their alerts to. */
+  /** The webhook the health and config-push replicas send their alerts to. */
   readonly alerts: AlertReceiver;
+  /**
+   * Starts a replica again after it died (same name, address and settings) and puts the new
+   * process in its place in `registries` / `healths` / `pushers`.
+   */
+  restart(replica: ServiceProcess): Promise<ServiceProcess>;
   registryClient(replica: ServiceProcess): Client<typeof RegistryServiceDefinition>;
   healthClient(replica: ServiceProcess): Client<typeof NodeHealthServiceDefinition>;
   pushClient(replica: ServiceProcess): Client<typeof ConfigPushServiceDefinition>;
@@ -50,7 +55,7 @@ export type ControlPlane = {
 /**
  * The center, as it runs in production but on one machine: a real redis-server, two
  * replicas of each service as their own processes (compiled entries), a webhook
- * receiver for the health alerts. The health replicas listen on `healthHost` (the
+ * receiver for the alerts of health and config-push. The health replicas listen on `healthHost` (the
  * test network's root address) so the client namespace can report suspects to them.
  */
 export async function startControlPlane(options: {
@@ -67,9 +72,22 @@ export async function startControlPlane(options: {
   const registries: ServiceProcess[] = [];
   const healths: ServiceProcess[] = [];
   const pushers: ServiceProcess[] = [];
+  type StartOptions = Parameters<typeof startServiceProcess>[0];
+  const started = new Map<ServiceProcess, { options: StartOptions; list: ServiceProcess[] }>();
+  const start = async (list: ServiceProcess[], options: StartOptions) => {
+    // Two end-to-end files start their planes at once on a busy 2-core machine: 15 s is not always enough.
+    const replica = await startServiceProcess({ timeoutMs: 60_000, ...options });
+    const colon = replica.address.lastIndexOf(':');
+    const address = {
+      host: replica.address.slice(0, colon),
+      port: Number(replica.address.slice(colon + 1)),
+    };
+    started.set(replica, { options: { ...options, ...address }, list });
+    return replica;
+  };
   for (let i = 1; i <= 2; i++) {
     registries.push(
-      await startServiceProcess({
+      await start(registries, {
         name: `registry-${i}`,
         entry: serviceEntry('registry'),
         env: { ...common },
@@ -78,7 +96,7 @@ export async function startControlPlane(options: {
   }
   for (let i = 1; i <= 2; i++) {
     healths.push(
-      await startServiceProcess({
+      await start(healths, {
         name: `health-${i}`,
         entry: serviceEntry('health'),
         host: options.healthHost,
@@ -101,7 +119,7 @@ export async function startControlPlane(options: {
   const knownHosts = join(tempDir('known-hosts'), 'known_hosts');
   for (let i = 1; i <= 2; i++) {
     pushers.push(
-      await startServiceProcess({
+      await start(pushers, {
         name: `config-push-${i}`,
         entry: serviceEntry('config-push'),
         env: {
@@ -113,6 +131,7 @@ export async function startControlPlane(options: {
           CONFIG_PUSH_REMOTE_COMMAND: join(DEPLOY_DIR, 'config-push', 'gateway-nginx-apply'),
           ...CONFIG_PUSH_TEST_TIMINGS,
           CONFIG_PUSH_SSH_CONNECT_TIMEOUT: '2s',
+          CONFIG_PUSH_ALERT_WEBHOOK_URL: `${alerts.url}/alerts`,
         },
       }),
     );
@@ -129,6 +148,15 @@ export async function startControlPlane(options: {
     healths,
     pushers,
     alerts,
+    async restart(replica) {
+      const entry = started.get(replica);
+      if (!entry) throw new Error(`${replica.address} was not started by this control plane`);
+      await replica.stop(3_000);
+      const next = await start(entry.list, entry.options);
+      entry.list[entry.list.indexOf(replica)] = next;
+      started.delete(replica);
+      return next;
+    },
     registryClient: (replica) =>
       createClient(RegistryServiceDefinition, channelTo(replica), auth(CORE_TOKEN)),
     healthClient: (replica) =>

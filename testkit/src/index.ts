@@ -14,7 +14,11 @@ export { tempDir } from './temp-dir.js';
 export { StopWaiting, waitFor } from './wait-for.js';
 export { startNginx, type NginxAccessEntry, type NginxHandle, type NginxOptions } from './nginx.js';
 export { generateSshKey, startSshd, type SshdHandle, type SshdOptions } from './sshd.js';
-export { renderDeployTemplate } from './deploy-template.js';
+export {
+  keepalivedPlaceholders,
+  nginxPlaceholders,
+  renderDeployTemplate,
+} from './deploy-template.js';
 export {
   keepalivedConfigTest,
   keepalivedVersion,

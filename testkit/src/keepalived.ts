@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { renderDeployTemplate } from './deploy-template.js';
+import { keepalivedPlaceholders, renderDeployTemplate } from './deploy-template.js';
 import { DEPLOY_DIR } from './repo-paths.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import type { Namespace } from './netns.js';
@@ -66,18 +66,21 @@ export function prepareKeepalivedFiles(options: KeepalivedOptions): KeepalivedFi
   const confPath = join(dir, 'keepalived.conf');
   writeFileSync(
     confPath,
-    renderDeployTemplate(`keepalived/keepalived-${options.role}.conf`, {
-      ROUTER_ID: `gateway_${options.role}`,
-      SCRIPT_USER: scriptUser,
-      STATE_DIR: stateDir,
-      SCRIPT_DIR: scriptDir,
-      HEALTH_URL: options.healthUrl ?? 'http://127.0.0.1/healthz',
-      INTERFACE: options.interface,
-      SELF_IP: options.selfIp,
-      PEER_IP: options.peerIp,
-      AUTH_PASS: options.authPass ?? 'gwtest01',
-      VIP_CIDR: options.vipCidr,
-    }),
+    renderDeployTemplate(
+      `keepalived/keepalived-${options.role}.conf`,
+      keepalivedPlaceholders({
+        routerId: `gateway_${options.role}`,
+        scriptUser,
+        stateDir,
+        scriptDir,
+        healthUrl: options.healthUrl ?? 'http://127.0.0.1/healthz',
+        interface: options.interface,
+        selfIp: options.selfIp,
+        peerIp: options.peerIp,
+        authPass: options.authPass ?? 'gwtest01',
+        vipCidr: options.vipCidr,
+      }),
+    ),
     { mode: 0o644 },
   );
   return { confPath, scriptDir, stateDir, dir };

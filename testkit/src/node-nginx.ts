@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.js';
-import { renderDeployTemplate } from './deploy-template.js';
+import { nginxPlaceholders, renderDeployTemplate } from './deploy-template.js';
 import { DEPLOY_DIR } from './repo-paths.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import type { Namespace } from './netns.js';
@@ -54,13 +54,16 @@ export function prepareNodeNginxFiles(options: { listen?: string } = {}): NodeNg
   const pidPath = join(dir, 'nginx.pid');
   writeFileSync(
     confPath,
-    renderDeployTemplate('nginx/nginx.conf', {
-      PID_FILE: pidPath,
-      LOG_DIR: dir,
-      TEMP_DIR: tempPaths,
-      UPSTREAMS_FILE: upstreamsPath,
-      LISTEN: options.listen ?? '80',
-    }),
+    renderDeployTemplate(
+      'nginx/nginx.conf',
+      nginxPlaceholders({
+        pidFile: pidPath,
+        logDir: dir,
+        tempDir: tempPaths,
+        upstreamsFile: upstreamsPath,
+        listen: options.listen ?? '80',
+      }),
+    ),
     { mode: 0o644 },
   );
   return {

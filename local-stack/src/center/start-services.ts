@@ -26,6 +26,8 @@ export async function startServices(options: {
   redisUrl: string;
   files: StackFiles;
   logLevel: string;
+  /** The declared node inventory (HEALTH_NODES_FILE), when the stack runs nodes. */
+  healthNodesFile: string | undefined;
   /** config-push's remote command (the node-side apply script, run without sudo here). */
   remoteCommand: string;
   format: LineFormatter;
@@ -50,6 +52,13 @@ export async function startServices(options: {
         REDIS_URL: options.redisUrl,
         GATEWAY_TOKENS_FILE: files.tokensFile,
         LOG_LEVEL: options.logLevel,
+        ...(name === 'health' && options.healthNodesFile
+          ? {
+              HEALTH_NODES_FILE: options.healthNodesFile,
+              // Nodes missing from Redis (FLUSHALL, a restart without data) come back within this.
+              HEALTH_INVENTORY_RECONCILE_INTERVAL: '5s',
+            }
+          : {}),
         ...(name === 'config-push'
           ? {
               CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: files.sshKeyFile,

@@ -1,43 +1,20 @@
-import { createChannel, createClient, Metadata } from 'nice-grpc';
-import { NodeHealthServiceDefinition } from '@gateway/proto/health';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GatewayNode } from '@gateway/testkit';
 
 /**
- * Gives the nodes to the health service through AddNode (host keys pinned), so they are
- * probed and config-push pushes to them. This is the one place that declares the
- * inventory: a health service that reads a declared inventory from its environment
- * would get the same specs there instead (the nodes already run before it starts).
+ * Writes the stack's declared node inventory (host keys pinned) as the JSON array the
+ * health service reads from HEALTH_NODES_FILE, and returns its path. Every health replica
+ * keeps these nodes in Redis (they come back by themselves after Redis loses its data),
+ * so they are probed and config-push pushes to them. This is the one place that declares
+ * the inventory: the nodes run before the services start.
  */
-export async function declareNodes(options: {
-  healthAddress: string;
-  adminToken: string;
-  nodes: readonly GatewayNode[];
-}): Promise<void> {
-  const channel = createChannel(options.healthAddress);
-  const health = createClient(NodeHealthServiceDefinition, channel, {
-    '*': { metadata: Metadata({ authorization: `Bearer ${options.adminToken}` }) },
+export function declareNodes(dir: string, nodes: readonly GatewayNode[]): string {
+  const path = join(dir, 'nodes.json');
+  const specs = nodes.map((node) => {
+    const spec = node.spec();
+    return { ...spec, label: `local-${spec.ip}` };
   });
-  try {
-    for (const node of options.nodes) {
-      const spec = node.spec();
-      await health.addNode(
-        {
-          node: {
-            ip: spec.ip,
-            healthUrl: spec.healthUrl,
-            ssh: { ...spec.ssh, hostKey: spec.ssh.hostKey ?? '' },
-            configPath: spec.configPath,
-            label: `local-${spec.ip}`,
-          },
-        },
-        { signal: AbortSignal.timeout(10_000) },
-      );
-    }
-  } catch (error) {
-    throw new Error(`AddNode on ${options.healthAddress} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
-  } finally {
-    channel.close();
-  }
+  writeFileSync(path, `${JSON.stringify(specs, null, 2)}\n`, { mode: 0o600 });
+  return path;
 }

@@ -46,6 +46,8 @@ export const healthConfigShape = {
   HEALTH_NODES_FILE: z.string().optional(),
   HEALTH_INVENTORY_RECONCILE_INTERVAL: durationMs({ min: 1_000, max: 3_600_000, default: 10_000 }),
   HEALTH_WATCH_REVISION_POLL: durationMs({ min: 100, max: 60_000, default: 2_000 }),
+  // Largest encoded WatchNodes message: well under gRPC's default 4 MiB receive limit.
+  HEALTH_MAX_MESSAGE_BYTES: integer({ min: 65_536, max: 4_128_768, default: 1_048_576 }),
 };
 
 type ParsedEnv = ReturnType<typeof loadConfig<typeof healthConfigShape>>;

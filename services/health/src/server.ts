@@ -127,6 +127,7 @@ export async function startHealth(
       intake,
       feed,
       alerts,
+      maxMessageBytes: config.HEALTH_MAX_MESSAGE_BYTES,
       shutdownSignal: shutdownController.signal,
       logger,
     }),

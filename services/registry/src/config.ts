@@ -23,6 +23,10 @@ export const registryConfigShape = {
   REGISTRY_WATCH_QUEUE_LIMIT: integer({ min: 100, max: 1_000_000, default: 10_000 }),
   REDIS_WAIT_REPLICAS: integer({ min: 0, max: 16, default: 0 }),
   REDIS_WAIT_TIMEOUT: durationMs({ min: 10, max: 60_000, default: 500 }),
+  // Largest encoded ListInstances page or WatchInstances message: well under gRPC's default
+  // 4 MiB receive limit, which a client that sets nothing has.
+  REGISTRY_MAX_MESSAGE_BYTES: integer({ min: 65_536, max: 4_128_768, default: 1_048_576 }),
+  REGISTRY_INDEX_CHECK_INTERVAL: durationMs({ min: 1_000, max: 3_600_000, default: 10_000 }),
 };
 
 export type RegistryConfig = ReturnType<typeof loadRegistryConfig>;

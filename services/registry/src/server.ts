@@ -16,6 +16,7 @@ import {
 import { RegistryServiceImpl } from './api/registry-service.js';
 import type { RegistryConfig } from './config.js';
 import { Evictor } from './eviction/evictor.js';
+import { IndexCheck } from './store/index-check.js';
 import { RegistryStore } from './store/registry-store.js';
 
 export type RunningRegistry = RunningService & { readonly port: number };
@@ -72,6 +73,7 @@ export async function startRegistry(
         selfPreservationShare: config.REGISTRY_SELF_PRESERVATION_SHARE,
         selfPreservationWindowMs: config.REGISTRY_SELF_PRESERVATION_WINDOW,
         watchQueueLimit: config.REGISTRY_WATCH_QUEUE_LIMIT,
+        maxMessageBytes: config.REGISTRY_MAX_MESSAGE_BYTES,
       },
       shutdownSignal: shutdownController.signal,
       logger,
@@ -105,6 +107,12 @@ export async function startRegistry(
     },
   });
 
+  const indexCheck = IndexCheck({
+    redis,
+    intervalMs: config.REGISTRY_INDEX_CHECK_INTERVAL,
+    logger,
+  });
+
   serveWhileReady(
     server,
     [...new Set([redis, subscriber, durable])],
@@ -116,6 +124,7 @@ export async function startRegistry(
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await evictor.stop();
+      await indexCheck.stop();
       await feed.close();
       await quarantineFeed.close();
       await Promise.all([...new Set([redis, subscriber, durable])].map(closeRedis));

@@ -8,6 +8,16 @@ export const RedisKeys = {
   instances: 'nginx:gateway:instances',
   /** Sorted set: instance id → lease expiry (epoch ms, Redis server time). */
   instanceLeases: 'nginx:gateway:instances:leases',
+  /**
+   * Sorted set, every score 0: the id of every instance in the hash, so ListInstances pages and
+   * snapshots read in id order from a position (ZRANGEBYLEX) and cost what they return.
+   * Written by the same Lua scripts as the hash; repaired from the hash when their sizes differ.
+   */
+  instanceIndex: 'nginx:gateway:instances:index',
+  /** Sorted set, every score 0: the ids of one group's instances (the group filter's index). */
+  instanceGroupIndex: (group: string) => `nginx:gateway:instances:by_group:${group}`,
+  /** The prefix of `instanceGroupIndex`, for scripts that derive the group from an id. */
+  instanceGroupIndexPrefix: 'nginx:gateway:instances:by_group:',
   /** Counter: the registry revision, bumped with every change to the hash; counts within the store epoch. */
   instancesRevision: 'nginx:gateway:instances:revision',
   /**

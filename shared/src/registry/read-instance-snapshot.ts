@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
 import { RedisKeys } from '../redis/keys.js';
-import { decodeStoredInstance } from './decode-stored-instance.js';
 import type { LeasedInstance } from './instance.js';
+import { scanInstances } from './scan-instances.js';
 
 export type InstanceSnapshot = {
   /** The store epoch the revision counts in ('' while the dataset has none: nothing written yet). */
   readonly epoch: string;
-  /** The registry revision the instances were read at. */
+  /**
+   * The registry revision when the read began: the instances hold every change up to it
+   * (and maybe some later ones, read meanwhile: a later change always bumps the revision
+   * past this one, so whoever acts on revisions reads again).
+   */
   readonly revision: number;
   /** Sorted by id. */
   readonly instances: readonly LeasedInstance[];
@@ -14,34 +18,27 @@ export type InstanceSnapshot = {
   readonly invalid: ReadonlyArray<{ id: string; error: string }>;
 };
 
-/** Reads every instance, its lease, the revision and the epoch in one MULTI, so they agree. */
-export async function readInstanceSnapshot(redis: Redis): Promise<InstanceSnapshot> {
-  const replies = await redis
-    .multi()
-    .hgetall(RedisKeys.instances)
-    .zrange(RedisKeys.instanceLeases, 0, -1, 'WITHSCORES')
-    .get(RedisKeys.instancesRevision)
-    .get(RedisKeys.instancesEpoch)
-    .exec();
-  if (!replies) throw new Error('the snapshot transaction was aborted');
-  for (const [error] of replies) if (error) throw error;
-  const hash = replies[0][1] as Record<string, string>;
-  const leaseList = replies[1][1] as string[];
-  const revision = Number(replies[2][1] ?? 0);
-  const epoch = (replies[3][1] as string | null) ?? '';
-
-  const leases = new Map<string, number>();
-  for (let i = 0; i < leaseList.length; i += 2) leases.set(leaseList[i], Number(leaseList[i + 1]));
-
+/**
+ * Reads every instance with its lease, page by page through the id index (each page
+ * costs what it returns; no single reply holds the whole hash). `metadata: false` leaves
+ * the metadata out, for renderers: at 50,000 instances with full metadata that is most
+ * of the bytes. The epoch is read first: a data loss during the read shows as an epoch
+ * that no longer matches at the next revision poll, which resynchronizes the reader.
+ */
+export async function readInstanceSnapshot(
+  redis: Redis,
+  options: { metadata?: boolean } = {},
+): Promise<InstanceSnapshot> {
+  const epoch = (await redis.get(RedisKeys.instancesEpoch)) ?? '';
+  let revision: number | undefined;
   const instances: LeasedInstance[] = [];
   const invalid: Array<{ id: string; error: string }> = [];
-  for (const id of Object.keys(hash).sort()) {
-    try {
-      const stored = decodeStoredInstance(id, hash[id]);
-      instances.push({ ...stored, leaseExpireTime: leases.get(id) ?? 0 });
-    } catch (error) {
-      invalid.push({ id, error: error instanceof Error ? error.message : String(error) });
+  for await (const page of scanInstances(redis, { group: '', metadata: options.metadata })) {
+    revision ??= page.revision;
+    for (const entry of page.entries) {
+      if (entry.instance) instances.push(entry.instance);
+      else if (entry.error !== undefined) invalid.push({ id: entry.id, error: entry.error });
     }
   }
-  return { epoch, revision, instances, invalid };
+  return { epoch, revision: revision ?? 0, instances, invalid };
 }

@@ -45,7 +45,7 @@ export function ConfigPushServiceImpl(deps: {
   return {
     async renderConfig() {
       const [snapshot, desired, quarantine] = await Promise.all([
-        readInstanceSnapshot(redis),
+        readInstanceSnapshot(redis, { metadata: false }),
         readDesiredConfig(redis),
         readQuarantine(redis),
       ]);
@@ -138,7 +138,7 @@ export function ConfigPushServiceImpl(deps: {
           readAttemptRecords(redis),
           readDesiredConfig(redis),
           redis.get(RedisKeys.pushLeader),
-          readInstanceSnapshot(redis),
+          readInstanceSnapshot(redis, { metadata: false }),
           readQuarantine(redis),
           deps.alerts.status(),
         ]);

@@ -30,11 +30,11 @@ export async function acceptRender(
   refusal: Refusal | undefined;
 }> {
   const { redis, alerts, settings, logger, startTerm } = deps;
-  let snapshot = await readInstanceSnapshot(redis);
+  let snapshot = await readInstanceSnapshot(redis, { metadata: false });
   if (snapshot.epoch === '' && snapshot.instances.length > 0) {
     // Instances written before store epochs existed: give the dataset its epoch now.
     await ensureStoreEpochScript.run(redis, [RedisKeys.instancesEpoch], [epochSeed()]);
-    snapshot = await readInstanceSnapshot(redis);
+    snapshot = await readInstanceSnapshot(redis, { metadata: false });
   }
   if (snapshot.invalid.length === 0) {
     alerts.resolve({

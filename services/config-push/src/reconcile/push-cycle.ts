@@ -110,9 +110,13 @@ async function dispatch(
         time: Date.now(),
       };
     }
-    // A node still busy with an earlier push is left to it: it is looked at again when that ends.
-    const running = deps.inFlight.get(ip);
-    if (running) return await running;
+    // A node still busy with a push of this same config is left to it, and its result is this
+    // cycle's. One busy with an older config is waited for (bounded by the node timeout) and
+    // then pushed again, so a PushNow never answers with the result of what came before it.
+    for (let running = deps.inFlight.get(ip); running; running = deps.inFlight.get(ip)) {
+      const earlier = await running;
+      if (earlier.hash === target.hash && earlier.epoch === target.epoch) return earlier;
+    }
     const push = pushNode(deps, node, target, { force: request.force, applied: runs }).finally(
       () => {
         deps.inFlight.delete(ip);

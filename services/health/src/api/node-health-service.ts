@@ -28,6 +28,8 @@ export function NodeHealthServiceImpl(deps: {
   intake: SuspectIntake;
   feed: HealthFeed;
   alerts: Alerts;
+  /** No WatchNodes message is encoded larger than this. */
+  maxMessageBytes: number;
   shutdownSignal: AbortSignal;
   logger: Logger;
 }): ServiceImplementation<NodeHealthServiceDefinition> {
@@ -85,12 +87,14 @@ export function NodeHealthServiceImpl(deps: {
       return { node: nodeToProto(await mustGet(ipFromRequest(request.ip))) };
     },
 
-    async *watchNodes(_request, context) {
+    async *watchNodes(request, context) {
       yield* watchNodes({
         redis: deps.redis,
         reader,
         feed: deps.feed,
         queueLimit: WATCH_QUEUE_LIMIT,
+        chunked: request.chunkedSnapshots,
+        maxMessageBytes: deps.maxMessageBytes,
         signal: AbortSignal.any([context.signal, deps.shutdownSignal]),
         logger,
       });

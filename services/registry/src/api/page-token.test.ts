@@ -46,5 +46,6 @@ describe('page tokens of ListInstances', () => {
     refused('not-a-token', '', /not a token returned by ListInstances/);
     refused(Buffer.from('{"after":1,"group":""}').toString('base64url'), '', /does not belong/);
     refused('A'.repeat(1025), '', /not a token returned by ListInstances/);
+    refused(encodePageToken({ after: 'a'.repeat(331), group: '' }), '', /not a token returned/);
   });
 });

@@ -2,7 +2,11 @@ import { FieldViolation } from '@gateway/shared';
 
 type PagePosition = { readonly after: string; readonly group: string };
 
-/** Opaque page token: the last id of the previous page and the filter it was for. */
+/**
+ * Opaque page token: the last id of the previous page and the filter it was for. The next
+ * page starts right after that id in the id index (ZRANGEBYLEX), so a token stays valid
+ * whatever changes meanwhile: instances added before it are not seen, none is seen twice.
+ */
 export function encodePageToken(position: PagePosition): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
@@ -17,6 +21,9 @@ export function decodePageToken(token: string, group: string): string | undefine
       Buffer.from(token, 'base64url').toString('utf8'),
     ) as Partial<PagePosition>;
   } catch {
+    throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
+  }
+  if (typeof position.after === 'string' && position.after.length > 330) {
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   }
   if (typeof position.after !== 'string' || position.group !== group) {

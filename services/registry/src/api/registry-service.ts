@@ -6,7 +6,6 @@ import {
   FieldViolation,
   GROUP_PATTERN,
   parseInstanceId,
-  readInstanceSnapshot,
   readQuarantine,
   requireMaxLength,
   type QuarantineChange,
@@ -16,7 +15,8 @@ import {
 import { readSelfPreservation } from '../eviction/self-preservation-state.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { watchInstances } from '../watch/watch-instances.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import { readListPage } from './list-page.js';
+import { decodePageToken } from './page-token.js';
 import { registerRequestToSpec } from './request-mapping.js';
 import { durationFromMs, instanceToProto, selfPreservationToProto } from './response-mapping.js';
 
@@ -25,6 +25,8 @@ export type RegistrySettings = {
   readonly selfPreservationShare: number;
   readonly selfPreservationWindowMs: number;
   readonly watchQueueLimit: number;
+  /** No ListInstances page or WatchInstances message is encoded larger than this. */
+  readonly maxMessageBytes: number;
 };
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -98,26 +100,19 @@ export function RegistryServiceImpl(deps: {
         );
       }
       const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
-      const after = decodePageToken(request.pageToken, group);
-      const [snapshot, preservation, quarantine] = await Promise.all([
-        readInstanceSnapshot(redis),
+      const after = decodePageToken(request.pageToken, group) ?? '';
+      const quarantine = await readQuarantine(redis);
+      const [page, preservation] = await Promise.all([
+        readListPage(
+          redis,
+          { group, after, pageSize, maxMessageBytes: settings.maxMessageBytes },
+          quarantine,
+          logger,
+        ),
         readSelfPreservation(redis),
-        readQuarantine(redis),
       ]);
-      if (snapshot.invalid.length > 0)
-        logger.error({ invalid: snapshot.invalid }, 'instances in Redis fail validation: hidden');
-      const matching = snapshot.instances.filter(
-        (instance) =>
-          (group === '' || instance.spec.group === group) &&
-          (after === undefined || instance.id > after),
-      );
-      const page = matching.slice(0, pageSize);
-      const more = matching.length > pageSize;
       return {
-        instances: page.map((instance) => instanceToProto(instance, quarantine.get(instance.id))),
-        nextPageToken: more ? encodePageToken({ after: page[page.length - 1].id, group }) : '',
-        revision: snapshot.revision,
-        epoch: snapshot.epoch,
+        ...page,
         selfPreservation: selfPreservationToProto(
           preservation,
           settings.selfPreservationShare,
@@ -134,6 +129,8 @@ export function RegistryServiceImpl(deps: {
         quarantineFeed: deps.quarantineFeed,
         group,
         queueLimit: settings.watchQueueLimit,
+        chunked: request.chunkedSnapshots,
+        maxMessageBytes: settings.maxMessageBytes,
         signal: AbortSignal.any([context.signal, deps.shutdownSignal]),
         logger,
       });

@@ -51,6 +51,7 @@ export async function evictExpired(
       RedisKeys.instanceEvictions,
       RedisKeys.instancesEpoch,
       RedisKeys.instancesEvictionGrace,
+      RedisKeys.instanceIndex,
     ],
     [
       RedisChannels.instanceChanges,
@@ -62,6 +63,7 @@ export async function evictExpired(
       epochSeed(),
       startGrace ? 1 : 0,
       policy.graceTtlMs,
+      RedisKeys.instanceGroupIndexPrefix,
     ],
   )) as Array<number | string>;
   const evicted: Array<{ id: string; revision: number }> = [];

@@ -7,6 +7,7 @@ import {
   heartbeatInstanceScript,
   RedisChannels,
   RedisKeys,
+  registerInstanceKeys,
   registerInstanceScript,
   specFingerprint,
   instanceId,
@@ -61,23 +62,14 @@ export function RegistryStore(
       const id = instanceId(spec);
       const specJson = canonicalSpecJson(spec);
       const reply = (await acknowledged((connection) =>
-        registerInstanceScript.run(
-          connection,
-          [
-            RedisKeys.instances,
-            RedisKeys.instanceLeases,
-            RedisKeys.instancesRevision,
-            RedisKeys.instancesEpoch,
-          ],
-          [
-            id,
-            specJson,
-            specFingerprint(specJson),
-            leaseMs,
-            RedisChannels.instanceChanges,
-            epochSeed(),
-          ],
-        ),
+        registerInstanceScript.run(connection, registerInstanceKeys(spec.group), [
+          id,
+          specJson,
+          specFingerprint(specJson),
+          leaseMs,
+          RedisChannels.instanceChanges,
+          epochSeed(),
+        ]),
       )) as [number, string, number, number, string];
       // The spec was validated just now: take only what the script decided from its reply.
       const written = JSON.parse(reply[1]) as Pick<
@@ -116,6 +108,9 @@ export function RegistryStore(
             RedisKeys.instanceLeases,
             RedisKeys.instancesRevision,
             RedisKeys.instancesEpoch,
+            RedisKeys.instanceIndex,
+            // The id was checked by parseInstanceId: its group is what comes before the first '/'.
+            RedisKeys.instanceGroupIndex(id.slice(0, id.indexOf('/'))),
           ],
           [id, RedisChannels.instanceChanges, epochSeed()],
         ),

@@ -4,8 +4,6 @@ import {
   compareEpochs,
   EventQueue,
   OVERFLOW,
-  readInstanceSnapshot,
-  readQuarantine,
   RevisionFollower,
   type ChangeTypeName,
   type ChannelFeed,
@@ -17,6 +15,7 @@ import {
 } from '@gateway/shared';
 import { instanceToProto } from '../api/response-mapping.js';
 import { quarantineUpdate } from './quarantine-update.js';
+import { snapshotChunks } from './snapshot-chunks.js';
 
 const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
   REGISTERED: ChangeType.CHANGE_TYPE_REGISTERED,
@@ -28,7 +27,9 @@ const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
 type WatchEvent = FeedEvent | { readonly kind: 'quarantine'; readonly change: QuarantineChange };
 
 /**
- * One WatchInstances stream: a snapshot, then every change in revision order. An
+ * One WatchInstances stream: a snapshot (in chunks, see snapshotChunks), then every change
+ * in revision order. The listener is in place before the snapshot's first page is read, so
+ * every change after the snapshot's revision is queued meanwhile and sent after it. An
  * instance entering or leaving quarantine comes as UPDATED at the current revision. A gap
  * in revisions (a lost message), a revision poll that stays ahead of us, or a queue
  * overflow (a slow client) sends a fresh snapshot instead. So does a new store epoch
@@ -41,6 +42,9 @@ export async function* watchInstances(options: {
   quarantineFeed: ChannelFeed<QuarantineChange>;
   group: string;
   queueLimit: number;
+  /** The client assembles snapshots sent in several messages. */
+  chunked: boolean;
+  maxMessageBytes: number;
   signal: AbortSignal;
   logger: Logger;
 }): AsyncGenerator<WatchInstancesResponse, void, undefined> {
@@ -54,36 +58,25 @@ export async function* watchInstances(options: {
     const follower = RevisionFollower();
     let epoch = '';
     let quarantine = new Map<string, QuarantineEntry>();
-    const snapshot = async (): Promise<WatchInstancesResponse> => {
-      const [current, quarantined] = await Promise.all([
-        readInstanceSnapshot(options.redis),
-        readQuarantine(options.redis),
-      ]);
-      quarantine = quarantined;
-      follower.resetTo(current.revision);
-      epoch = current.epoch;
-      const instances = current.instances.filter(
-        (instance) => group === '' || instance.spec.group === group,
-      );
-      return {
-        revision: current.revision,
-        epoch,
-        event: {
-          $case: 'snapshot',
-          value: {
-            instances: instances.map((instance) =>
-              instanceToProto(instance, quarantine.get(instance.id)),
-            ),
-          },
+    const snapshot = () =>
+      snapshotChunks({
+        redis: options.redis,
+        group,
+        chunked: options.chunked,
+        maxMessageBytes: options.maxMessageBytes,
+        logger: options.logger,
+        onStart: (start) => {
+          follower.resetTo(start.revision);
+          epoch = start.epoch;
+          quarantine = start.quarantine;
         },
-      };
-    };
+      });
 
-    yield await snapshot();
+    yield* snapshot();
     for await (const event of queue.drain(signal)) {
       if (event === OVERFLOW) {
         options.logger.warn({ group }, 'watcher fell behind: sending a fresh snapshot');
-        yield await snapshot();
+        yield* snapshot();
         continue;
       }
       if (event.kind === 'quarantine') {
@@ -95,9 +88,9 @@ export async function* watchInstances(options: {
       if (event.kind === 'revision') {
         if (event.epoch !== epoch) {
           options.logger.info({ group, epoch: event.epoch }, 'new store epoch: sending a snapshot');
-          yield await snapshot();
+          yield* snapshot();
         } else if (follower.polled(event.revision)) {
-          yield await snapshot();
+          yield* snapshot();
         }
         continue;
       }
@@ -106,13 +99,13 @@ export async function* watchInstances(options: {
       if (epoch === '' && follower.revision === 0 && change.revision === 1) epoch = change.epoch;
       if (change.epoch !== epoch) {
         // Of the epoch we hold already read by a snapshot? Only a newer epoch means a resync.
-        if (compareEpochs(change.epoch, epoch) > 0) yield await snapshot();
+        if (compareEpochs(change.epoch, epoch) > 0) yield* snapshot();
         continue;
       }
       const step = follower.change(change.revision);
       if (step === 'ignore') continue;
       if (step === 'resync') {
-        yield await snapshot();
+        yield* snapshot();
         continue;
       }
       const changeGroup = change.instance?.spec.group ?? change.id.split('/')[0];

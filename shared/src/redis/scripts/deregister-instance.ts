@@ -4,7 +4,8 @@ import { storeEpochLua } from './store-epoch-lua.js';
 
 /**
  * Removes an instance and its lease, bumps the revision and publishes the change.
- * KEYS: instances hash, leases zset, revision counter, store epoch.
+ * KEYS: instances hash, leases zset, revision counter, store epoch, id index, the group's
+ * id index.
  * ARGV: id, changes channel, epoch seed.
  * Returns the new revision, or -1 when the instance did not exist.
  */
@@ -12,6 +13,8 @@ export const deregisterInstanceScript = LuaScript(
   'deregister-instance',
   `
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+redis.call('ZREM', KEYS[6], ARGV[1])
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return -1 end
 ${SERVER_TIME_LUA}${storeEpochLua('KEYS[4]', 'ARGV[3]')}
 local revision = redis.call('INCR', KEYS[3])

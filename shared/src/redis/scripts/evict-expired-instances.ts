@@ -12,9 +12,10 @@ import { storeEpochLua } from './store-epoch-lua.js';
  * durations has passed since then: its heartbeats may have failed during the outage,
  * or have been lost with the old master.
  * KEYS: instances hash, leases zset, revision counter, self-preservation state,
- * recent evictions zset, store epoch, eviction grace.
+ * recent evictions zset, store epoch, eviction grace, id index.
  * ARGV: changes channel, max share (0..1), guard minimum, batch size, state TTL ms,
- * window ms, epoch seed, start grace (0|1), grace TTL ms (the longest lease).
+ * window ms, epoch seed, start grace (0|1), grace TTL ms (the longest lease), prefix of
+ * the per-group id indexes (the group is the id up to its first '/').
  * Returns {preserving (0|1), expired count, total, recently evicted, id, revision, id, revision, ...}.
  */
 export const evictExpiredInstancesScript = LuaScript(
@@ -64,6 +65,8 @@ ${storeEpochLua('KEYS[6]', 'ARGV[7]')}
 local result = {0, expiredCount, total, recent}
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[2], id)
+  redis.call('ZREM', KEYS[8], id)
+  redis.call('ZREM', ARGV[10] .. string.match(id, '^[^/]*'), id)
   if redis.call('HDEL', KEYS[1], id) == 1 then
     local revision = redis.call('INCR', KEYS[3])
     redis.call('ZADD', KEYS[5], now, id .. '@' .. revision)

@@ -1,10 +1,12 @@
+import { RedisKeys } from '../keys.js';
 import { LuaScript } from '../lua-script.js';
 import { SERVER_TIME_LUA } from './server-time.js';
 import { storeEpochLua } from './store-epoch-lua.js';
 
 /**
  * Creates or updates an instance and (re)grants its lease, atomically.
- * KEYS: instances hash, leases zset, revision counter, store epoch.
+ * KEYS: instances hash, leases zset, revision counter, store epoch, id index, the group's
+ * id index.
  * ARGV: id, canonical spec JSON, spec fingerprint, lease ms, changes channel, epoch seed.
  * Returns {outcome, stored JSON, revision, lease expiry, epoch}: outcome 0 = unchanged
  * (only the lease renewed, no revision), 1 = registered, 2 = updated. The epoch is
@@ -17,6 +19,8 @@ local id = ARGV[1]
 local lease = tonumber(ARGV[4])
 local expireAt = now + lease
 redis.call('ZADD', KEYS[2], expireAt, id)
+redis.call('ZADD', KEYS[5], 0, id)
+redis.call('ZADD', KEYS[6], 0, id)
 local existing = redis.call('HGET', KEYS[1], id)
 local registerTime = now
 local outcome = 1
@@ -42,3 +46,15 @@ redis.call('PUBLISH', ARGV[5], '{"epoch":' .. cjson.encode(epoch) .. ',"revision
 return {outcome, value, revision, expireAt, epoch}
 `,
 );
+
+/** The KEYS of `registerInstanceScript` for an instance of `group`, in order. */
+export function registerInstanceKeys(group: string): string[] {
+  return [
+    RedisKeys.instances,
+    RedisKeys.instanceLeases,
+    RedisKeys.instancesRevision,
+    RedisKeys.instancesEpoch,
+    RedisKeys.instanceIndex,
+    RedisKeys.instanceGroupIndex(group),
+  ];
+}
