@@ -15,7 +15,7 @@ const WORKSPACES: readonly Workspace[] = [
   { dir: 'shared', name: 'shared', needs: [] },
   { dir: 'testkit', name: 'testkit', needs: ['nginx'] },
   { dir: 'services/registry', name: 'registry', needs: SERVER },
-  { dir: 'services/health', name: 'health', needs: SERVER },
+  { dir: 'services/health', name: 'health', needs: [...SERVER, 'ip'] },
   { dir: 'services/config-push', name: 'config-push', needs: [...SERVER, 'sudo'] },
   { dir: 'sdk', name: 'sdk', needs: SERVER },
   { dir: 'cli', name: 'cli', needs: [...SERVER, 'keepalived', 'ip'] },

@@ -134,3 +134,25 @@ export {
   requireNonEmpty,
   requirePrintable,
 } from './validation/text-rules.js';
+export {
+  alertHeadline,
+  type AlertDetail,
+  type AlertEvent,
+  type AlertInput,
+  type AlertState,
+} from './alerts/alert.js';
+export {
+  alertConfigShape,
+  alertSettings,
+  alertSinks,
+  type AlertConfigShape,
+  type AlertSettings,
+} from './alerts/alert-config.js';
+export { Alerts, type AlertDeliveryStatus } from './alerts/alerts.js';
+export { alertDeliveryMessage } from './alerts/alert-delivery-message.js';
+export { DeliveryRefused, type AlertSink } from './alerts/sinks/alert-sink.js';
+export { dingTalkMessage } from './alerts/sinks/dingtalk-sink.js';
+export { dingTalkSign, signedDingTalkUrl } from './alerts/sinks/dingtalk-signature.js';
+export { webhookPayload } from './alerts/sinks/webhook-sink.js';
+export { enqueueAlertScript } from './redis/scripts/enqueue-alert.js';
+export { markHealthUnconfirmedScript } from './redis/scripts/mark-health-unconfirmed.js';

@@ -27,6 +27,11 @@ import {
   type TrafficEvent,
 } from '../src/traffic-log.js';
 
+/** A field of a health alert's `details` (the status, previous status, trigger, reporter…). */
+function alertDetail(alert: { body: Record<string, unknown> }, name: string): unknown {
+  return (alert.body['details'] as Record<string, unknown> | undefined)?.[name];
+}
+
 const REPORTER = 'e2e-traffic-client';
 const figures: Record<string, string | number> = {};
 const note = (name: string, value: string | number) => {
@@ -251,18 +256,24 @@ describe(
       const downAlert = await waitFor(
         'a DOWN alert for the master',
         () =>
-          alerts().find((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'DOWN'),
+          alerts().find(
+            (a) => a.body['node'] === lab.master.ns.ip && alertDetail(a, 'status') === 'DOWN',
+          ),
         { timeoutMs: 15_000, intervalMs: 50 },
       );
-      note('down_alert_trigger', String(downAlert.body['trigger']));
+      note('down_alert_trigger', String(alertDetail(downAlert, 'trigger')));
       noteWithin(
         'nginx_death_to_down_alert_ms',
         downAlert.at - killedAt,
         STORY_BOUNDS.nginxDeathToDownMs,
       );
       // The cause of the transition, as the health service recorded it: our report's probe.
-      assert.equal(downAlert.body['trigger'], 'suspect', 'the DOWN came from a suspect report');
-      assert.equal(downAlert.body['reporter'], REPORTER, 'the report of our SDK client');
+      assert.equal(
+        alertDetail(downAlert, 'trigger'),
+        'suspect',
+        'the DOWN came from a suspect report',
+      );
+      assert.equal(alertDetail(downAlert, 'reporter'), REPORTER, 'the report of our SDK client');
       const downDetail = await plane.healthClient(health).getNode({ ip: lab.master.ns.ip });
       const downAt = downDetail.node?.health?.lastChangeTime?.getTime() ?? Number.NaN;
       assert.ok(
@@ -379,7 +390,9 @@ describe(
         () =>
           alerts().find(
             (a) =>
-              a.body['ip'] === lab.master.ns.ip && a.body['status'] === 'UP' && a.at >= restartedAt,
+              a.body['node'] === lab.master.ns.ip &&
+              alertDetail(a, 'status') === 'UP' &&
+              a.at >= restartedAt,
           ),
         { timeoutMs: 15_000, intervalMs: 50 },
       );
@@ -402,8 +415,9 @@ describe(
 
       // Alerts: exactly one per transition, however many health replicas ran.
       const forMaster = (status: string) =>
-        alerts().filter((a) => a.body['ip'] === lab.master.ns.ip && a.body['status'] === status)
-          .length;
+        alerts().filter(
+          (a) => a.body['node'] === lab.master.ns.ip && alertDetail(a, 'status') === status,
+        ).length;
       assert.equal(forMaster('DOWN'), 1, 'one DOWN alert');
       assert.equal(forMaster('UP'), 1, 'one UP alert');
       // The cores' registrars kept their leases alive through the surviving registry replica.

@@ -24,12 +24,13 @@ export type AlertReceiver = {
 };
 
 /**
- * A webhook on 127.0.0.1 that records every request (the alerts of health and
- * config-push in tests): its path, query, JSON body (or text) and arrival time. Answers
- * 200 with DingTalk's success body unless `responder` says otherwise.
+ * A webhook on 127.0.0.1 (on `port`, default a free one) that records every request (the
+ * alerts of health and config-push in tests): its path, query, JSON body (or text) and
+ * arrival time. Answers 200 with DingTalk's success body unless `responder` says otherwise.
  */
 export async function startAlertReceiver(
   responder: Responder = () => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }),
+  port = 0,
 ): Promise<AlertReceiver> {
   const received: ReceivedRequest[] = [];
   const hanging = new Set<ServerResponse>();
@@ -55,10 +56,10 @@ export async function startAlertReceiver(
       response.end(answer.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     received,
     jsonBodies: () =>
       received

@@ -21,6 +21,7 @@ const node = (ip: string, status: Status, stale = false) => ({
     consecutiveFailures: 0,
     consecutiveSuccesses: 1,
     lastReporter: '',
+    staleReason: '',
   },
 });
 const instance = (group: string, port: number, adminState = AdminState.ADMIN_STATE_ENABLED) => ({
@@ -43,6 +44,7 @@ const instance = (group: string, port: number, adminState = AdminState.ADMIN_STA
   quarantine: undefined,
 });
 const push = {
+  alertDelivery: undefined,
   desiredRevision: 7,
   desiredContentHash: 'h7',
   leader: 'replica-a',

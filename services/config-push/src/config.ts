@@ -4,6 +4,8 @@ import { hostname } from 'node:os';
 import ssh2 from 'ssh2';
 import { z } from 'zod';
 import {
+  alertConfigShape,
+  alertSettings,
   commonConfigShape,
   ConfigError,
   durationMs,
@@ -48,15 +50,15 @@ export const configPushConfigShape = {
   CONFIG_PUSH_QUARANTINE_RECHECK_MIN: durationMs({ min: 100, max: 3_600_000, default: 5_000 }),
   CONFIG_PUSH_QUARANTINE_RECHECK_MAX: durationMs({ min: 100, max: 86_400_000, default: 300_000 }),
   CONFIG_PUSH_QUARANTINE_TEST_TIMEOUT: durationMs({ min: 1_000, max: 600_000, default: 60_000 }),
+  ...alertConfigShape('CONFIG_PUSH'),
+  /** One more webhook (the variable of earlier versions), delivered like CONFIG_PUSH_ALERT_WEBHOOK_URLS. */
   CONFIG_PUSH_ALERT_WEBHOOK_URL: z
     .string()
     .optional()
     .refine((text) => text === undefined || /^https?:\/\//.test(text), {
       message: 'must be an http:// or https:// URL',
     }),
-  CONFIG_PUSH_ALERT_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 3_000 }),
-  CONFIG_PUSH_ALERT_RETRIES: integer({ min: 0, max: 10, default: 3 }),
-  CONFIG_PUSH_ALERT_REPEAT: durationMs({ min: 0, max: 86_400_000, default: 600_000 }),
+  CONFIG_PUSH_LAG_ALERT_AFTER: durationMs({ min: 1_000, max: 86_400_000, default: 120_000 }),
   CONFIG_PUSH_REPLICA_ID: z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"')
@@ -94,7 +96,17 @@ export function loadConfigPushConfig(env: Environment) {
     `${hostname()
       .replace(/[^A-Za-z0-9._-]/g, '-')
       .slice(0, 64)}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  return Object.freeze({ ...config, CONFIG_PUSH_REPLICA_ID: replicaId });
+  const alerts = alertSettings('CONFIG_PUSH', config);
+  const webhookUrls = [
+    ...(config.CONFIG_PUSH_ALERT_WEBHOOK_URL ? [config.CONFIG_PUSH_ALERT_WEBHOOK_URL] : []),
+    ...alerts.webhookUrls,
+  ];
+  return Object.freeze({
+    ...config,
+    CONFIG_PUSH_REPLICA_ID: replicaId,
+    /** Where and how alerts are delivered (CONFIG_PUSH_ALERT_*). */
+    alerts: Object.freeze({ ...alerts, webhookUrls }),
+  });
 }
 
 /** The key must be readable and parse (with its passphrase): a bad key stops the start, naming the variable. */

@@ -1,5 +1,6 @@
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import {
+  Alerts,
   bindService,
   closeRedis,
   createRedisClient,
@@ -10,13 +11,13 @@ import {
   type RunningService,
   type TokenTable,
 } from '@gateway/shared';
-import { AlertSink } from './alerts/alert-sink.js';
 import { ConfigPushServiceImpl } from './api/config-push-service.js';
 import { PushResultsHub } from './api/push-results-hub.js';
 import type { ConfigPushConfig } from './config.js';
 import { PushLease } from './leader/push-lease.js';
 import { PushLeadership } from './leader/push-leadership.js';
 import { SshPool } from './push/ssh-pool.js';
+import { ConvergenceWatch } from './reconcile/convergence-watch.js';
 import { EpochTracker } from './reconcile/epoch-tracker.js';
 import { quarantineSettings } from './quarantine/quarantine-settings.js';
 import { Pusher } from './reconcile/pusher.js';
@@ -58,12 +59,11 @@ export async function startConfigPush(
     idleTimeoutMs: config.CONFIG_PUSH_SSH_IDLE_TIMEOUT,
     logger,
   });
-  const alerts = AlertSink({
-    webhookUrl: config.CONFIG_PUSH_ALERT_WEBHOOK_URL,
-    timeoutMs: config.CONFIG_PUSH_ALERT_TIMEOUT,
-    retries: config.CONFIG_PUSH_ALERT_RETRIES,
-    repeatMs: config.CONFIG_PUSH_ALERT_REPEAT,
+  const alerts = Alerts({
+    redis,
+    source: 'config-push',
     replica: replicaId,
+    settings: config.alerts,
     logger,
   });
   const hub = PushResultsHub(WATCH_QUEUE_LIMIT, logger);
@@ -72,6 +72,13 @@ export async function startConfigPush(
   const leadership = PushLeadership({
     lease,
     logger,
+    startWatch: (termLogger) =>
+      ConvergenceWatch({
+        redis,
+        alerts,
+        lagAfterMs: config.CONFIG_PUSH_LAG_ALERT_AFTER,
+        logger: termLogger,
+      }),
     startPusher: (term, termLogger) =>
       Pusher({
         redis,
@@ -111,6 +118,7 @@ export async function startConfigPush(
       redis,
       pusher: leadership.pusher,
       hub,
+      alerts,
       guard: {
         dropGuardShare: config.CONFIG_PUSH_DROP_GUARD_SHARE,
         dropGuardMinRemoved: config.CONFIG_PUSH_DROP_GUARD_MIN_REMOVED,
@@ -142,7 +150,7 @@ export async function startConfigPush(
       await feed.close();
       await nodeEvents.close();
       pool.close();
-      await alerts.close(1_000);
+      await alerts.stop(1_000);
       // Closing the subscriber connection ends its subscriptions (an UNSUBSCRIBE would wait for a Redis that may be gone).
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },

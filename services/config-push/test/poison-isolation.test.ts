@@ -80,11 +80,15 @@ describe('config-push: poison-instance isolation', () => {
     const answers = await Promise.all(world.nodes.map((node) => getThrough(node, headers)));
     return answers.every((answer) => answer.body === body);
   };
-  const alertsOf = (kind: string, id: string) =>
+  /** The alerts about instance `id`: its quarantine (firing) or its re-admission (the recovery). */
+  const alertsOf = (kind: 'instance_quarantined' | 'instance_readmitted', id: string) =>
     webhook
       .jsonBodies()
       .filter(
-        (alert) => alert['kind'] === kind && String(alert['message']).includes(`instance ${id} `),
+        (alert) =>
+          alert['kind'] === 'instance_quarantined' &&
+          alert['state'] === (kind === 'instance_quarantined' ? 'firing' : 'resolved') &&
+          String(alert['message']).includes(`instance ${id} `),
       );
   const quarantinedIds = async () =>
     (await push.client.getPushStatus({})).quarantinedInstances.map((entry) => entry.instanceId);
@@ -283,7 +287,8 @@ describe('config-push: poison-instance isolation', () => {
         .jsonBodies()
         .some(
           (alert) =>
-            alert['kind'] === 'instance_readmitted' &&
+            alert['kind'] === 'instance_quarantined' &&
+            alert['state'] === 'resolved' &&
             String(alert['message']).includes(`instance ${longId} left the quarantine`),
         ),
     );

@@ -35,7 +35,6 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
     push = await startInProcessConfigPush(
       configPushEnv(world.redis.url, world.privateKeyPath, {
         CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url,
-        CONFIG_PUSH_ALERT_RETRIES: '1',
         CONFIG_PUSH_DRIFT_CHECK_INTERVAL: '2s',
       }),
     );
@@ -252,7 +251,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       'payments-one',
     );
     const alert = await waitFor('the alert', () =>
-      webhook.jsonBodies().find((entry) => entry['kind'] === 'config_test_failed'),
+      webhook.jsonBodies().find((entry) => entry['kind'] === 'push_config_test_failed'),
     );
     assert.equal(alert['node'], broken.ip);
     assert.equal(alert['revision'], revision);
@@ -302,7 +301,7 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
       () =>
         webhook
           .jsonBodies()
-          .find((entry) => entry['kind'] === 'drop_guard' && entry['revision'] === revision),
+          .find((entry) => entry['kind'] === 'drop_guard' && entry['state'] === 'firing'),
       { timeoutMs: 10_000 },
     );
     assert.match(String(alert['message']), /only 1 of the 3 servers .* PushNow with force=true/);

@@ -162,10 +162,10 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     assert.match(failed.lastResult!.error, /nginx is not running .*previous file restored/);
     assert.ok(readFileSync(stopped.livePath).equals(before), 'the previous file is back');
     assert.deepEqual(stopped.journal().at(-1)?.outcome, 'not-running');
-    await waitFor('the reload_failed alert', () =>
+    await waitFor('the push_reload_failed alert', () =>
       webhook
         .jsonBodies()
-        .find((alert) => alert['kind'] === 'reload_failed' && alert['node'] === stopped.ip),
+        .find((alert) => alert['kind'] === 'push_reload_failed' && alert['node'] === stopped.ip),
     );
     await stopped.nginx.start();
     await appliedAt(stopped.ip, revision, 15_000);
@@ -200,7 +200,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     await waitFor('the host key alert', () =>
       webhook
         .jsonBodies()
-        .find((alert) => alert['kind'] === 'host_key_rejected' && alert['node'] === rekeyed.ip),
+        .find((alert) => alert['kind'] === 'push_host_key_failed' && alert['node'] === rekeyed.ip),
     );
 
     // The operator pins the new key (UpdateNode): the node converges with no new registration.

@@ -28,9 +28,12 @@ describe('health configuration', () => {
     assert.equal(config.HEALTH_REPORT_RATE_LIMIT, 10);
     assert.equal(config.HEALTH_REPORT_RATE_WINDOW, 60_000);
     assert.equal(config.HEALTH_STALE_AFTER, 180_000);
-    assert.deepEqual(config.HEALTH_ALERT_WEBHOOK_URLS, []);
-    assert.equal(config.HEALTH_ALERT_TIMEOUT, 5_000);
-    assert.equal(config.HEALTH_ALERT_RETRIES, 3);
+    assert.deepEqual(config.alerts.webhookUrls, []);
+    assert.equal(config.alerts.attemptTimeoutMs, 5_000);
+    assert.equal(config.alerts.retryMinMs, 1_000);
+    assert.equal(config.alerts.retryMaxMs, 30_000);
+    assert.equal(config.alerts.maxRefusals, 5);
+    assert.equal(config.alerts.outboxMaxLength, 10_000);
     assert.deepEqual(config.seedNodes, []);
     assert.match(config.HEALTH_REPLICA_ID, /\/\d+$/);
   });
@@ -51,6 +54,11 @@ describe('health configuration', () => {
     assert.equal(
       configError({ HEALTH_ALERT_DINGTALK_SECRET: 'SECabc' }).variable,
       'HEALTH_ALERT_DINGTALK_SECRET',
+    );
+    assert.equal(
+      configError({ HEALTH_ALERT_RETRY_BACKOFF: '1m', HEALTH_ALERT_RETRY_MAX_BACKOFF: '10s' })
+        .variable,
+      'HEALTH_ALERT_RETRY_BACKOFF',
     );
     assert.equal(configError({ HEALTH_STALE_AFTER: '30s' }).variable, 'HEALTH_STALE_AFTER');
     assert.equal(configError({ HEALTH_NODES: '{"ip":"10.0.0.1"}' }).variable, 'HEALTH_NODES');

@@ -1,38 +1,19 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import {
+  alertConfigShape,
+  alertSettings,
   commonConfigShape,
   ConfigError,
   durationMs,
+  fraction,
   integer,
   loadConfig,
+  type AlertSettings,
   type Environment,
   type NodeSpecData,
 } from '@gateway/shared';
 import { parseSeedNodes } from './inventory/seed-nodes.js';
-
-const urlList = z
-  .string()
-  .optional()
-  .transform((text, ctx) => {
-    if (text === undefined) return [] as string[];
-    const urls = text
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '');
-    for (const entry of urls) {
-      if (!isHttpUrl(entry)) {
-        ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 80)}" is not an http(s) URL` });
-        return z.NEVER;
-      }
-    }
-    return urls;
-  });
-
-const optionalUrl = z
-  .string()
-  .optional()
-  .refine((text) => text === undefined || isHttpUrl(text), { message: 'must be an http(s) URL' });
 
 /** Every variable the health service reads; documented in docs/health.md and the README. */
 export const healthConfigShape = {
@@ -50,15 +31,17 @@ export const healthConfigShape = {
   HEALTH_REPORT_RATE_LIMIT: integer({ min: 1, max: 1_000_000, default: 10 }),
   HEALTH_REPORT_RATE_WINDOW: durationMs({ min: 1_000, max: 86_400_000, default: 60_000 }),
   HEALTH_STALE_AFTER: durationMs({ min: 1_000, max: 604_800_000, default: 0 }),
-  HEALTH_ALERT_WEBHOOK_URLS: urlList,
-  HEALTH_ALERT_DINGTALK_URL: optionalUrl,
-  HEALTH_ALERT_DINGTALK_SECRET: z.string().max(256).optional(),
-  HEALTH_ALERT_DINGTALK_MSGTYPE: z
-    .enum(['markdown', 'text'], { message: 'must be "markdown" or "text"' })
-    .default('markdown'),
-  HEALTH_ALERT_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 5_000 }),
-  HEALTH_ALERT_RETRIES: integer({ min: 0, max: 10, default: 3 }),
-  HEALTH_ALERT_RETRY_BACKOFF: durationMs({ min: 10, max: 60_000, default: 1_000 }),
+  HEALTH_MASS_FAILURE_SHARE: fraction({ min: 0, max: 1, default: 1 }),
+  HEALTH_MASS_FAILURE_MIN_NODES: integer({ min: 2, max: 1_000_000, default: 2 }),
+  HEALTH_MASS_FAILURE_RECHECK_DELAY: durationMs({ min: 0, max: 60_000, default: 1_000 }),
+  HEALTH_MASS_FAILURE_PEER_WAIT: durationMs({ min: 0, max: 120_000, default: 0 }),
+  HEALTH_CONNECTIVITY_CHECK_URL: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || /^https?:\/\/./.test(text), {
+      message: 'must be an http(s) URL',
+    }),
+  ...alertConfigShape('HEALTH'),
   HEALTH_NODES: z.string().optional(),
   HEALTH_NODES_FILE: z.string().optional(),
   HEALTH_INVENTORY_RECONCILE_INTERVAL: durationMs({ min: 1_000, max: 3_600_000, default: 10_000 }),
@@ -70,10 +53,14 @@ export const healthConfigShape = {
 type ParsedEnv = ReturnType<typeof loadConfig<typeof healthConfigShape>>;
 
 export type HealthConfig = Readonly<
-  Omit<ParsedEnv, 'HEALTH_STALE_AFTER' | 'HEALTH_REPLICA_ID'> & {
+  Omit<ParsedEnv, 'HEALTH_STALE_AFTER' | 'HEALTH_REPLICA_ID' | 'HEALTH_MASS_FAILURE_PEER_WAIT'> & {
+    /** How long a replica waits for the others' answers (default the probe timeout + 1 s). */
+    HEALTH_MASS_FAILURE_PEER_WAIT: number;
     /** Effective staleness threshold (default three poll intervals). */
     HEALTH_STALE_AFTER: number;
     HEALTH_REPLICA_ID: string;
+    /** Where and how alerts are delivered (HEALTH_ALERT_*). */
+    alerts: AlertSettings;
     /** The declared nodes (HEALTH_NODES and HEALTH_NODES_FILE), put back whenever missing from Redis. */
     seedNodes: readonly NodeSpecData[];
   }
@@ -85,12 +72,7 @@ export function loadHealthConfig(env: Environment): HealthConfig {
   if (parsed.HEALTH_PROBE_CONNECT_TIMEOUT > parsed.HEALTH_PROBE_TIMEOUT) {
     throw new ConfigError('HEALTH_PROBE_CONNECT_TIMEOUT', 'must not exceed HEALTH_PROBE_TIMEOUT');
   }
-  if (parsed.HEALTH_ALERT_DINGTALK_SECRET && !parsed.HEALTH_ALERT_DINGTALK_URL) {
-    throw new ConfigError(
-      'HEALTH_ALERT_DINGTALK_SECRET',
-      'is set but HEALTH_ALERT_DINGTALK_URL is not',
-    );
-  }
+  const alerts = alertSettings('HEALTH', parsed);
   const staleAfter = parsed.HEALTH_STALE_AFTER || 3 * parsed.HEALTH_POLL_INTERVAL;
   if (staleAfter <= parsed.HEALTH_POLL_INTERVAL) {
     throw new ConfigError('HEALTH_STALE_AFTER', 'must be longer than HEALTH_POLL_INTERVAL');
@@ -98,16 +80,10 @@ export function loadHealthConfig(env: Environment): HealthConfig {
   return Object.freeze({
     ...parsed,
     HEALTH_STALE_AFTER: staleAfter,
+    HEALTH_MASS_FAILURE_PEER_WAIT:
+      parsed.HEALTH_MASS_FAILURE_PEER_WAIT || parsed.HEALTH_PROBE_TIMEOUT + 1_000,
+    alerts,
     HEALTH_REPLICA_ID: parsed.HEALTH_REPLICA_ID ?? `${hostname()}/${process.pid}`,
     seedNodes: Object.freeze(parseSeedNodes(parsed.HEALTH_NODES, parsed.HEALTH_NODES_FILE)),
   });
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }

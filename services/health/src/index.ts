@@ -1,3 +1,2 @@
 export { loadHealthConfig, healthConfigShape, type HealthConfig } from './config.js';
 export { startHealth, type RunningHealth } from './server.js';
-export { dingTalkSign, signedDingTalkUrl } from './alerts/dingtalk-signature.js';

@@ -1,18 +1,19 @@
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
-import { Agent } from 'undici';
 import {
+  Alerts,
   bindService,
   closeRedis,
   createRedisClient,
   serveWhileReady,
   startGrpcServer,
+  type AlertDeliveryStatus,
   type Logger,
   type RunningService,
   type TokenTable,
 } from '@gateway/shared';
-import { AlertDispatcher } from './alerts/alert-dispatcher.js';
-import { alertSinksFromConfig } from './alerts/alert-sinks.js';
 import { NodeHealthServiceImpl } from './api/node-health-service.js';
+import { MassFailureCheck } from './confirm/mass-failure-check.js';
+import { PeerConfirmation } from './confirm/peer-confirmation.js';
 import type { HealthConfig } from './config.js';
 import { InventoryReconciler } from './inventory/inventory-reconciler.js';
 import { NodeStore } from './inventory/node-store.js';
@@ -26,8 +27,8 @@ import { HealthFeed } from './watch/health-feed.js';
 
 export type RunningHealth = RunningService & {
   readonly port: number;
-  /** Alert delivery counters of this process. */
-  alertCounters(): { delivered: number; failed: number; retried: number; dropped: number };
+  /** How the health service's alerts are delivered (shared by every replica). */
+  alertStatus(): Promise<AlertDeliveryStatus>;
 };
 
 /**
@@ -50,23 +51,27 @@ export async function startHealth(
     logger,
   });
 
-  const alertHttpAgent = new Agent({
-    connect: { timeout: config.HEALTH_ALERT_TIMEOUT },
-    keepAliveTimeout: 4_000,
-  });
-  const sinks = alertSinksFromConfig(config, alertHttpAgent);
-  const alerts = AlertDispatcher({
-    sinks,
-    timeoutMs: config.HEALTH_ALERT_TIMEOUT,
-    retries: config.HEALTH_ALERT_RETRIES,
-    backoffMs: config.HEALTH_ALERT_RETRY_BACKOFF,
+  const alerts = Alerts({
     redis,
+    source: 'health',
+    replica: config.HEALTH_REPLICA_ID,
+    settings: config.alerts,
     logger,
   });
   const prober = HttpProber({
     connectTimeoutMs: config.HEALTH_PROBE_CONNECT_TIMEOUT,
     timeoutMs: config.HEALTH_PROBE_TIMEOUT,
     userAgent: 'gateway-health',
+  });
+  const background = new AbortController();
+  const peers = PeerConfirmation({
+    redis,
+    subscriber,
+    prober,
+    replicaId: config.HEALTH_REPLICA_ID,
+    probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT,
+    signal: background.signal,
+    logger,
   });
   const runner = ProbeRunner({
     redis,
@@ -77,6 +82,23 @@ export async function startHealth(
       probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT,
     }),
     damping: { rise: config.HEALTH_RISE, fall: config.HEALTH_FALL },
+    massFailure: {
+      policy: {
+        share: config.HEALTH_MASS_FAILURE_SHARE,
+        minNodes: config.HEALTH_MASS_FAILURE_MIN_NODES,
+      },
+      check: MassFailureCheck({
+        peers,
+        prober,
+        alerts,
+        replicaId: config.HEALTH_REPLICA_ID,
+        recheckDelayMs: config.HEALTH_MASS_FAILURE_RECHECK_DELAY,
+        peerWaitMs: config.HEALTH_MASS_FAILURE_PEER_WAIT,
+        connectivityUrl: config.HEALTH_CONNECTIVITY_CHECK_URL,
+        signal: background.signal,
+        logger,
+      }),
+    },
     replicaId: config.HEALTH_REPLICA_ID,
     logger,
   });
@@ -104,6 +126,7 @@ export async function startHealth(
       runner,
       intake,
       feed,
+      alerts,
       maxMessageBytes: config.HEALTH_MAX_MESSAGE_BYTES,
       shutdownSignal: shutdownController.signal,
       logger,
@@ -146,7 +169,11 @@ export async function startHealth(
     logger,
   });
 
-  serveWhileReady(server, [redis, subscriber], [inventory.firstRound, feed.subscribed]);
+  serveWhileReady(
+    server,
+    [redis, subscriber],
+    [inventory.firstRound, feed.subscribed, peers.subscribed],
+  );
   logger.info(
     {
       replica: config.HEALTH_REPLICA_ID,
@@ -154,23 +181,24 @@ export async function startHealth(
       rise: config.HEALTH_RISE,
       fall: config.HEALTH_FALL,
       coalesceWindowMs: config.HEALTH_COALESCE_WINDOW,
-      alertSinks: sinks.map((sink) => sink.name),
     },
     'health service started',
   );
 
   return {
     port: server.port,
-    alertCounters: () => alerts.counters(),
+    alertStatus: () => alerts.status(),
     async stop() {
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await poll.stop();
+      background.abort();
       await inventory.stop();
       intake.stop();
       await runner.stop();
       await alerts.stop(Math.min(1_000, config.SHUTDOWN_TIMEOUT));
       await feed.close();
-      await Promise.allSettled([prober.close(), alertHttpAgent.close()]);
+      await peers.close();
+      await prober.close().catch(() => undefined);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
   };

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { afterAll, describe, it } from 'vitest';
-import { RedisKeys } from '@gateway/shared';
+import { RedisKeys, signedDingTalkUrl } from '@gateway/shared';
 import {
   freePort,
+  startAlertReceiver,
   startRedisServer,
   waitFor,
-  type RedisServerHandle,
-  startAlertReceiver,
   type AlertReceiver,
+  type RedisServerHandle,
 } from '@gateway/testkit';
-import { signedDingTalkUrl } from '../src/alerts/dingtalk-signature.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 
 /** A node nobody listens for: its first probe fails, so it goes DOWN and raises an alert. */
@@ -18,7 +17,7 @@ async function addDeadNode(fixture: HealthFixture, ip: string): Promise<void> {
   await fixture.admin.addNode({ node: nodeSpec(ip, await freePort(ip)) });
 }
 
-describe('health: alert delivery with timeout and bounded retries', () => {
+describe('health: alert delivery from the outbox, with timeout, retries and backoff', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -30,6 +29,8 @@ describe('health: alert delivery with timeout and bounded retries', () => {
     const redis = await startRedisServer();
     const fixture = await startHealthFixture(redis.url, {
       HEALTH_ALERT_RETRY_BACKOFF: '50ms',
+      HEALTH_ALERT_TIMEOUT: '500ms',
+      HEALTH_ALERT_POLL_INTERVAL: '100ms',
       ...env,
     });
     cleanups.push(async () => {
@@ -69,12 +70,16 @@ describe('health: alert delivery with timeout and bounded retries', () => {
       HEALTH_ALERT_DINGTALK_URL: `${receiver.url}/robot/send?access_token=t`,
       HEALTH_ALERT_DINGTALK_SECRET: 'SEC-retry',
       HEALTH_ALERT_DINGTALK_MSGTYPE: 'text',
-      HEALTH_ALERT_RETRIES: '3',
+      HEALTH_ALERT_MAX_REFUSALS: '5',
     });
     await addDeadNode(fixture, '127.0.0.11');
-    await waitFor('the delivery', () => fixture.health.alertCounters().delivered === 1, {
-      timeoutMs: 10_000,
-    });
+    await waitFor(
+      'the delivery',
+      async () => (await fixture.health.alertStatus()).delivered === 1,
+      {
+        timeoutMs: 15_000,
+      },
+    );
     assert.equal(receiver.received.length, 3);
     for (const request of receiver.received) {
       const timestamp = Number(request.query.get('timestamp'));
@@ -84,41 +89,79 @@ describe('health: alert delivery with timeout and bounded retries', () => {
       );
       const body = request.body as { msgtype: string; text: { content: string } };
       assert.equal(body.msgtype, 'text');
-      assert.match(body.text.content, /Nginx node 127\.0\.0\.11 is DOWN: connection refused/);
+      assert.match(
+        body.text.content,
+        /FIRING: Nginx node 127\.0\.0\.11 is DOWN: connection refused/,
+      );
     }
-    assert.deepEqual(fixture.health.alertCounters(), {
-      delivered: 1,
-      failed: 0,
-      retried: 2,
-      dropped: 0,
-    });
-    assert.equal(await redis.client.hget(RedisKeys.healthAlertStats, 'dingtalk:retried'), '2');
+    const status = await fixture.health.alertStatus();
+    assert.equal(status.failedAttempts, 2);
+    assert.equal(status.outboxDepth, 0);
+    assert.match(status.lastFailure, /^dingtalk: dingtalk refused the message/);
+    assert.equal(
+      await redis.client.hget(RedisKeys.alertDelivery('health'), 'failed_attempts'),
+      '2',
+    );
   });
 
-  it('gives up after the retries on a failing webhook, counts it, and never holds up probes', async () => {
-    const receiver = await startAlertReceiver(() => ({
-      status: 503,
-      body: 'down for maintenance',
-    }));
-    const { redis, fixture } = await setup(receiver, {
+  it('keeps retrying a webhook that answers 503, shows the backlog in ListNodes, and delivers once it answers', async () => {
+    let down = true;
+    const receiver = await startAlertReceiver(() =>
+      down ? { status: 503, body: 'down for maintenance' } : { status: 204, body: '' },
+    );
+    const { fixture } = await setup(receiver, {
       HEALTH_ALERT_WEBHOOK_URLS: `${receiver.url}/hook`,
-      HEALTH_ALERT_RETRIES: '2',
+      HEALTH_ALERT_RETRY_MAX_BACKOFF: '200ms',
     });
     await addDeadNode(fixture, '127.0.0.12');
-    await waitFor('the failure', () => fixture.health.alertCounters().failed === 1, {
-      timeoutMs: 10_000,
+    await waitFor('three failed attempts', () => receiver.received.length >= 3, {
+      timeoutMs: 15_000,
     });
-    assert.equal(receiver.received.length, 3, 'one attempt and two retries, then no more');
-    assert.equal(await redis.client.hget(RedisKeys.healthAlertStats, 'webhook1:failed'), '1');
-    assert.equal(await redis.client.get(RedisKeys.healthStatus('127.0.0.12')), 'DOWN');
+    const listed = await fixture.admin.listNodes({});
+    assert.equal(listed.alertDelivery?.outboxDepth, 1, 'the alert waits in the outbox');
+    assert.match(listed.alertDelivery?.lastFailure ?? '', /webhook1 answered HTTP 503/);
+    assert.ok(listed.alertDelivery?.lastFailureTime);
+    down = false;
+    await waitFor(
+      'the delivery',
+      async () => (await fixture.health.alertStatus()).delivered === 1,
+      {
+        timeoutMs: 15_000,
+      },
+    );
+    const bodies = receiver.received.map((request) => request.body as { id: string });
+    assert.ok(
+      bodies.every((body) => body.id === bodies[0].id),
+      'the same alert every time',
+    );
+    assert.equal((await fixture.admin.listNodes({})).alertDelivery?.outboxDepth, 0);
+  });
+
+  it('gives up, loudly, on an alert the receiver refuses (HTTP 400) every time, and goes on with the next', async () => {
+    const receiver = await startAlertReceiver((_, request) =>
+      request.url?.includes('bad')
+        ? { status: 400, body: 'bad request' }
+        : { status: 204, body: '' },
+    );
+    const { fixture } = await setup(receiver, {
+      HEALTH_ALERT_WEBHOOK_URLS: `${receiver.url}/bad`,
+      HEALTH_ALERT_MAX_REFUSALS: '2',
+    });
+    await addDeadNode(fixture, '127.0.0.14');
+    await waitFor('the refusal', async () => (await fixture.health.alertStatus()).refused === 1, {
+      timeoutMs: 15_000,
+    });
+    assert.equal(receiver.received.length, 2, 'refused twice, then given up');
+    assert.equal((await fixture.health.alertStatus()).outboxDepth, 0);
   });
 
   it('bounds each attempt by the alert timeout when the receiver hangs, while probe rounds go on', async () => {
-    const receiver = await startAlertReceiver(() => 'hang');
+    const receiver = await startAlertReceiver((index) =>
+      index < 2 ? 'hang' : { status: 204, body: '' },
+    );
     const { fixture } = await setup(receiver, {
       HEALTH_ALERT_WEBHOOK_URLS: `${receiver.url}/hook`,
       HEALTH_ALERT_TIMEOUT: '300ms',
-      HEALTH_ALERT_RETRIES: '1',
     });
     const started = performance.now();
     await addDeadNode(fixture, '127.0.0.13');
@@ -128,15 +171,16 @@ describe('health: alert delivery with timeout and bounded retries', () => {
     assert.equal(round.results.length, 1);
     const roundMs = performance.now() - started;
     await waitFor(
-      'the failure after two timed-out attempts',
-      () => fixture.health.alertCounters().failed === 1,
-      { timeoutMs: 10_000 },
+      'the delivery after two timed-out attempts',
+      async () => (await fixture.health.alertStatus()).delivered === 1,
+      { timeoutMs: 15_000 },
     );
-    const failedMs = performance.now() - started;
+    const deliveredMs = performance.now() - started;
     console.log(
-      `# FIGURE alert to a hung receiver: probe round done after ${roundMs.toFixed(0)} ms; delivery given up after ${failedMs.toFixed(0)} ms (2 × 300 ms + backoff)`,
+      `[figure] alert to a receiver that hung twice: probe round done after ${roundMs.toFixed(0)} ms; delivered after ${deliveredMs.toFixed(0)} ms (2 × 300 ms timeout + backoff)`,
     );
-    assert.equal(receiver.received.length, 2);
-    assert.ok(failedMs >= 600, 'each attempt waited for its timeout');
+    assert.equal(receiver.received.length, 3);
+    assert.ok(deliveredMs >= 600, 'each hung attempt waited for its timeout');
+    assert.ok(roundMs < 600, 'the probe round did not wait for the alert');
   });
 });

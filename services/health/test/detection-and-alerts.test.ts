@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Status } from '@gateway/proto/health';
-import { RedisKeys } from '@gateway/shared';
+import { dingTalkSign, RedisKeys } from '@gateway/shared';
 import {
   startNginx,
   startRedisServer,
@@ -11,7 +11,6 @@ import {
   startAlertReceiver,
   type AlertReceiver,
 } from '@gateway/testkit';
-import { dingTalkSign } from '../src/alerts/dingtalk-signature.js';
 import { listenHealthChanges } from './support/change-listener.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 import { redisCli } from './support/redis-cli.js';
@@ -168,16 +167,22 @@ describe('health: two real nginx nodes, suspect report, recovery, alerts', () =>
       .filter((request) => request.path === '/webhook')
       .map((request) => request.body as Record<string, unknown>);
     assert.deepEqual(
-      webhook.map((body) => [body['ip'], body['previous'], body['status']]),
+      webhook.map((body) => {
+        const details = body['details'] as Record<string, unknown>;
+        return [body['node'], body['state'], details['previous'], details['status']];
+      }),
       [
-        ['127.0.0.2', 'UP', 'DOWN'],
-        ['127.0.0.2', 'DOWN', 'UP'],
+        ['127.0.0.2', 'firing', 'UP', 'DOWN'],
+        ['127.0.0.2', 'resolved', 'DOWN', 'UP'],
       ],
     );
-    assert.equal(webhook[0]['kind'], 'gateway.health.transition.v1');
-    assert.equal(webhook[0]['reason'], 'connection refused');
-    assert.equal(webhook[0]['reporter'], 'orders-service/10.9.8.7/1234');
-    assert.equal(webhook[0]['label'], 'master');
+    const details = webhook[0]['details'] as Record<string, unknown>;
+    assert.equal(webhook[0]['schema'], 'gateway.alert.v1');
+    assert.equal(webhook[0]['kind'], 'node_down');
+    assert.equal(webhook[0]['key'], webhook[1]['key'], 'the recovery names the same condition');
+    assert.equal(details['reason'], 'connection refused');
+    assert.equal(details['reporter'], 'orders-service/10.9.8.7/1234');
+    assert.equal(details['label'], 'master');
 
     const robot = receiver.received.filter((request) => request.path === '/robot/send');
     assert.equal(robot.length, 2, 'DingTalk got one DOWN and one UP message');
@@ -194,14 +199,12 @@ describe('health: two real nginx nodes, suspect report, recovery, alerts', () =>
       assert.equal(body.msgtype, 'markdown');
       assert.match(body.markdown.text, /127\.0\.0\.2/);
     }
-    assert.match((robot[0].body as { markdown: { title: string } }).markdown.title, /DOWN/);
-    assert.match((robot[1].body as { markdown: { title: string } }).markdown.title, /UP/);
-    assert.deepEqual(fixture.health.alertCounters(), {
-      delivered: 4,
-      failed: 0,
-      retried: 0,
-      dropped: 0,
-    });
-    assert.equal(await redis.client.hget(RedisKeys.healthAlertStats, 'dingtalk:delivered'), '2');
+    assert.match((robot[0].body as { markdown: { title: string } }).markdown.title, /FIRING/);
+    assert.match((robot[1].body as { markdown: { title: string } }).markdown.title, /RESOLVED/);
+    const status = await fixture.health.alertStatus();
+    assert.equal(status.delivered, 4);
+    assert.equal(status.failedAttempts, 0);
+    assert.equal(status.outboxDepth, 0);
+    assert.equal(await redis.client.hget(RedisKeys.alertDelivery('health'), 'delivered'), '4');
   });
 });

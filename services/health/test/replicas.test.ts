@@ -322,8 +322,8 @@ describe('health: 2 replicas probing the same node at once alert once per transi
     // duplicate can still be on its way.
     assert.equal(await redis.client.get(RedisKeys.healthRevision), '3');
     const alerts = receiver.received.map((request) => {
-      const body = request.body as { status: string; replica: string };
-      return [body.status, body.replica];
+      const body = request.body as { details: { status: string }; replica: string };
+      return [body.details.status, body.replica];
     });
     console.log(
       `# FIGURE 2 replicas, 4 ProbeNow + 2 reports per step: alerts ${JSON.stringify(alerts)}`,
@@ -332,7 +332,7 @@ describe('health: 2 replicas probing the same node at once alert once per transi
       alerts.map(([status]) => status),
       ['DOWN', 'UP'],
     );
-    const stats = await redis.client.hgetall(RedisKeys.healthAlertStats);
-    assert.equal(stats['webhook1:delivered'], '2', 'two deliveries in total across both replicas');
+    const stats = await redis.client.hgetall(RedisKeys.alertDelivery('health'));
+    assert.equal(stats['delivered'], '2', 'two deliveries in total across both replicas');
   });
 });

@@ -63,8 +63,25 @@ export const RedisKeys = {
   healthProbeTrailing: 'nginx:gateway:health:probe_trailing',
   /** Counter with TTL: suspect reports of one reporter in the current rate-limit window. */
   healthReporterRate: (reporter: string) => `nginx:gateway:health:reporter_rate:${reporter}`,
-  /** Hash: alert delivery counters (`<sink>:delivered`, `<sink>:failed`). */
-  healthAlertStats: 'nginx:gateway:health:alert_stats',
+
+  /**
+   * Stream: the alert outbox of one service (`health`, `config-push`), one entry per alert
+   * transition, capped at its MAXLEN; one consumer group per sink (`webhook1`, `dingtalk`).
+   */
+  alertOutbox: (source: string) => `nginx:gateway:alerts:${source}:outbox`,
+  /** Hash: condition key → JSON of its firing alert, for every condition of the service now firing. */
+  alertFiring: (source: string) => `nginx:gateway:alerts:${source}:firing`,
+  /**
+   * Hash: the service's delivery counters and last failure (`delivered`, `failed_attempts`,
+   * `refused`, `dropped`, `last_failure`, `last_failure_time`, `last_failure_sink`).
+   */
+  alertDelivery: (source: string) => `nginx:gateway:alerts:${source}:delivery`,
+
+  /**
+   * Hash with TTL: replica id → JSON `{"healthy":[ips],"failed":[ips]}`, the answers of the
+   * other health replicas to one mass-failure confirmation request (`id`).
+   */
+  healthConfirmViews: (id: string) => `nginx:gateway:health:confirm:${id}`,
 
   /** String with TTL: "<replica id>|<fence>" of the config-push replica that holds the push lease. */
   pushLeader: 'nginx:gateway:push:leader',
@@ -95,6 +112,11 @@ export const RedisChannels = {
    * (`previous` is "" for a node's first status). Published by the one replica whose write flipped it.
    */
   healthChanges: 'nginx:gateway:health:changes',
+  /**
+   * Mass-failure confirmation requests of the health replicas: `{"id":…,"replica":…,"ips":[…]}`;
+   * every other replica probes those nodes (of its own inventory) and answers in `healthConfirmViews(id)`.
+   */
+  healthConfirmRequests: 'nginx:gateway:health:confirm_requests',
   /** Config-push results, one per node and attempt: the JSON stored in `pushLastResult` plus `"ip"`. */
   pushResults: 'nginx:gateway:push:results',
   /** Quarantine transitions: `{"type":"QUARANTINED|READMITTED","id":…}`. */

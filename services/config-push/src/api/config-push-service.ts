@@ -6,11 +6,13 @@ import {
   type NodePushStatus,
 } from '@gateway/proto/configpush';
 import {
+  alertDeliveryMessage,
   normalizeNodeIp,
   readInstanceSnapshot,
   readNodesWithStatus,
   readQuarantine,
   RedisKeys,
+  type Alerts,
   type Logger,
 } from '@gateway/shared';
 import { LostLeaseError, type CycleResult } from '../reconcile/push-cycle.js';
@@ -34,6 +36,7 @@ export function ConfigPushServiceImpl(deps: {
   redis: Redis;
   pusher: () => Pusher | undefined;
   hub: PushResultsHub;
+  alerts: Alerts;
   guard: GuardSettings;
   shutdownSignal: AbortSignal;
   logger: Logger;
@@ -128,7 +131,7 @@ export function ConfigPushServiceImpl(deps: {
     },
 
     async getPushStatus() {
-      const [{ nodes }, applied, attempts, desired, leader, snapshot, quarantine] =
+      const [{ nodes }, applied, attempts, desired, leader, snapshot, quarantine, delivery] =
         await Promise.all([
           readNodesWithStatus(redis),
           readAppliedRecords(redis),
@@ -137,6 +140,7 @@ export function ConfigPushServiceImpl(deps: {
           redis.get(RedisKeys.pushLeader),
           readInstanceSnapshot(redis, { metadata: false }),
           readQuarantine(redis),
+          deps.alerts.status(),
         ]);
       const { render, guardServers } = renderWithoutQuarantined(
         snapshot.instances,
@@ -175,6 +179,7 @@ export function ConfigPushServiceImpl(deps: {
         epoch: snapshot.epoch,
         desiredEpoch: desired?.epoch ?? '',
         quarantinedInstances: quarantineToProto(quarantine),
+        alertDelivery: alertDeliveryMessage(delivery),
       };
     },
 

@@ -11,22 +11,32 @@ export type PushLeadership = {
 };
 
 /**
- * Ties the lease to the push loop: each term the lease grants starts a pusher of its
- * own, and the pusher of the previous term stops first (stops run one after another,
+ * Ties the lease to the push loop: each term the lease grants starts a pusher (and the
+ * convergence watch) of its own, and those of the previous term stops first (stops run one after another,
  * so two terms never push at the same time from this replica).
  */
 export function PushLeadership(options: {
   lease: PushLease;
   startPusher: (term: LeaseTerm, logger: Logger) => Pusher;
+  /** What else runs while this replica holds the lease (e.g. the convergence watch). */
+  startWatch: (logger: Logger) => { stop(): Promise<void> };
   logger: Logger;
 }): PushLeadership {
   let pusher: Pusher | undefined;
+  let watch: { stop(): Promise<void> } | undefined;
   let stopping: Promise<void> = Promise.resolve();
   options.lease.onChange((term) => {
-    const previous = pusher;
+    const previous = { pusher, watch };
     pusher = undefined;
-    stopping = stopping.then(() => previous?.stop());
-    if (term) pusher = options.startPusher(term, options.logger.child({ fence: term.fence }));
+    watch = undefined;
+    stopping = stopping.then(async () => {
+      await previous.watch?.stop();
+      await previous.pusher?.stop();
+    });
+    if (!term) return;
+    const termLogger = options.logger.child({ fence: term.fence });
+    pusher = options.startPusher(term, termLogger);
+    watch = options.startWatch(termLogger);
   });
   return {
     pusher: () => pusher,

@@ -2,13 +2,13 @@ import {
   deadline,
   readInstanceSnapshot,
   readQuarantine,
+  type Alerts,
   type LeasedInstance,
   type Logger,
   type NodeSpecData,
   type QuarantineEntry,
 } from '@gateway/shared';
 import type { Redis } from 'ioredis';
-import type { AlertSink } from '../alerts/alert-sink.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import { renderUpstreams } from '../render/render-upstreams.js';
 import type { DesiredConfig } from '../state/desired-config.js';
@@ -23,7 +23,7 @@ import { testOnNode } from './test-on-node.js';
 export type PoisonDeps = {
   readonly redis: Redis;
   readonly pool: SshPool;
-  readonly alerts: AlertSink;
+  readonly alerts: Alerts;
   readonly logger: Logger;
   readonly remoteCommand: string;
   readonly settings: QuarantineSettings;
@@ -122,15 +122,22 @@ async function quarantine(
   const written = await writeQuarantine(deps.redis, deps.leaseValue, limit, entries);
   if (written.outcome === 'fenced') return [];
   if (written.outcome === 'full') {
-    deps.alerts.raise({
+    deps.alerts.fire({
+      key: 'quarantine:full',
       kind: 'quarantine_full',
       node: nodeIp,
       message: `nginx -t on ${nodeIp} refuses instance(s) ${ids.join(', ')} (${reason}), but quarantining them would pass the limit of ${limit} of ${registered} instances (CONFIG_PUSH_QUARANTINE_MAX_SHARE / _MIN): not quarantined; pushes keep failing and the nodes keep their config until an operator fixes or removes them`,
     });
     return [];
   }
+  deps.alerts.resolve({
+    key: 'quarantine:full',
+    kind: 'quarantine_full',
+    message: `instances refused by nginx -t fit in the quarantine limit again`,
+  });
   for (const id of written.added) {
-    deps.alerts.raise({
+    deps.alerts.fire({
+      key: `quarantine:${id}`,
       kind: 'instance_quarantined',
       node: nodeIp,
       message: `instance ${id} quarantined: left out of the Nginx config because nginx -t on ${nodeIp} refuses it: ${reason}`,

@@ -57,8 +57,9 @@ export function QuarantineReviewer(deps: PoisonDeps, onReadmitted: () => void): 
     const gone = [...quarantine.keys()].filter((id) => !byId.has(id));
     const removed = (await readmit(deps.redis, deps.leaseValue, gone)) ?? [];
     for (const id of removed)
-      deps.alerts.raise({
-        kind: 'instance_readmitted',
+      deps.alerts.resolve({
+        key: `quarantine:${id}`,
+        kind: 'instance_quarantined',
         message: `instance ${id} left the quarantine: it is no longer registered`,
       });
     const now = Date.now();
@@ -90,8 +91,9 @@ export function QuarantineReviewer(deps: PoisonDeps, onReadmitted: () => void): 
         if (verdict.ok) {
           const readmitted = (await readmit(deps.redis, deps.leaseValue, [entry.id])) ?? [];
           if (readmitted.length > 0) {
-            deps.alerts.raise({
-              kind: 'instance_readmitted',
+            deps.alerts.resolve({
+              key: `quarantine:${entry.id}`,
+              kind: 'instance_quarantined',
               node: node.spec.ip,
               message: `instance ${entry.id} re-admitted: nginx -t on ${node.spec.ip} accepts it again (quarantined ${Math.round((Date.now() - entry.since) / 1000)} s for: ${entry.reason})`,
             });

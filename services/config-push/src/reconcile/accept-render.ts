@@ -36,8 +36,16 @@ export async function acceptRender(
     await ensureStoreEpochScript.run(redis, [RedisKeys.instancesEpoch], [epochSeed()]);
     snapshot = await readInstanceSnapshot(redis, { metadata: false });
   }
-  if (snapshot.invalid.length > 0) {
-    alerts.raise({
+  if (snapshot.invalid.length === 0) {
+    alerts.resolve({
+      key: 'render:invalid-instances',
+      kind: 'invalid_instances',
+      message: 'every instance in Redis passes validation again',
+      revision: snapshot.revision,
+    });
+  } else {
+    alerts.fire({
+      key: 'render:invalid-instances',
       kind: 'invalid_instances',
       message: `${snapshot.invalid.length} instance(s) in Redis fail validation and are not rendered: ${snapshot.invalid
         .map((entry) => entry.id)
@@ -72,8 +80,18 @@ export async function acceptRender(
     minShare: settings.dropGuardShare,
     minRemoved: settings.dropGuardMinRemoved,
   });
+  for (const kind of ['drop_guard', 'all_instances_gone', 'config_too_large'] as const) {
+    if (refusal?.kind === kind) continue;
+    alerts.resolve({
+      key: `render:${kind}`,
+      kind,
+      message: `revision ${snapshot.revision}: the render is no longer refused (${kind})`,
+      revision: snapshot.revision,
+    });
+  }
   if (refusal) {
-    alerts.raise({
+    alerts.fire({
+      key: `render:${refusal.kind}`,
       kind: refusal.kind,
       message: `revision ${snapshot.revision}: ${refusal.message}`,
       revision: snapshot.revision,

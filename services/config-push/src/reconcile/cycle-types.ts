@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@gateway/shared';
-import type { AlertSink } from '../alerts/alert-sink.js';
+import type { Alerts, Logger } from '@gateway/shared';
 import type { LeaseTerm } from '../leader/push-lease.js';
 import type { PoisonGuard } from '../quarantine/poison-guard.js';
 import type { QuarantineSettings } from '../quarantine/quarantine-settings.js';
@@ -60,7 +59,7 @@ export type CycleSettings = {
 export type CycleDeps = {
   readonly redis: Redis;
   readonly pool: SshPool;
-  readonly alerts: AlertSink;
+  readonly alerts: Alerts;
   readonly backoff: RetryBackoff;
   /** Store epochs this process has seen (across lease terms). */
   readonly epochs: EpochTracker;

@@ -37,7 +37,14 @@ export async function holdForNewEpoch(
     epochSeenAt: epochs.firstSeen(target.epoch),
     now: Date.now(),
   });
-  if (decision.push) return undefined;
+  const hold = { key: `push:epoch-hold:${target.epoch}`, kind: 'drop_guard' };
+  if (decision.push) {
+    deps.alerts.resolve({
+      ...hold,
+      message: `store epoch ${target.epoch}: configs are no longer held back`,
+    });
+    return undefined;
+  }
   deps.backoff.deferUntil(ip, target.hash, decision.retryAt);
   logger.warn(
     {
@@ -51,9 +58,9 @@ export async function holdForNewEpoch(
     },
     'push held back by the new-epoch drop guard',
   );
-  // One alert per epoch (same kind and message for every node and render).
-  deps.alerts.raise({
-    kind: 'drop_guard',
+  // One alert per epoch (one condition for every node and render), recovered when pushes go on.
+  deps.alerts.fire({
+    ...hold,
     message: `store epoch ${target.epoch} is new: configs that would drop most of the servers the nodes run are held back while the registrars register again, until CONFIG_PUSH_DROP_GUARD_SETTLE passes or PushNow force`,
   });
   return decision.message;

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, AlertSink } from '../alerts/alert-sink.js';
+import type { AlertInput, Alerts } from '@gateway/shared';
 import { EpochTracker } from './epoch-tracker.js';
 
 const OLD = '1764000000000-00000000000000aa';
 const NEW = '1764000900000-00000000000000bb';
 const NEWER = '1764001800000-00000000000000cc';
 
-/** An alert sink that keeps what was raised (the real one also delivers to a webhook). */
-function keptAlerts(): AlertSink & { raised: Alert[] } {
-  const raised: Alert[] = [];
-  return {
-    raised,
-    raise: (alert) => void raised.push(alert),
-    stats: () => ({ delivered: 0, failed: 0, suppressed: 0 }),
-    close: async () => {},
-  };
+/** Keeps what was fired (the real Alerts also queues it in the Redis outbox). */
+function keptAlerts(): Pick<Alerts, 'fire'> & { raised: AlertInput[] } {
+  const raised: AlertInput[] = [];
+  return { raised, fire: (alert) => void raised.push(alert) };
 }
 
 describe('the epoch tracker', () => {

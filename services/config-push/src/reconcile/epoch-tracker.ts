@@ -1,5 +1,5 @@
 import { compareEpochs } from '@gateway/shared';
-import type { AlertSink } from '../alerts/alert-sink.js';
+import type { Alerts } from '@gateway/shared';
 
 /**
  * What this process knows of store epochs, across lease terms: when it first saw each
@@ -18,7 +18,10 @@ export type EpochTracker = {
 
 const KEEP = 8;
 
-export function EpochTracker(alerts: AlertSink, now: () => number = Date.now): EpochTracker {
+export function EpochTracker(
+  alerts: Pick<Alerts, 'fire'>,
+  now: () => number = Date.now,
+): EpochTracker {
   const seen = new Map<string, number>();
   let alerted = '';
   return {
@@ -37,7 +40,9 @@ export function EpochTracker(alerts: AlertSink, now: () => number = Date.now): E
       if (compareEpochs(current, alerted) <= 0) return;
       alerted = current;
       this.firstSeen(current);
-      alerts.raise({
+      // One alert per new epoch (an event: its condition key is the epoch, never resolved).
+      alerts.fire({
+        key: `store-epoch:${current}`,
         kind: 'store_epoch_changed',
         message: `the registry store started a new epoch ${current} (${where} ran ${previous || 'none'}): Redis lost its data (FLUSHALL, a restart without persistence, a failover to an empty replica). Registrars register again and the health service restores its declared nodes; configs that would drop most of the servers the nodes run are held back until CONFIG_PUSH_DROP_GUARD_SETTLE passes or PushNow force`,
       });

@@ -1,4 +1,11 @@
 import { deadline, type NodeWithStatus } from '@gateway/shared';
+import {
+  ALERTED_PUSH_FAILURES,
+  isAlertedPushFailure,
+  pushFailureAlert,
+  pushFailureRecovery,
+  type AlertedPushFailure,
+} from '../alerts/push-alerts.js';
 import { applyOnNode } from '../push/apply-on-node.js';
 import { PushError } from '../push/push-error.js';
 import type { DesiredConfig } from '../state/desired-config.js';
@@ -9,9 +16,9 @@ import { holdForNewEpoch } from './epoch-check.js';
 /**
  * Pushes the desired config to one UP node within CONFIG_PUSH_NODE_TIMEOUT and records
  * the attempt (fenced). A failure schedules a retry with backoff and raises the alert it
- * deserves (nginx -t, reload, host key or authentication refused, too large, content
- * refused). When `nginx -t` refused it, the instances responsible are looked for and
- * quarantined (quarantine/): the re-render without them follows at once.
+ * of its kind; a success resolves the node's push alerts. When `nginx -t` refused it, the
+ * instances responsible are looked for and quarantined (quarantine/): the re-render without
+ * them follows at once.
  */
 export async function pushNode(
   deps: CycleDeps,
@@ -63,13 +70,20 @@ export async function pushNode(
       );
     else logger.debug({ node: ip, revision: target.revision, ms }, 'node already runs the config');
     attempt = { ...base, outcome: done.outcome, error: '', time: Date.now() };
+    settleAlerts(
+      deps,
+      ip,
+      target.revision,
+      undefined,
+      `revision ${target.revision} ${done.outcome === 'APPLIED' ? 'applied' : 'already running'}`,
+    );
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const timedOut = signal.aborted && !deps.signal.aborted;
     const message = timedOut
       ? `no result within ${settings.nodeTimeoutMs} ms (CONFIG_PUSH_NODE_TIMEOUT): ${detail}`
       : detail;
-    const kind = error instanceof PushError ? error.kind : 'remote';
+    const kind = timedOut ? 'timeout' : error instanceof PushError ? error.kind : 'remote';
     const retryAt = backoff.failed(ip, target.hash, Date.now());
     logger.warn(
       {
@@ -84,7 +98,8 @@ export async function pushNode(
     const quarantined =
       kind === 'config_test' ? await deps.poison.investigate(node.spec, target, detail) : [];
     // A refusal explained by poison instances is alerted as their quarantine, not as the node's.
-    if (quarantined.length === 0) raiseAlert(deps, kind, ip, target.revision, message);
+    if (quarantined.length === 0 && isAlertedPushFailure(kind))
+      settleAlerts(deps, ip, target.revision, { kind, message }, `now failing with "${kind}"`);
     attempt = { ...base, outcome: 'FAILED', error: message, time: Date.now() };
   } finally {
     nodeDeadline.clear();
@@ -112,46 +127,21 @@ export async function recordNodeAttempt(
     );
 }
 
-function raiseAlert(
+/**
+ * Fires the alert of the kind that failed (if any) and resolves every other kind of the
+ * node: each kind alerts once when it starts and recovers once when it stops (the
+ * outbox drops repeats, so calling this on every attempt is cheap and idempotent).
+ */
+function settleAlerts(
   deps: CycleDeps,
-  kind: string,
   ip: string,
   revision: number,
-  message: string,
+  failure: { kind: AlertedPushFailure; message: string } | undefined,
+  now: string,
 ): void {
-  if (kind === 'config_test') {
-    deps.alerts.raise({
-      kind: 'config_test_failed',
-      node: ip,
-      revision,
-      message: `nginx -t failed on ${ip} for revision ${revision}; nothing reloaded, the previous config still serves: ${message}`,
-    });
-  } else if (kind === 'reload') {
-    deps.alerts.raise({
-      kind: 'reload_failed',
-      node: ip,
-      revision,
-      message: `reload failed on ${ip} for revision ${revision}; previous config restored: ${message}`,
-    });
-  } else if (kind === 'too_large') {
-    deps.alerts.raise({
-      kind: 'config_too_large',
-      node: ip,
-      revision,
-      message: `${ip} refused revision ${revision} as too large (CONFIG_PUSH_NODE_MAX_BYTES must not exceed the node's MAX_BYTES): ${message}`,
-    });
-  } else if (kind === 'content_refused') {
-    deps.alerts.raise({
-      kind: 'content_refused',
-      node: ip,
-      revision,
-      message: `${ip} refused revision ${revision}: its apply script does not accept the renderer's output (version skew between config-push and the node's gateway-nginx-apply?): ${message}`,
-    });
-  } else if (kind === 'host_key' || kind === 'auth') {
-    deps.alerts.raise({
-      kind: 'host_key_rejected',
-      node: ip,
-      message: `push to ${ip} refused: ${message}`,
-    });
+  for (const kind of ALERTED_PUSH_FAILURES) {
+    if (kind === failure?.kind)
+      deps.alerts.fire(pushFailureAlert(kind, ip, revision, failure.message));
+    else deps.alerts.resolve(pushFailureRecovery(kind, ip, revision, now));
   }
 }

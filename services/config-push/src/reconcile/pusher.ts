@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@gateway/shared';
-import type { AlertSink } from '../alerts/alert-sink.js';
+import type { Alerts, Logger } from '@gateway/shared';
 import type { LeaseTerm } from '../leader/push-lease.js';
 import { PoisonGuard } from '../quarantine/poison-guard.js';
 import type { SshPool } from '../push/ssh-pool.js';
@@ -46,7 +45,7 @@ type Waiter = PushRequest & {
 export function Pusher(deps: {
   redis: Redis;
   pool: SshPool;
-  alerts: AlertSink;
+  alerts: Alerts;
   epochs: EpochTracker;
   settings: CycleSettings;
   timing: PusherTiming;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
 import { ProbeDecision, type NodeHealthServiceDefinition } from '@gateway/proto/health';
-import { FieldViolation, type Logger } from '@gateway/shared';
+import { alertDeliveryMessage, FieldViolation, type Alerts, type Logger } from '@gateway/shared';
 import type { NodeStore } from '../inventory/node-store.js';
 import type { ProbeRunner } from '../probe/probe-runner.js';
 import type { HealthReader } from '../state/health-reader.js';
@@ -27,6 +27,7 @@ export function NodeHealthServiceImpl(deps: {
   runner: ProbeRunner;
   intake: SuspectIntake;
   feed: HealthFeed;
+  alerts: Alerts;
   /** No WatchNodes message is encoded larger than this. */
   maxMessageBytes: number;
   shutdownSignal: AbortSignal;
@@ -78,7 +79,8 @@ export function NodeHealthServiceImpl(deps: {
     },
 
     async listNodes() {
-      return { nodes: (await reader.list()).map(nodeToProto) };
+      const [nodes, delivery] = await Promise.all([reader.list(), deps.alerts.status()]);
+      return { nodes: nodes.map(nodeToProto), alertDelivery: alertDeliveryMessage(delivery) };
     },
 
     async getNode(request) {

@@ -31,6 +31,7 @@ describe('health response mapping', () => {
         consecutiveFailures: 0,
         consecutiveSuccesses: 0,
         lastReporter: '',
+        staleReason: '',
       },
     });
     assert.equal(never.health?.lastProbeTime, undefined);
@@ -48,6 +49,7 @@ describe('health response mapping', () => {
         consecutiveFailures: 2,
         consecutiveSuccesses: 0,
         lastReporter: 'core-1',
+        staleReason: '',
       },
     });
     assert.equal(probed.health?.status, Status.STATUS_DOWN);

@@ -31,6 +31,7 @@ export function nodeToProto(view: NodeView): Node {
     health: {
       status: statusToProto(health.status),
       stale: health.stale,
+      staleReason: health.staleReason,
       lastProbeTime:
         health.lastProbeTime === undefined ? undefined : new Date(health.lastProbeTime),
       lastProbeLatency:

@@ -5,13 +5,18 @@ import {
   RedisKeys,
   readNodesWithStatus,
   restartProbeWindowScript,
+  type Alerts,
   type HealthStatusName,
   type Logger,
   type NodeSpecData,
 } from '@gateway/shared';
-import type { AlertDispatcher } from '../alerts/alert-dispatcher.js';
+import { keepUnconfirmed } from '../confirm/keep-unconfirmed.js';
+import type { MassFailureCheck } from '../confirm/mass-failure-check.js';
 import type { HttpProber, ProbeOutcome } from './http-prober.js';
+import type { MassFailurePolicy } from './mass-failure.js';
 import type { ProbeGate } from './probe-gate.js';
+import { RoundHold } from './round-hold.js';
+import { alertTransition } from './transition-alert.js';
 
 /** Why a round runs: the periodic poll, a suspect report, an admin's ProbeNow, a node just added. */
 export type ProbeTrigger = 'poll' | 'suspect' | 'manual' | 'added';
@@ -51,10 +56,12 @@ export type ProbeRunner = {
 export function ProbeRunner(deps: {
   redis: Redis;
   prober: HttpProber;
-  alerts: AlertDispatcher;
+  alerts: Alerts;
   /** Spaces the probes of suspect-triggered rounds (see ProbeGate). */
   gate: ProbeGate;
   damping: { rise: number; fall: number };
+  /** Rounds that fail (nearly) every node are confirmed before anything is marked DOWN. */
+  massFailure: { policy: MassFailurePolicy; check: MassFailureCheck };
   replicaId: string;
   logger: Logger;
 }): ProbeRunner {
@@ -94,8 +101,19 @@ export function ProbeRunner(deps: {
     spec: NodeSpecData,
     probeTime: number,
     request: RoundRequest,
+    hold: RoundHold,
   ): Promise<NodeProbeResult> => {
-    const outcome = await gatedProbe(spec, request);
+    let outcome = await gatedProbe(spec, request);
+    if (outcome?.healthy) hold.observe(true);
+    else if (!outcome) hold.settled();
+    else {
+      const verdict = await hold.failed(spec.ip, outcome);
+      if (verdict.action === 'keep') {
+        const status = await keepUnconfirmed(redis, spec.ip, verdict.reason, logger);
+        return { ip: spec.ip, ...outcome, status, changed: false };
+      }
+      if (verdict.action === 'apply-instead') outcome = verdict.outcome;
+    }
     if (!outcome) {
       // Other suspect-triggered probes kept the node's gate: their results are fresher than ours would be.
       const status = (await redis.get(RedisKeys.healthStatus(spec.ip))) as HealthStatusName | null;
@@ -160,22 +178,15 @@ export function ProbeRunner(deps: {
         },
         `node ${spec.ip} is ${status}`,
       );
-      // A node's first UP is no news; every DOWN and every recovery is.
-      if (status === 'DOWN' || previous === 'DOWN') {
-        deps.alerts.notify({
-          ip: spec.ip,
-          label: spec.label,
-          healthUrl: spec.healthUrl,
-          status,
-          previous,
-          time: Date.now(),
-          reason,
-          trigger: request.trigger,
-          reporter: request.reporter ?? '',
-          consecutiveFailures: Number(reply[3]),
-          replica: deps.replicaId,
-        });
-      }
+      alertTransition(deps.alerts, {
+        spec,
+        status,
+        previous,
+        reason,
+        trigger: request.trigger,
+        reporter: request.reporter ?? '',
+        consecutiveFailures: Number(reply[3]),
+      });
     }
     return { ip: spec.ip, ...outcome, status, changed };
   };
@@ -184,10 +195,29 @@ export function ProbeRunner(deps: {
     spec: NodeSpecData,
     probeTime: number,
     request: RoundRequest,
+    hold: RoundHold,
   ): Promise<NodeProbeResult> => {
     const running = inFlight.get(spec.ip);
-    if (running) return running;
-    const task = probeAndApply(spec, probeTime, request).finally(() => inFlight.delete(spec.ip));
+    if (running) {
+      // Another round's probe: its result counts in this round, its verdict is that round's.
+      running.then(
+        (result) => hold.observe(result.healthy),
+        () => hold.settled(),
+      );
+      return running;
+    }
+    let counted = false;
+    const counting: RoundHold = {
+      observe: (healthy) => ((counted = true), hold.observe(healthy)),
+      failed: (ip, outcome) => ((counted = true), hold.failed(ip, outcome)),
+      settled: () => ((counted = true), hold.settled()),
+    };
+    const task = probeAndApply(spec, probeTime, request, counting)
+      .catch((error: unknown) => {
+        if (!counted) hold.settled();
+        throw error;
+      })
+      .finally(() => inFlight.delete(spec.ip));
     inFlight.set(spec.ip, task);
     return task;
   };
@@ -213,8 +243,17 @@ export function ProbeRunner(deps: {
         [request.window.id, request.window.ms],
       );
     }
-    const tasks = selected.map((node) => probeNode(node.spec, probeTime, request));
-    const all = Promise.all(tasks);
+    const specs = new Map(selected.map((node) => [node.spec.ip, node.spec]));
+    const hold = RoundHold(
+      selected.length,
+      deps.massFailure.policy,
+      deps.massFailure.check.confirmer(specs, selected.length),
+    );
+    const tasks = selected.map((node) => probeNode(node.spec, probeTime, request, hold));
+    const all = Promise.all(tasks).then((results) => {
+      if (results.some((result) => result.healthy)) deps.massFailure.check.seesNodes();
+      return results;
+    });
     if (!signal) return await all;
     // The caller may stop waiting (client gone); the probes still finish and apply.
     return await Promise.race([

@@ -100,7 +100,11 @@ function healthView(
   return {
     status,
     stale:
-      status === undefined || lastProbeTime === undefined || now - lastProbeTime > staleAfterMs,
+      status === undefined ||
+      lastProbeTime === undefined ||
+      now - lastProbeTime > staleAfterMs ||
+      detail['unconfirmed_reason'] !== undefined,
+    staleReason: detail['unconfirmed_reason'] ?? '',
     lastProbeTime,
     lastProbeLatencyMs: optionalNumber(detail['last_probe_latency_ms']),
     lastChangeTime: optionalNumber(detail['last_change_time']),

@@ -4,8 +4,10 @@ import type { HealthStatusName, NodeSpecData } from '@gateway/shared';
 export type NodeHealthView = {
   /** undefined until the node's first probe decided it. */
   readonly status: HealthStatusName | undefined;
-  /** True when never probed, or not probed for longer than the stale threshold. */
+  /** True when never probed, not probed for longer than the stale threshold, or unconfirmed. */
   readonly stale: boolean;
+  /** Why the status is kept unconfirmed ('' when it is not): see mark-health-unconfirmed. */
+  readonly staleReason: string;
   readonly lastProbeTime: number | undefined;
   readonly lastProbeLatencyMs: number | undefined;
   readonly lastChangeTime: number | undefined;

@@ -25,6 +25,7 @@ function view(i: number): NodeView {
       consecutiveFailures: 0,
       consecutiveSuccesses: 1,
       lastReporter: '',
+      staleReason: '',
     },
   };
 }

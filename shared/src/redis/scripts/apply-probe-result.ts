@@ -9,7 +9,8 @@ import { SERVER_TIME_LUA } from './server-time.js';
  * again after `rise` successes in a row. A node's first result decides its first
  * status (healthy → UP, failed → DOWN once the threshold is reached).
  * A result older than the last one applied (a slow probe of an earlier round) and a
- * result for a node no longer in the inventory are dropped.
+ * result for a node no longer in the inventory are dropped. An applied result clears the
+ * node's unconfirmed mark (see mark-health-unconfirmed); watchers hear of that too.
  *
  * KEYS: nodes hash, status key, detail key, health revision counter.
  * ARGV: ip, healthy (1/0), probe time (Redis ms at round start), latency ms, outcome
@@ -53,7 +54,15 @@ redis.call('HSET', KEYS[3],
   'prober', ARGV[10])
 if not healthy then redis.call('HSET', KEYS[3], 'reason', ARGV[5]) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], 'last_reporter', ARGV[9]) end
-if status == previous then return {0, status, previous, failures, successes, 0} end
+local wasUnconfirmed = redis.call('HDEL', KEYS[3], 'unconfirmed_reason', 'unconfirmed_time') > 0
+if status == previous then
+  if wasUnconfirmed and status ~= '' then
+    -- The unconfirmed mark is gone: tell watchers (same status as before).
+    local revision = redis.call('INCR', KEYS[4])
+    redis.call('PUBLISH', ARGV[11], cjson.encode({ip = ip, status = status, previous = status, time = now, reason = 'confirmed by a probe result', revision = revision}))
+  end
+  return {0, status, previous, failures, successes, 0}
+end
 
 local reason = ARGV[5]
 if healthy then
