@@ -8,28 +8,18 @@ import {
 import {
   alertDeliveryMessage,
   normalizeNodeIp,
-  readInstanceSnapshot,
   readNodesWithStatus,
-  readQuarantine,
   RedisKeys,
   type Alerts,
   type Logger,
 } from '@gateway/shared';
 import { LostLeaseError, type CycleResult } from '../reconcile/push-cycle.js';
 import type { Pusher } from '../reconcile/pusher.js';
-import { renderWithoutQuarantined } from '../quarantine/render-without-quarantined.js';
-import { checkRender } from '../render/render-guard.js';
-import { readDesiredConfig } from '../state/desired-config.js';
 import { readAppliedRecords, readAttemptRecords } from '../state/node-records.js';
 import type { PushResultsHub } from './push-results-hub.js';
 import { quarantineToProto } from './quarantine-mapping.js';
+import { previewRender, type GuardSettings } from './render-preview.js';
 import { attemptToProto } from './response-mapping.js';
-
-export type GuardSettings = {
-  readonly dropGuardShare: number;
-  readonly dropGuardMinRemoved: number;
-  readonly maxConfigBytes: number;
-};
 
 /** The ConfigPushService RPCs (admin only). */
 export function ConfigPushServiceImpl(deps: {
@@ -44,26 +34,7 @@ export function ConfigPushServiceImpl(deps: {
   const { redis, guard } = deps;
   return {
     async renderConfig() {
-      const [snapshot, desired, quarantine] = await Promise.all([
-        readInstanceSnapshot(redis, { metadata: false }),
-        readDesiredConfig(redis),
-        readQuarantine(redis),
-      ]);
-      const { render, guardServers } = renderWithoutQuarantined(
-        snapshot.instances,
-        quarantine,
-        desired?.content,
-      );
-      const refusal = checkRender({
-        servers: render.servers,
-        quarantinedServers: guardServers - render.servers,
-        bytes: Buffer.byteLength(render.content),
-        maxBytes: guard.maxConfigBytes,
-        previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
-        force: false,
-        minShare: guard.dropGuardShare,
-        minRemoved: guard.dropGuardMinRemoved,
-      });
+      const { snapshot, quarantine, render, refusal } = await previewRender(redis, guard);
       const refusals = [
         ...(refusal ? [refusal.message] : []),
         ...render.skipped.map((entry) => `instance ${entry.id} left out: ${entry.reason}`),
@@ -131,32 +102,15 @@ export function ConfigPushServiceImpl(deps: {
     },
 
     async getPushStatus() {
-      const [{ nodes }, applied, attempts, desired, leader, snapshot, quarantine, delivery] =
-        await Promise.all([
-          readNodesWithStatus(redis),
-          readAppliedRecords(redis),
-          readAttemptRecords(redis),
-          readDesiredConfig(redis),
-          redis.get(RedisKeys.pushLeader),
-          readInstanceSnapshot(redis, { metadata: false }),
-          readQuarantine(redis),
-          deps.alerts.status(),
-        ]);
-      const { render, guardServers } = renderWithoutQuarantined(
-        snapshot.instances,
-        quarantine,
-        desired?.content,
-      );
-      const refusal = checkRender({
-        servers: render.servers,
-        quarantinedServers: guardServers - render.servers,
-        bytes: Buffer.byteLength(render.content),
-        maxBytes: guard.maxConfigBytes,
-        previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
-        force: false,
-        minShare: guard.dropGuardShare,
-        minRemoved: guard.dropGuardMinRemoved,
-      });
+      const [{ nodes }, applied, attempts, leader, preview, delivery] = await Promise.all([
+        readNodesWithStatus(redis),
+        readAppliedRecords(redis),
+        readAttemptRecords(redis),
+        redis.get(RedisKeys.pushLeader),
+        previewRender(redis, guard),
+        deps.alerts.status(),
+      ]);
+      const { snapshot, desired, quarantine, render, refusal } = preview;
       const statuses: NodePushStatus[] = nodes.map((node) => {
         const runs = applied.get(node.spec.ip);
         const last = attempts.get(node.spec.ip);
