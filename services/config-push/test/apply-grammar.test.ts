@@ -18,36 +18,12 @@ import { SshPool } from '../src/push/ssh-pool.js';
 import { checkRenderGrammar } from '../src/render/render-grammar.js';
 import { renderUpstreams } from '../src/render/render-upstreams.js';
 import { installSudoLogin } from './support/sudo-login.js';
+import { storedInstance as instance } from '../src/render/stored-instance.fixture.js';
 
 const USER = 'gwpush-grammar';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** A store epoch, as the registry creates it (the node refuses none it has not seen older). */
 const EPOCH = '1764000000000-0123456789abcdef';
-
-function instance(
-  group: string,
-  host: string,
-  port: number,
-  extra: Partial<StoredInstance['spec']> = {},
-): StoredInstance {
-  return {
-    id: `${group}/${host}/${port}`,
-    revision: 1,
-    registerTime: 0,
-    leaseMs: 15_000,
-    fingerprint: 'x',
-    spec: {
-      group,
-      host,
-      port,
-      weight: 1,
-      backup: false,
-      adminState: 'enabled',
-      metadata: {},
-      ...extra,
-    },
-  };
-}
 
 /** Runs the real script's `check` on `content` locally (grammar only). */
 function checkLocally(content: string): { code: number; stderr: string } {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ChangeType, type WatchInstancesResponse } from '@gateway/proto/registry';
-import { waitFor } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from '@gateway/testkit';
+import { RedisKeys } from '@gateway/shared';
+import { startAlertReceiver, waitFor, type AlertReceiver } from '@gateway/testkit';
 import { startTestDns, type TestDns } from './support/dns-server.js';
 import {
   configPushEnv,
@@ -190,7 +190,7 @@ describe('config-push: poison-instance isolation', () => {
               node.appliedContentHash === status.desiredContentHash && node.appliedRevision > 0,
           ) &&
           status.desiredRevision >=
-            (await world.redis.client.get('nginx:gateway:instances:revision').then(Number))
+            (await world.redis.client.get(RedisKeys.instancesRevision).then(Number))
         );
       },
       { timeoutMs: 20_000 },

@@ -5,16 +5,14 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { ConfigPushServiceDefinition, PushOutcome } from '@gateway/proto/configpush';
 import { RedisKeys } from '@gateway/shared';
-import { waitFor, startAlertReceiver, type AlertReceiver } from '@gateway/testkit';
+import { waitFor, type AlertReceiver } from '@gateway/testkit';
 import { setNodeStatus } from './support/node-state.js';
 import {
   bearer,
-  configPushEnv,
   CORE_TOKEN,
   getThrough,
   startBackend,
-  startInProcessConfigPush,
-  startPushWorld,
+  startAlertingPushWorld,
   type Backend,
   type InProcessConfigPush,
   type PushWorld,
@@ -30,14 +28,9 @@ describe('config-push: render and push to real nginx nodes over real sshd', () =
   let webhook: AlertReceiver;
   const backends: Backend[] = [];
   beforeAll(async () => {
-    world = await startPushWorld();
-    webhook = await startAlertReceiver();
-    push = await startInProcessConfigPush(
-      configPushEnv(world.redis.url, world.privateKeyPath, {
-        CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url,
-        CONFIG_PUSH_DRIFT_CHECK_INTERVAL: '2s',
-      }),
-    );
+    ({ world, webhook, push } = await startAlertingPushWorld({
+      CONFIG_PUSH_DRIFT_CHECK_INTERVAL: '2s',
+    }));
     await waitFor(
       'config-push to take the lease',
       async () => (await push.client.getPushStatus({})).leader !== '',

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PushOutcome } from '@gateway/proto/configpush';
-import { waitFor } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from '@gateway/testkit';
+import { waitFor, type AlertReceiver } from '@gateway/testkit';
 import {
-  configPushEnv,
   getThrough,
   startBackend,
-  startInProcessConfigPush,
-  startPushWorld,
+  startAlertingPushWorld,
   type Backend,
   type InProcessConfigPush,
   type PushWorld,
@@ -24,15 +21,10 @@ describe('config-push: the quarantine is bounded', () => {
   let push: InProcessConfigPush;
   let backend: Backend;
   beforeAll(async () => {
-    world = await startPushWorld();
-    webhook = await startAlertReceiver();
-    push = await startInProcessConfigPush(
-      configPushEnv(world.redis.url, world.privateKeyPath, {
-        CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url,
-        CONFIG_PUSH_QUARANTINE_MAX_SHARE: '0',
-        CONFIG_PUSH_QUARANTINE_MIN: '1',
-      }),
-    );
+    ({ world, webhook, push } = await startAlertingPushWorld({
+      CONFIG_PUSH_QUARANTINE_MAX_SHARE: '0',
+      CONFIG_PUSH_QUARANTINE_MIN: '1',
+    }));
     backend = await startBackend('kept');
   });
   afterAll(async () => {

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { waitFor } from '@gateway/testkit';
-import { startAlertReceiver, type AlertReceiver } from '@gateway/testkit';
+import { waitFor, type AlertReceiver } from '@gateway/testkit';
 import {
-  configPushEnv,
   getThrough,
   startBackend,
-  startInProcessConfigPush,
-  startPushWorld,
+  startAlertingPushWorld,
   type Backend,
   type InProcessConfigPush,
   type PushWorld,
@@ -22,14 +19,9 @@ describe('config-push: a render larger than the nodes accept', () => {
   let push: InProcessConfigPush;
   let backend: Backend;
   beforeAll(async () => {
-    world = await startPushWorld();
-    webhook = await startAlertReceiver();
-    push = await startInProcessConfigPush(
-      configPushEnv(world.redis.url, world.privateKeyPath, {
-        CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url,
-        CONFIG_PUSH_NODE_MAX_BYTES: String(LIMIT),
-      }),
-    );
+    ({ world, webhook, push } = await startAlertingPushWorld({
+      CONFIG_PUSH_NODE_MAX_BYTES: String(LIMIT),
+    }));
     backend = await startBackend('small');
   });
   afterAll(async () => {

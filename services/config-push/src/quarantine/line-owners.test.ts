@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import type { StoredInstance } from '@gateway/shared';
 import { renderUpstreams } from '../render/render-upstreams.js';
+import { storedInstance } from '../render/stored-instance.fixture.js';
 import { lineOwners } from './line-owners.js';
 
-function instance(group: string, host: string, port: number, backup = false): StoredInstance {
-  return {
-    id: `${group}/${host}/${port}`,
-    revision: 1,
-    registerTime: 0,
-    leaseMs: 15_000,
-    fingerprint: 'f',
-    spec: { group, host, port, weight: 1, backup, adminState: 'enabled', metadata: {} },
-  };
-}
+const instance = (group: string, host: string, port: number, backup = false) =>
+  storedInstance(group, host, port, { backup });
 
 describe('lineOwners: from a line nginx names back to the instances', () => {
   const instances = [

@@ -7,7 +7,7 @@ import {
 } from '../state/node-records.js';
 import { acceptRender } from './accept-render.js';
 import type { CycleDeps, CycleRequest, DispatchedCycle } from './cycle-types.js';
-import { pushNode, recordNodeAttempt } from './push-node.js';
+import { attemptBase, pushNode, recordNodeAttempt } from './push-node.js';
 
 export {
   LostLeaseError,
@@ -53,7 +53,7 @@ async function dispatch(
   target: DesiredConfig,
   request: CycleRequest,
 ): Promise<{ all: Promise<AttemptRecord[]> }> {
-  const { backoff, settings, logger } = deps;
+  const { backoff, logger } = deps;
   const [{ nodes, invalid }, applied, attempts] = await Promise.all([
     readNodesWithStatus(deps.redis),
     readAppliedRecords(deps.redis),
@@ -69,14 +69,7 @@ async function dispatch(
 
   const results = nodes.map(async (node): Promise<AttemptRecord> => {
     const ip = node.spec.ip;
-    const base = {
-      ip,
-      epoch: target.epoch,
-      revision: target.revision,
-      hash: target.hash,
-      replica: settings.replicaId,
-      fence: deps.startTerm.fence,
-    };
+    const base = attemptBase(deps, ip, target);
     const explicit = request.verifyAll || request.verifyNodes.has(ip);
     if (node.status === 'DOWN') {
       backoff.succeeded(ip);

@@ -13,6 +13,18 @@ import { recordAttempt, type AppliedRecord, type AttemptRecord } from '../state/
 import { stillHolding, type CycleDeps } from './cycle-types.js';
 import { holdForNewEpoch } from './epoch-check.js';
 
+/** What every attempt record of this cycle's push of `target` to `ip` starts with. */
+export function attemptBase(deps: CycleDeps, ip: string, target: DesiredConfig) {
+  return {
+    ip,
+    epoch: target.epoch,
+    revision: target.revision,
+    hash: target.hash,
+    replica: deps.settings.replicaId,
+    fence: deps.startTerm.fence,
+  };
+}
+
 /**
  * Pushes the desired config to one UP node within CONFIG_PUSH_NODE_TIMEOUT and records
  * the attempt (fenced). A failure schedules a retry with backoff and raises the alert it
@@ -28,14 +40,7 @@ export async function pushNode(
 ): Promise<AttemptRecord> {
   const { settings, backoff, logger } = deps;
   const ip = node.spec.ip;
-  const base = {
-    ip,
-    epoch: target.epoch,
-    revision: target.revision,
-    hash: target.hash,
-    replica: settings.replicaId,
-    fence: deps.startTerm.fence,
-  };
+  const base = attemptBase(deps, ip, target);
   const started = performance.now();
   backoff.started(ip);
   const nodeDeadline = deadline(deps.signal, settings.nodeTimeoutMs);

@@ -1,33 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import type { StoredInstance } from '@gateway/shared';
 import { checkRenderGrammar } from './render-grammar.js';
 import { renderUpstreams } from './render-upstreams.js';
-
-function instance(
-  group: string,
-  host: string,
-  port: number,
-  extra: Partial<StoredInstance['spec']> = {},
-): StoredInstance {
-  return {
-    id: `${group}/${host}/${port}`,
-    revision: 1,
-    registerTime: 0,
-    leaseMs: 15_000,
-    fingerprint: 'f',
-    spec: {
-      group,
-      host,
-      port,
-      weight: 1,
-      backup: false,
-      adminState: 'enabled',
-      metadata: {},
-      ...extra,
-    },
-  };
-}
+import { storedInstance as instance } from './stored-instance.fixture.js';
 
 describe('the renderer writes only what the nodes accept', () => {
   it('every render of IPv4, IPv6 and DNS hosts, every parameter and escaped map keys is in the grammar', () => {

@@ -1,47 +1,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import type { StoredInstance } from '@gateway/shared';
 import { renderUpstreams } from './render-upstreams.js';
-
-function instance(
-  group: string,
-  host: string,
-  port: number,
-  extra: Partial<StoredInstance['spec']> = {},
-  id = `${group}/${host}/${port}`,
-): StoredInstance {
-  return {
-    id,
-    revision: 1,
-    registerTime: 0,
-    leaseMs: 15_000,
-    fingerprint: 'x',
-    spec: {
-      group,
-      host,
-      port,
-      weight: 1,
-      backup: false,
-      adminState: 'enabled',
-      metadata: {},
-      ...extra,
-    },
-  };
-}
-
-const SAMPLE = [
-  instance('payments', '10.0.0.9', 9000, { weight: 3, maxFails: 2, failTimeoutSeconds: 30 }),
-  instance('default', '2001:db8::1', 8081, { backup: true }),
-  instance('default', '10.0.0.1', 8080, { weight: 5 }),
-  instance('default', '10.0.0.1', 80, { adminState: 'draining' }),
-  instance('include', 'core.example.internal', 7000),
-];
+import { RENDER_SAMPLE, storedInstance as instance } from './stored-instance.fixture.js';
 
 describe('render: the upstream file', () => {
   it('is deterministic and sorted: same instances in any order, byte-identical output', () => {
-    const one = renderUpstreams(SAMPLE);
-    const two = renderUpstreams([...SAMPLE].reverse());
+    const one = renderUpstreams(RENDER_SAMPLE);
+    const two = renderUpstreams([...RENDER_SAMPLE].reverse());
     assert.equal(one.content, two.content);
     assert.equal(one.hash, two.hash);
     assert.match(one.hash, /^[0-9a-f]{64}$/);

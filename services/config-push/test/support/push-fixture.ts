@@ -21,7 +21,13 @@ import {
 } from '@gateway/testkit';
 import { loadConfigPushConfig } from '../../src/config.js';
 import { startConfigPush, type RunningConfigPush } from '../../src/server.js';
-import { APPLY_SCRIPT, startGatewayNode, type GatewayNode } from '@gateway/testkit';
+import {
+  APPLY_SCRIPT,
+  startAlertReceiver,
+  startGatewayNode,
+  type AlertReceiver,
+  type GatewayNode,
+} from '@gateway/testkit';
 import { addNodeToInventory, setNodeStatus } from './node-state.js';
 
 export const ADMIN_TOKEN = TEST_TOKENS.admin;
@@ -78,6 +84,27 @@ export async function startInProcessConfigPush(
     '*': bearer(ADMIN_TOKEN),
   });
   return { running: service.running, channel: service.channel, client, close: service.close };
+}
+
+/** A push world, a webhook receiving config-push's alerts, and config-push in this process. */
+export type AlertingPushWorld = {
+  readonly world: PushWorld;
+  readonly webhook: AlertReceiver;
+  readonly push: InProcessConfigPush;
+};
+
+export async function startAlertingPushWorld(
+  env: Record<string, string> = {},
+): Promise<AlertingPushWorld> {
+  const world = await startPushWorld();
+  const webhook = await startAlertReceiver();
+  const push = await startInProcessConfigPush(
+    configPushEnv(world.redis.url, world.privateKeyPath, {
+      CONFIG_PUSH_ALERT_WEBHOOK_URL: webhook.url,
+      ...env,
+    }),
+  );
+  return { world, webhook, push };
 }
 
 /** A small HTTP server standing for a gateway-core instance: answers its name. */
