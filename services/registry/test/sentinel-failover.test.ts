@@ -164,9 +164,16 @@ describe('registry under load through a Sentinel failover (master, 2 replicas, 3
       intervalMs: 100,
     });
 
-    await acks.stop();
+    // A replica of the final master must acknowledge writes again; after a hard failover it
+    // resyncs in full, which a loaded machine can take past the load window to finish.
     const heard = switches.switchesAfter(since);
     const lastSwitch = heard.at(-1)!;
+    await waitFor(
+      'a replica of the final master to acknowledge a write',
+      () => acks.firstAfter(lastSwitch.time, lastSwitch.toPort) !== undefined,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    ).catch(() => undefined);
+    await acks.stop();
     const replicaAckAt = acks.firstAfter(lastSwitch.time, lastSwitch.toPort);
     assert.ok(replicaAckAt !== undefined, 'a replica of the final master acknowledges writes');
     const failures = fleet.outcomes.filter((outcome) => !outcome.ok && outcome.startedAt >= since);
