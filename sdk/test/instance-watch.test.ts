@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createChannel, createClient, Metadata, type Channel } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import { createLogger, tokenTableFromConfig } from '@gateway/shared';
-import { freePort, startRedisServer, type RedisServerHandle } from '@gateway/testkit';
+import {
+  freePort,
+  LOOPBACK_INSTANCES_ENV,
+  startRedisServer,
+  type RedisServerHandle,
+} from '@gateway/testkit';
 import { loadRegistryConfig, startRegistry, type RunningRegistry } from '@gateway/registry';
 import { assembleInstanceWatch, type InstanceWatchEvent } from '../src/index.js';
 
@@ -27,6 +32,7 @@ describe('sdk assembleInstanceWatch against a registry that chunks its snapshots
       REDIS_URL: redis.url,
       GRPC_LISTEN: address,
       GATEWAY_TOKENS: `admin:${ADMIN_TOKEN}`,
+      ...LOOPBACK_INSTANCES_ENV,
       // 64 KiB: about a dozen instances with full metadata per message.
       REGISTRY_MAX_MESSAGE_BYTES: '65536',
     });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createLogger, RedisKeys, tokenTableFromConfig } from '@gateway/shared';
-import { freePort, startRedisServer, waitFor, type RedisServerHandle } from '@gateway/testkit';
+import {
+  freePort,
+  LOOPBACK_INSTANCES_ENV,
+  startRedisServer,
+  waitFor,
+  type RedisServerHandle,
+} from '@gateway/testkit';
 import { loadRegistryConfig, startRegistry, type RunningRegistry } from '@gateway/registry';
 import { Registrar, type RegistrarEvent } from '../src/index.js';
 
@@ -13,6 +19,7 @@ async function registryOn(redisUrl: string, listen: string): Promise<RunningRegi
     GRPC_LISTEN: listen,
     GATEWAY_TOKENS: `core:${CORE_TOKEN}`,
     REGISTRY_EVICTION_INTERVAL: '100ms',
+    ...LOOPBACK_INSTANCES_ENV,
   });
   return await startRegistry(
     config,

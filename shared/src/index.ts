@@ -1,7 +1,25 @@
 export { deadline, type Deadline } from './async/deadline.js';
 export { EventQueue, OVERFLOW, throwIfAborted } from './async/event-queue.js';
 export { isRole, ROLES, type Role } from './auth/roles.js';
-export { parseTokenList, TokenTable, tokenTableFromConfig } from './auth/token-table.js';
+export { TokenTable, tokenTableFromConfig } from './auth/token-table.js';
+export { parseTokenList } from './auth/token-list.js';
+export { parseTokenFile } from './auth/token-file.js';
+export { ANONYMOUS_ADMIN, type TokenEntry, type TokenIdentity } from './auth/token-identity.js';
+export { TokenBuckets } from './limits/token-bucket.js';
+export {
+  RETRY_AFTER_METADATA,
+  tokenLimitsFromConfig,
+  tokenLimitsMiddleware,
+  type TokenLimits,
+} from './limits/token-limits-middleware.js';
+export { auditMiddleware, type AuditTarget } from './grpc/audit-middleware.js';
+export {
+  callerIdentity,
+  callNoteOf,
+  noteTarget,
+  withCallNote,
+  type CallNote,
+} from './grpc/call-note.js';
 export { commonConfigShape, type CommonConfig } from './config/common-config.js';
 export { CONFIG_ERROR_EXIT_CODE, ConfigError } from './config/config-error.js';
 export {
@@ -18,7 +36,12 @@ export { errorMiddleware } from './grpc/error-middleware.js';
 export { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
 export { serveWhileReady } from './grpc/serve-while-ready.js';
 export { repeatedElementSize, SizeBoundedChunker, varintSize } from './grpc/size-bounded-chunks.js';
-export { bindService, type AccessRules, type ServiceBinding } from './grpc/service-binding.js';
+export {
+  bindService,
+  type AccessRules,
+  type AuditRules,
+  type ServiceBinding,
+} from './grpc/service-binding.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { BackgroundLoop } from './process/background-loop.js';
 export { runService, type RunningService, type ServiceContext } from './process/run-service.js';

@@ -18,6 +18,7 @@ import {
   type RedisServerHandle,
   type ServiceProcess,
   serviceEntry,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 
 export const ADMIN_TOKEN = TEST_TOKENS.admin;
@@ -90,7 +91,7 @@ export async function startControlPlane(options: {
       await start(registries, {
         name: `registry-${i}`,
         entry: serviceEntry('registry'),
-        env: { ...common },
+        env: { ...common, ...LOOPBACK_INSTANCES_ENV },
       }),
     );
   }

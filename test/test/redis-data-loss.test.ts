@@ -21,6 +21,7 @@ import {
   type GatewayNode,
   type RedisServerHandle,
   type ServiceProcess,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 
 const ADMIN_TOKEN = 'loss-admin-token-0123456789';
@@ -117,7 +118,7 @@ describe('recovery from a Redis data loss, with no operator action', { timeout: 
     const registryProcess = await startServiceProcess({
       name: 'registry',
       entry: serviceEntry('registry'),
-      env: { ...common, REGISTRY_REVISION_POLL_INTERVAL: '500ms' },
+      env: { ...common, REGISTRY_REVISION_POLL_INTERVAL: '500ms', ...LOOPBACK_INSTANCES_ENV },
     });
     services.push(registryProcess);
     registryAddress = registryProcess.address;

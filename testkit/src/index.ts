@@ -54,6 +54,7 @@ export {
 } from './alert-receiver.js';
 export { bearer, TEST_TOKENS, TEST_TOKENS_ENV } from './tokens.js';
 export { withRedisServer } from './with-redis-server.js';
+export { LOOPBACK_INSTANCES_ENV } from './instance-hosts.js';
 export { startInProcessService, type InProcessService } from './in-process-service.js';
 export { expectConfigExit } from './config-exit.js';
 export { CONFIG_PUSH_TEST_TIMINGS } from './config-push-timings.js';

@@ -42,6 +42,7 @@ const instance = (group: string, port: number, adminState = AdminState.ADMIN_STA
   leaseDuration: undefined,
   revision: 1,
   quarantine: undefined,
+  ownerToken: '',
 });
 const push = {
   alertDelivery: undefined,

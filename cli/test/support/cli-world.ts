@@ -11,6 +11,7 @@ import {
   type GatewayNode,
   type RedisServerHandle,
   type ServiceProcess,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789';
@@ -49,7 +50,12 @@ export async function startCliWorld(options: { nodes?: 0 | 2 } = {}): Promise<Cl
     const registry = await startServiceProcess({
       name: 'registry',
       entry: serviceEntry('registry'),
-      env: { ...common, REGISTRY_LEASE_MAX: '1h', REGISTRY_REVISION_POLL_INTERVAL: '500ms' },
+      env: {
+        ...common,
+        REGISTRY_LEASE_MAX: '1h',
+        REGISTRY_REVISION_POLL_INTERVAL: '500ms',
+        ...LOOPBACK_INSTANCES_ENV,
+      },
     });
     stopping.push(() => registry.stop());
     const health = await startServiceProcess({

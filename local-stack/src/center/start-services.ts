@@ -52,6 +52,9 @@ export async function startServices(options: {
         REDIS_URL: options.redisUrl,
         GATEWAY_TOKENS_FILE: files.tokensFile,
         LOG_LEVEL: options.logLevel,
+        // The stack's gateway-core instances listen on loopback, which the registry
+        // refuses unless asked: the stack asks in the open.
+        ...(name === 'registry' ? { REGISTRY_ALLOWED_HOSTS: '*,127.0.0.0/8' } : {}),
         ...(name === 'health' && options.healthNodesFile
           ? {
               HEALTH_NODES_FILE: options.healthNodesFile,

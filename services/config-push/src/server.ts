@@ -7,6 +7,7 @@ import {
   RegistryChangeFeed,
   serveWhileReady,
   startGrpcServer,
+  tokenLimitsFromConfig,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -128,11 +129,18 @@ export async function startConfigPush(
       logger,
     }),
     { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [] },
+    {
+      audit: {
+        pushNow: (request) =>
+          `${request.nodeIp === '' ? 'every node' : `node ${request.nodeIp}`}${request.force ? ' (forced)' : ''}`,
+      },
+    },
   );
   const server = await startGrpcServer({
     listen: config.GRPC_LISTEN,
     logger,
     tokens,
+    limits: tokenLimitsFromConfig(config),
     bindings: [binding],
     shutdown: shutdownController,
   });

@@ -14,6 +14,7 @@ import {
   type GatewayNode,
   type SentinelTopology,
   type ServiceProcess,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 import { addNodeToInventory, setNodeStatus } from './support/node-state.js';
 import {
@@ -70,6 +71,7 @@ describe('config-push through a Sentinel failover while registrations flow', () 
           REDIS_URL: url,
           GATEWAY_TOKENS: TOKENS_ENV,
           REGISTRY_LEASE_MAX: '1h',
+          ...LOOPBACK_INSTANCES_ENV,
           REDIS_WAIT_REPLICAS: '1',
           ...sentinelEnv,
         },

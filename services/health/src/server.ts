@@ -6,6 +6,7 @@ import {
   createRedisClient,
   serveWhileReady,
   startGrpcServer,
+  tokenLimitsFromConfig,
   type AlertDeliveryStatus,
   type Logger,
   type RunningService,
@@ -141,12 +142,21 @@ export async function startHealth(
       ReportSuspect: ['sdk'],
       ProbeNow: [],
     },
+    {
+      audit: {
+        addNode: (request) => `node ${request.node?.ip ?? ''}`,
+        updateNode: (request) => `node ${request.node?.ip ?? ''}`,
+        removeNode: (request) => `node ${request.ip}`,
+      },
+      rateLimited: ['reportSuspect'],
+    },
   );
 
   const server = await startGrpcServer({
     listen: config.GRPC_LISTEN,
     logger,
     tokens,
+    limits: tokenLimitsFromConfig(config),
     bindings: [binding],
     shutdown: shutdownController,
   });

@@ -7,6 +7,8 @@ import {
   loadConfig,
   type Environment,
 } from '@gateway/shared';
+import { z } from 'zod';
+import { HostPolicy, HostPolicyError } from './policy/host-policy.js';
 
 /** Every variable the registry reads; documented in the README's configuration table. */
 export const registryConfigShape = {
@@ -26,6 +28,9 @@ export const registryConfigShape = {
   // Largest encoded ListInstances page or WatchInstances message: well under gRPC's default
   // 4 MiB receive limit, which a client that sets nothing has.
   REGISTRY_MAX_MESSAGE_BYTES: integer({ min: 65_536, max: 4_128_768, default: 1_048_576 }),
+  // Which instance hosts Register accepts (see policy/host-policy.ts and docs/security.md):
+  // loopback, link-local and unspecified addresses only when named explicitly.
+  REGISTRY_ALLOWED_HOSTS: z.string().default('*'),
   REGISTRY_INDEX_CHECK_INTERVAL: durationMs({ min: 1_000, max: 3_600_000, default: 10_000 }),
 };
 
@@ -50,6 +55,13 @@ export function loadRegistryConfig(env: Environment) {
       'REDIS_WAIT_TIMEOUT',
       'must be shorter than REDIS_COMMAND_TIMEOUT (the WAIT command would time out first)',
     );
+  }
+  try {
+    HostPolicy(config.REGISTRY_ALLOWED_HOSTS);
+  } catch (error) {
+    if (error instanceof HostPolicyError)
+      throw new ConfigError('REGISTRY_ALLOWED_HOSTS', error.message);
+    throw error;
   }
   return config;
 }

@@ -9,6 +9,7 @@ import {
   RegistryChangeFeed,
   serveWhileReady,
   startGrpcServer,
+  tokenLimitsFromConfig,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -16,6 +17,7 @@ import {
 import { RegistryServiceImpl } from './api/registry-service.js';
 import type { RegistryConfig } from './config.js';
 import { Evictor } from './eviction/evictor.js';
+import { HostPolicy } from './policy/host-policy.js';
 import { IndexCheck } from './store/index-check.js';
 import { RegistryStore } from './store/registry-store.js';
 
@@ -74,6 +76,7 @@ export async function startRegistry(
         selfPreservationWindowMs: config.REGISTRY_SELF_PRESERVATION_WINDOW,
         watchQueueLimit: config.REGISTRY_WATCH_QUEUE_LIMIT,
         maxMessageBytes: config.REGISTRY_MAX_MESSAGE_BYTES,
+        hostPolicy: HostPolicy(config.REGISTRY_ALLOWED_HOSTS),
       },
       shutdownSignal: shutdownController.signal,
       logger,
@@ -85,11 +88,19 @@ export async function startRegistry(
       ListInstances: [],
       WatchInstances: [],
     },
+    {
+      audit: {
+        register: (request) =>
+          `instance ${request.instance?.group ?? ''}/${request.instance?.host ?? ''}:${request.instance?.port ?? 0}`,
+        deregister: (request) => `instance ${request.instanceId}`,
+      },
+    },
   );
   const server = await startGrpcServer({
     listen: config.GRPC_LISTEN,
     logger,
     tokens,
+    limits: tokenLimitsFromConfig(config),
     bindings: [binding],
     shutdown: shutdownController,
   });

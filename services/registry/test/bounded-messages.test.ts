@@ -23,6 +23,7 @@ import {
   startServiceProcess,
   type RedisServerHandle,
   type ServiceProcess,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 import { bearer, REGISTRY_ENTRY, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
 
@@ -61,20 +62,23 @@ async function loadInstances(redis: RedisServerHandle): Promise<void> {
     'generated specs are valid',
   );
   const json = canonicalSpecJson(first);
-  await registerInstanceScript.run(redis.client, registerInstanceKeys(first.group), [
+  await registerInstanceScript.run(redis.client, registerInstanceKeys(first.group, 'loader'), [
     instanceId(first),
     json,
     specFingerprint(json),
     3_600_000,
     RedisChannels.instanceChanges,
     epochSeed(),
+    'loader',
+    1,
+    0,
   ]);
   for (let start = 1; start < INSTANCES; start += LOAD_BATCH) {
     const pipeline = redis.client.pipeline();
     for (let i = start; i < Math.min(start + LOAD_BATCH, INSTANCES); i++) {
       const spec = specFor(i);
       const specJson = canonicalSpecJson(spec);
-      const keys = registerInstanceKeys(spec.group);
+      const keys = registerInstanceKeys(spec.group, 'loader');
       pipeline.evalsha(
         registerInstanceScript.sha1,
         keys.length,
@@ -85,6 +89,9 @@ async function loadInstances(redis: RedisServerHandle): Promise<void> {
         3_600_000,
         RedisChannels.instanceChanges,
         epochSeed(),
+        'loader',
+        1,
+        0,
       );
     }
     const replies = await pipeline.exec();
@@ -154,7 +161,12 @@ describe('registry at 50,000 instances with full metadata: every message bounded
     registry = await startServiceProcess({
       name: 'registry-50k',
       entry: REGISTRY_ENTRY,
-      env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV, LOG_LEVEL: 'warn' },
+      env: {
+        REDIS_URL: redis.url,
+        GATEWAY_TOKENS: TOKENS_ENV,
+        LOG_LEVEL: 'warn',
+        ...LOOPBACK_INSTANCES_ENV,
+      },
       timeoutMs: 60_000,
     });
     // A client with gRPC's defaults: a 4 MiB receive limit.

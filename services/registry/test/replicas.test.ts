@@ -11,6 +11,7 @@ import {
   type RedisServerHandle,
   type ServiceProcess,
   collectStream,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
 
@@ -31,6 +32,10 @@ describe('registry: 3 replicas × 500 concurrent Registers on one redis-server',
             REDIS_URL: redis.url,
             GATEWAY_TOKENS: TOKENS_ENV,
             LOG_LEVEL: 'warn',
+            ...LOOPBACK_INSTANCES_ENV,
+            // All the Registers come from one token at once: this checks ordering and loss,
+            // not the per-token rate limit.
+            GATEWAY_TOKEN_BURST: '100000',
             // 1,500 concurrent Registers on one redis-server, beside other test files on a
             // shared machine: this checks ordering and loss, not latency, so a slow command
             // must not fail the call (the default 2 s is for production).

@@ -9,6 +9,7 @@ import {
   waitFor,
   type SentinelTopology,
   type ServiceProcess,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 import { InstanceFleet } from './support/instance-fleet.js';
 import {
@@ -50,6 +51,7 @@ describe('registry under load through a Sentinel failover (master, 2 replicas, 3
         REDIS_WAIT_REPLICAS: String(waitReplicas),
         REDIS_WAIT_TIMEOUT: '500ms',
         LOG_LEVEL: 'warn',
+        ...LOOPBACK_INSTANCES_ENV,
       },
     });
     registries.push(registry);

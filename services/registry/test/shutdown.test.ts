@@ -9,6 +9,7 @@ import {
   waitFor,
   type RedisServerHandle,
   collectStream,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 import { bearer, REGISTRY_ENTRY, spec, TOKENS, TOKENS_ENV } from './support/registry-fixture.js';
 
@@ -25,7 +26,7 @@ describe('registry process: signals and configuration', () => {
     const registry = await startServiceProcess({
       name: 'registry',
       entry: REGISTRY_ENTRY,
-      env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV },
+      env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS_ENV, ...LOOPBACK_INSTANCES_ENV },
     });
     const channel = createChannel(registry.address);
     const client = createClient(RegistryServiceDefinition, channel, { '*': bearer(TOKENS.admin) });
@@ -53,7 +54,7 @@ describe('registry process: signals and configuration', () => {
     const registry = await startServiceProcess({
       name: 'registry',
       entry: REGISTRY_ENTRY,
-      env: { REDIS_URL: lonely.url, GATEWAY_TOKENS: TOKENS_ENV },
+      env: { REDIS_URL: lonely.url, GATEWAY_TOKENS: TOKENS_ENV, ...LOOPBACK_INSTANCES_ENV },
     });
     await lonely.stop();
     const started = Date.now();

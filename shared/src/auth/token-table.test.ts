@@ -30,12 +30,55 @@ describe('bearer token table', () => {
     assert.equal(table.roleOf(''), undefined);
   });
 
+  it('names simple-form tokens by role and position, for logs and ownership', () => {
+    const table = TokenTable(
+      parseTokenList('core:bbbbbbbbbbbbbbbb,core:dddddddddddddddd\nsdk:cccccccccccccccc', 'X'),
+    );
+    assert.deepEqual(table.identify('dddddddddddddddd'), { name: 'core-2', role: 'core' });
+    assert.deepEqual(
+      table.identities.map((identity) => identity.name),
+      ['core-1', 'core-2', 'sdk-1'],
+    );
+  });
+
+  it('keeps a "#" inside a token and reads "#" after white space as a comment', () => {
+    const table = TokenTable(
+      parseTokenList('# tokens\ncore:abc#def0123456789 # the core\n  # sdk:off', 'GATEWAY_TOKENS'),
+    );
+    assert.equal(table.size, 1);
+    assert.equal(table.roleOf('abc#def0123456789'), 'core');
+    assert.equal(table.roleOf('abc'), undefined, 'never cut at the #');
+  });
+
+  it('never repeats any part of a malformed entry in its error', () => {
+    const secret = 'Sup3rSecretValue-0123';
+    for (const text of [secret, `root:${secret}`, `core ${secret}`, `core:${secret} tail`]) {
+      assert.throws(
+        () => parseTokenList(text, 'GATEWAY_TOKENS'),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          /entry 1/.test(error.message) &&
+          !error.message.includes(secret.slice(0, 4)),
+      );
+    }
+  });
+
+  it('refuses one secret given twice', () => {
+    assert.throws(
+      () =>
+        tokenTableFromConfig(
+          load({ GATEWAY_TOKENS: 'core:bbbbbbbbbbbbbbbb,sdk:bbbbbbbbbbbbbbbb' }),
+        ),
+      /tokens\[1\] \("sdk-1"\): token is the same as tokens\[0\]'s/,
+    );
+  });
+
   it('rejects unknown roles and short tokens, naming the variable', () => {
     assert.throws(
       () => parseTokenList('root:aaaaaaaaaaaaaaaa', 'GATEWAY_TOKENS'),
       (error: ConfigError) => error.variable === 'GATEWAY_TOKENS',
     );
-    assert.throws(() => parseTokenList('core:short', 'GATEWAY_TOKENS'), /at least 16 characters/);
+    assert.throws(() => parseTokenList('core:short', 'GATEWAY_TOKENS'), /16 to 4096 characters/);
   });
 
   it('reads GATEWAY_TOKENS_FILE, refuses both sources at once, and is never off silently', () => {

@@ -2,66 +2,46 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 import type { CommonConfig } from '../config/common-config.js';
-import { isRole, type Role } from './roles.js';
+import type { Role } from './roles.js';
+import { checkUnique, parseTokenFile } from './token-file.js';
+import type { TokenEntry, TokenIdentity } from './token-identity.js';
+import { parseTokenList } from './token-list.js';
 
-const MIN_TOKEN_LENGTH = 16;
-
-/** Bearer tokens and their roles, compared in constant time. */
+/** Bearer tokens and who they are, compared in constant time. */
 export type TokenTable = {
+  /** The identity of a presented token, or undefined when it matches none. */
+  identify(token: string): TokenIdentity | undefined;
   /** The role of a presented token, or undefined when it matches none. */
   roleOf(token: string): Role | undefined;
+  /** Every identity, without secrets (for start-up logs). */
+  readonly identities: readonly TokenIdentity[];
   readonly size: number;
 };
 
-export function TokenTable(entries: ReadonlyArray<{ role: Role; token: string }>): TokenTable {
-  const digests = entries.map((entry) => ({ role: entry.role, digest: sha256(entry.token) }));
+export function TokenTable(entries: readonly TokenEntry[]): TokenTable {
+  const digests = entries.map(({ secret, ...identity }) => ({
+    identity: Object.freeze(identity),
+    digest: sha256(secret),
+  }));
+  const identify = (token: string) => {
+    const presented = sha256(token);
+    let match: TokenIdentity | undefined;
+    // Compare against every entry, whatever matched, so timing says nothing.
+    for (const entry of digests) {
+      if (timingSafeEqual(presented, entry.digest) && match === undefined) match = entry.identity;
+    }
+    return match;
+  };
   return {
     size: digests.length,
-    roleOf(token) {
-      const presented = sha256(token);
-      let match: Role | undefined;
-      // Compare against every entry, whatever matched, so timing says nothing.
-      for (const entry of digests) {
-        if (timingSafeEqual(presented, entry.digest) && match === undefined) match = entry.role;
-      }
-      return match;
-    },
+    identities: digests.map((entry) => entry.identity),
+    identify,
+    roleOf: (token) => identify(token)?.role,
   };
 }
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
-}
-
-/** Parses `role:token` pairs separated by commas or new lines (# starts a comment). */
-export function parseTokenList(
-  text: string,
-  variable: string,
-): Array<{ role: Role; token: string }> {
-  const entries: Array<{ role: Role; token: string }> = [];
-  const pieces = text
-    .split(/[,\n]/)
-    .map((piece) => piece.replace(/#.*$/, '').trim())
-    .filter((piece) => piece !== '');
-  for (const piece of pieces) {
-    const separator = piece.indexOf(':');
-    const role = piece.slice(0, separator);
-    const token = piece.slice(separator + 1);
-    if (separator < 0 || !isRole(role)) {
-      throw new ConfigError(
-        variable,
-        `each entry must be role:token with role admin, core or sdk (got "${role || piece.slice(0, 12)}…")`,
-      );
-    }
-    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-      throw new ConfigError(
-        variable,
-        `the ${role} token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`,
-      );
-    }
-    entries.push({ role, token });
-  }
-  return entries;
 }
 
 /**
@@ -77,7 +57,7 @@ export function tokenTableFromConfig(config: CommonConfig): TokenTable | undefin
       'set either GATEWAY_TOKENS or GATEWAY_TOKENS_FILE, not both',
     );
   }
-  let entries: Array<{ role: Role; token: string }>;
+  let entries: TokenEntry[];
   if (config.GATEWAY_TOKENS_FILE) {
     let text: string;
     try {
@@ -85,13 +65,14 @@ export function tokenTableFromConfig(config: CommonConfig): TokenTable | undefin
     } catch (error) {
       throw new ConfigError(
         'GATEWAY_TOKENS_FILE',
-        `cannot read ${config.GATEWAY_TOKENS_FILE}: ${(error as Error).message}`,
+        `cannot read ${config.GATEWAY_TOKENS_FILE}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       );
     }
-    entries = parseTokenList(text, 'GATEWAY_TOKENS_FILE');
+    entries = parseTokenFile(text, 'GATEWAY_TOKENS_FILE');
   } else {
     entries = parseTokenList(config.GATEWAY_TOKENS ?? '', 'GATEWAY_TOKENS');
   }
+  checkUnique(entries, config.GATEWAY_TOKENS_FILE ? 'GATEWAY_TOKENS_FILE' : 'GATEWAY_TOKENS');
   if (entries.length === 0) {
     throw new ConfigError(
       'GATEWAY_TOKENS',

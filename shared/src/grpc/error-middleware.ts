@@ -32,7 +32,13 @@ export function errorMiddleware(logger: Logger): ServerMiddleware {
       return result;
     } catch (error) {
       if (error instanceof ServerError) {
-        const level = CLIENT_ERRORS.has(error.code) ? 'info' : 'warn';
+        // Refusals over a limit come in floods: the limits middleware logs them as counts.
+        const level =
+          error.code === Status.RESOURCE_EXHAUSTED
+            ? 'debug'
+            : CLIENT_ERRORS.has(error.code)
+              ? 'info'
+              : 'warn';
         logger[level](
           {
             method,

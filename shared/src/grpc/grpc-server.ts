@@ -9,6 +9,8 @@ import { loadDescriptorSet } from '@gateway/proto/descriptor-set';
 import type { Logger } from 'pino';
 import type { Role } from '../auth/roles.js';
 import type { TokenTable } from '../auth/token-table.js';
+import { tokenLimitsMiddleware, type TokenLimits } from '../limits/token-limits-middleware.js';
+import { auditMiddleware, type AuditTarget } from './audit-middleware.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorMiddleware } from './error-middleware.js';
 import type { ServiceBinding } from './service-binding.js';
@@ -41,6 +43,8 @@ export async function startGrpcServer(options: {
   logger: Logger;
   tokens: TokenTable | undefined;
   bindings: readonly ServiceBinding[];
+  /** Per-token rate and stream limits (GATEWAY_TOKEN_RATE, _BURST, _MAX_STREAMS). */
+  limits: TokenLimits;
   /**
    * Aborted when shutdown starts. Pass the controller whose signal the bindings'
    * streams already watch (they are built before the server); default a new one.
@@ -49,8 +53,13 @@ export async function startGrpcServer(options: {
 }): Promise<GrpcServer> {
   const { logger, bindings } = options;
   const methodRoles = new Map<string, readonly Role[]>();
-  for (const binding of bindings)
+  const audited = new Map<string, AuditTarget>();
+  const rateLimited = new Set<string>();
+  for (const binding of bindings) {
     for (const [path, roles] of binding.methodRoles) methodRoles.set(path, roles);
+    for (const [path, target] of binding.audited) audited.set(path, target);
+    for (const path of binding.rateLimited) rateLimited.add(path);
+  }
 
   const server = createServer({
     'grpc.max_receive_message_length': 1024 * 1024,
@@ -58,8 +67,11 @@ export async function startGrpcServer(options: {
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
   })
+    // The audit log is a logger of its own (`"log":"audit"` on every line): see docs/security.md.
+    .use(auditMiddleware(logger.child({ log: 'audit' }), audited))
     .use(errorMiddleware(logger))
-    .use(authMiddleware(options.tokens, methodRoles, [HEALTH_SERVICE, ...REFLECTION_SERVICES]));
+    .use(authMiddleware(options.tokens, methodRoles, [HEALTH_SERVICE, ...REFLECTION_SERVICES]))
+    .use(tokenLimitsMiddleware(options.limits, rateLimited, logger));
 
   const health = HealthState();
   const serviceNames = bindings.map((binding) => binding.fullName);
@@ -91,6 +103,8 @@ export async function startGrpcServer(options: {
       port,
       services: serviceNames,
       auth: options.tokens ? 'required' : 'DISABLED',
+      tokens: options.tokens?.identities.map((identity) => identity.name),
+      limits: options.limits,
     },
     'grpc server listening',
   );

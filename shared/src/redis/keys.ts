@@ -18,6 +18,14 @@ export const RedisKeys = {
   instanceGroupIndex: (group: string) => `nginx:gateway:instances:by_group:${group}`,
   /** The prefix of `instanceGroupIndex`, for scripts that derive the group from an id. */
   instanceGroupIndexPrefix: 'nginx:gateway:instances:by_group:',
+  /**
+   * Sorted set, every score 0: the ids of the instances one token (by name) registered and
+   * owns: its quota's count. Written by the same scripts as the hash (register, deregister,
+   * evict); the owner is the stored instance's `owner`.
+   */
+  instanceOwnerIndex: (owner: string) => `nginx:gateway:instances:by_owner:${owner}`,
+  /** The prefix of `instanceOwnerIndex`, for scripts that read the owner from the stored instance. */
+  instanceOwnerIndexPrefix: 'nginx:gateway:instances:by_owner:',
   /** Counter: the registry revision, bumped with every change to the hash; counts within the store epoch. */
   instancesRevision: 'nginx:gateway:instances:revision',
   /**
@@ -61,8 +69,11 @@ export const RedisKeys = {
   healthProbeGate: (ip: string) => `nginx:gateway:health:probe_gate:${ip}`,
   /** String with TTL: the window id that reports joined, owed one trailing round when it closes. */
   healthProbeTrailing: 'nginx:gateway:health:probe_trailing',
-  /** Counter with TTL: suspect reports of one reporter in the current rate-limit window. */
-  healthReporterRate: (reporter: string) => `nginx:gateway:health:reporter_rate:${reporter}`,
+  /**
+   * Counter with TTL: suspect reports of one token (by its name, never the client-chosen
+   * reporter) in the current rate-limit window.
+   */
+  healthReporterRate: (token: string) => `nginx:gateway:health:reporter_rate:${token}`,
 
   /**
    * Stream: the alert outbox of one service (`health`, `config-push`), one entry per alert

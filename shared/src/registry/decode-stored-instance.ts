@@ -9,6 +9,7 @@ const storedInstanceShape = z.object({
   registerTime: z.number().int().nonnegative(),
   leaseMs: z.number().int().positive(),
   fingerprint: z.string(),
+  owner: z.string().optional(),
   spec: z.object({
     group: z.string(),
     host: z.string(),

@@ -22,6 +22,8 @@ export type StoredInstance = {
   readonly leaseMs: number;
   /** Hash of the canonical spec: an identical re-registration changes nothing. */
   readonly fingerprint: string;
+  /** The name of the token that registered it (absent: stored before ownership existed). */
+  readonly owner?: string;
   readonly spec: InstanceSpecData;
 };
 

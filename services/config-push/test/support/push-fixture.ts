@@ -18,6 +18,7 @@ import {
   type RedisServerHandle,
   type ServiceProcess,
   serviceEntry,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 import { loadConfigPushConfig } from '../../src/config.js';
 import { startConfigPush, type RunningConfigPush } from '../../src/server.js';
@@ -151,6 +152,7 @@ export async function startPushWorld(
       LOG_LEVEL: 'warn',
       REGISTRY_LEASE_MAX: '1h',
       REGISTRY_REVISION_POLL_INTERVAL: '500ms',
+      ...LOOPBACK_INSTANCES_ENV,
     },
   });
   const registryChannel = createChannel(registryProcess.address);

@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
 import { ProbeDecision, type NodeHealthServiceDefinition } from '@gateway/proto/health';
-import { alertDeliveryMessage, FieldViolation, type Alerts, type Logger } from '@gateway/shared';
+import {
+  alertDeliveryMessage,
+  callerIdentity,
+  FieldViolation,
+  type Alerts,
+  type Logger,
+} from '@gateway/shared';
 import type { NodeStore } from '../inventory/node-store.js';
 import type { ProbeRunner } from '../probe/probe-runner.js';
 import type { HealthReader } from '../state/health-reader.js';
@@ -100,9 +106,11 @@ export function NodeHealthServiceImpl(deps: {
       });
     },
 
-    async reportSuspect(request) {
+    async reportSuspect(request, context) {
       const report = suspectReportFromProto(request);
-      return { decision: DECISIONS[await deps.intake.report(report)] };
+      // The rate is the token's, not the client-chosen reporter's (which is only a label).
+      const token = callerIdentity(context).name;
+      return { decision: DECISIONS[await deps.intake.report(report, token)] };
     },
 
     async probeNow(request, context) {

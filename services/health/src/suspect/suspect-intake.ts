@@ -18,8 +18,11 @@ export type SuspectReport = {
 };
 
 export type SuspectIntake = {
-  /** Decides and, when it starts a round, starts it in the background. */
-  report(report: SuspectReport): Promise<SuspectDecision>;
+  /**
+   * Decides and, when it starts a round, starts it in the background. `token` is the
+   * name of the caller's token: the rate limit counts per token, across replicas.
+   */
+  report(report: SuspectReport, token: string): Promise<SuspectDecision>;
   /** Cancels trailing rounds not yet due. */
   stop(): void;
 };
@@ -85,12 +88,12 @@ export function SuspectIntake(deps: {
   };
 
   return {
-    async report(report) {
+    async report(report, token) {
       const id = roundId();
       const reply = (await admitSuspectReportScript.run(
         redis,
         [
-          RedisKeys.healthReporterRate(report.reporter),
+          RedisKeys.healthReporterRate(token),
           RedisKeys.healthProbeWindow,
           RedisKeys.healthProbeTrailing,
         ],
@@ -98,7 +101,7 @@ export function SuspectIntake(deps: {
       )) as Array<number | string>;
       switch (reply[0]) {
         case 1:
-          logger.info(report, 'suspect report: probing every node');
+          logger.info({ ...report, token }, 'suspect report: probing every node');
           runner.startRound({
             trigger: 'suspect',
             reporter: report.reporter,

@@ -24,6 +24,7 @@ function instance(overrides: Partial<Instance['spec']> & { id?: string } = {}): 
     leaseDuration: { seconds: 15, nanos: 0 },
     revision: 123_456_789,
     quarantine: undefined,
+    ownerToken: '',
   };
 }
 

@@ -17,7 +17,11 @@ const FIXED_BYTES =
  * snapshot sizes every instance once; the encoding happens once, when it is sent).
  */
 export function instanceSizeBound(instance: Instance): number {
-  let bytes = FIXED_BYTES + FRAMED + Buffer.byteLength(instance.id);
+  let bytes =
+    FIXED_BYTES +
+    2 * FRAMED +
+    Buffer.byteLength(instance.id) +
+    Buffer.byteLength(instance.ownerToken);
   const spec = instance.spec;
   if (spec) {
     bytes += 2 * FRAMED + Buffer.byteLength(spec.group) + Buffer.byteLength(spec.host);

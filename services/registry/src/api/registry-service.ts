@@ -2,9 +2,12 @@ import type { Redis } from 'ioredis';
 import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
 import type { RegistryServiceDefinition } from '@gateway/proto/registry';
 import {
+  callerIdentity,
   type ChannelFeed,
   FieldViolation,
+  noteTarget,
   GROUP_PATTERN,
+  instanceId,
   parseInstanceId,
   requireMaxLength,
   type QuarantineChange,
@@ -12,8 +15,10 @@ import {
   type RegistryChangeFeed,
 } from '@gateway/shared';
 import { readSelfPreservation } from '../eviction/self-preservation-state.js';
+import type { HostPolicy } from '../policy/host-policy.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { watchInstances } from '../watch/watch-instances.js';
+import { checkGroupScope, notOwner, storeCallerOf } from './caller-scope.js';
 import { readListPage } from './list-page.js';
 import { decodePageToken } from './page-token.js';
 import { registerRequestToSpec } from './request-mapping.js';
@@ -26,6 +31,8 @@ export type RegistrySettings = {
   readonly watchQueueLimit: number;
   /** No ListInstances page or WatchInstances message is encoded larger than this. */
   readonly maxMessageBytes: number;
+  /** Which instance hosts Register accepts (REGISTRY_ALLOWED_HOSTS). */
+  readonly hostPolicy: HostPolicy;
 };
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -44,12 +51,31 @@ export function RegistryServiceImpl(deps: {
 }): ServiceImplementation<RegistryServiceDefinition> {
   const { redis, store, settings, logger } = deps;
   return {
-    async register(request) {
+    async register(request, context) {
+      const identity = callerIdentity(context);
       const { spec, leaseMs } = registerRequestToSpec(request, settings.lease);
-      const result = await store.register(spec, leaseMs);
+      const id = instanceId(spec);
+      noteTarget(context, `instance ${id}`);
+      checkGroupScope(identity, spec.group);
+      const hostRefusal = settings.hostPolicy.refusal(spec.host);
+      if (hostRefusal)
+        throw new ServerError(Status.PERMISSION_DENIED, `instance.host: ${hostRefusal}`);
+      const result = await store.register(spec, leaseMs, storeCallerOf(identity));
+      if ('refused' in result) {
+        if (result.refused === 'not-owner') throw notOwner(id, identity, 'update');
+        throw new ServerError(
+          Status.RESOURCE_EXHAUSTED,
+          `token "${identity.name}" already owns ${result.owned} instances, its quota of ${identity.quota ?? 0}: deregister one first`,
+        );
+      }
       if (result.outcome !== 'unchanged') {
         logger.info(
-          { id: result.instance.id, outcome: result.outcome, revision: result.revision },
+          {
+            id: result.instance.id,
+            outcome: result.outcome,
+            revision: result.revision,
+            token: identity.name,
+          },
           'instance registered',
         );
       }
@@ -60,10 +86,12 @@ export function RegistryServiceImpl(deps: {
       };
     },
 
-    async heartbeat(request) {
+    async heartbeat(request, context) {
+      const identity = callerIdentity(context);
       const id = parseInstanceId('instance_id', request.instanceId);
-      const result = await store.heartbeat(id);
+      const result = await store.heartbeat(id, storeCallerOf(identity));
       if (!result.found) {
+        if (result.reason === 'not-owner') throw notOwner(id, identity, 'heartbeat');
         throw new ServerError(
           Status.NOT_FOUND,
           result.reason === 'expired'
@@ -77,12 +105,15 @@ export function RegistryServiceImpl(deps: {
       };
     },
 
-    async deregister(request) {
+    async deregister(request, context) {
+      const identity = callerIdentity(context);
       const id = parseInstanceId('instance_id', request.instanceId);
-      const revision = await store.deregister(id);
+      noteTarget(context, `instance ${id}`);
+      const revision = await store.deregister(id, storeCallerOf(identity));
+      if (revision === 'not-owner') throw notOwner(id, identity, 'deregister');
       if (revision === undefined)
         throw new ServerError(Status.NOT_FOUND, `instance ${id} is not registered`);
-      logger.info({ id, revision }, 'instance deregistered');
+      logger.info({ id, revision, token: identity.name }, 'instance deregistered');
       return { revision };
     },
 

@@ -40,6 +40,7 @@ export function instanceToProto(
       metadata: { ...spec.metadata },
     },
     registerTime: new Date(instance.registerTime),
+    ownerToken: instance.owner ?? '',
     leaseExpireTime: 'leaseExpireTime' in instance ? new Date(instance.leaseExpireTime) : undefined,
     leaseDuration: durationFromMs(instance.leaseMs),
     revision: instance.revision,

@@ -64,6 +64,7 @@ export async function evictExpired(
       startGrace ? 1 : 0,
       policy.graceTtlMs,
       RedisKeys.instanceGroupIndexPrefix,
+      RedisKeys.instanceOwnerIndexPrefix,
     ],
   )) as Array<number | string>;
   const evicted: Array<{ id: string; revision: number }> = [];

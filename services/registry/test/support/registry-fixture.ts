@@ -7,6 +7,7 @@ import {
   startInProcessService,
   withRedisServer,
   type InProcessService,
+  LOOPBACK_INSTANCES_ENV,
 } from '@gateway/testkit';
 import { loadRegistryConfig } from '../../src/config.js';
 import { startRegistry, type RunningRegistry } from '../../src/server.js';
@@ -37,7 +38,7 @@ export async function startRegistryFixture(
 ): Promise<RegistryFixture> {
   const service = await startInProcessService(
     { name: 'registry', load: loadRegistryConfig, start: startRegistry },
-    { REDIS_URL: redisUrl, ...FAST_TIMINGS, ...env },
+    { REDIS_URL: redisUrl, ...FAST_TIMINGS, ...LOOPBACK_INSTANCES_ENV, ...env },
   );
   const client = createClient(RegistryServiceDefinition, service.channel, {
     '*': bearer(TEST_TOKENS.admin),

@@ -15,7 +15,8 @@ import { storeEpochLua } from './store-epoch-lua.js';
  * recent evictions zset, store epoch, eviction grace, id index.
  * ARGV: changes channel, max share (0..1), guard minimum, batch size, state TTL ms,
  * window ms, epoch seed, start grace (0|1), grace TTL ms (the longest lease), prefix of
- * the per-group id indexes (the group is the id up to its first '/').
+ * the per-group id indexes (the group is the id up to its first '/'), prefix of the
+ * per-owner id indexes (the owner is the stored instance's; absent: no owner indexes).
  * Returns {preserving (0|1), expired count, total, recently evicted, id, revision, id, revision, ...}.
  */
 export const evictExpiredInstancesScript = LuaScript(
@@ -67,6 +68,13 @@ for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[2], id)
   redis.call('ZREM', KEYS[8], id)
   redis.call('ZREM', ARGV[10] .. string.match(id, '^[^/]*'), id)
+  local stored = redis.call('HGET', KEYS[1], id)
+  if stored and ARGV[11] then
+    local ok, decoded = pcall(cjson.decode, stored)
+    if ok and type(decoded) == 'table' and type(decoded.owner) == 'string' and decoded.owner ~= '' then
+      redis.call('ZREM', ARGV[11] .. decoded.owner, id)
+    end
+  end
   if redis.call('HDEL', KEYS[1], id) == 1 then
     local revision = redis.call('INCR', KEYS[3])
     redis.call('ZADD', KEYS[5], now, id .. '@' .. revision)
