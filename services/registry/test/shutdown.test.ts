@@ -74,13 +74,14 @@ describe('registry process: signals and configuration', () => {
         { REGISTRY_LEASE_DEFAULT: 'soon', GATEWAY_TOKENS: TOKENS_ENV },
         /REGISTRY_LEASE_DEFAULT: "soon" is not a duration/,
       ],
-      [
-        { GATEWAY_TOKENS: 'root:0123456789abcdef' },
-        /GATEWAY_TOKENS: each entry must be role:token/,
-      ],
+      [{ GATEWAY_TOKENS: 'root:0123456789abcdef' }, /GATEWAY_TOKENS: entry 1 must be role:token/],
       [
         { GATEWAY_TOKENS: 'core:short' },
-        /GATEWAY_TOKENS: the core token must be at least 16 characters/,
+        /GATEWAY_TOKENS: entry 1 \(core\): the token must be 16 to 4096 characters/,
+      ],
+      [
+        { GATEWAY_TOKENS: TOKENS_ENV, REGISTRY_ALLOWED_HOSTS: '10.0.0.0/40' },
+        /REGISTRY_ALLOWED_HOSTS: "10.0.0.0\/40": the prefix length must be 0 to 32/,
       ],
       [{}, /GATEWAY_TOKENS: no tokens configured.*GATEWAY_AUTH=disabled/],
     ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs, integer, listenAddress } from './env-types.js';
+import { durationMs, fraction, integer, listenAddress } from './env-types.js';
 
 const redisUrl = z
   .string()
@@ -53,7 +53,7 @@ export function commonConfigShape(defaultListen: string) {
     // Per-token limits of each process (docs/security.md#rate-limits): the mutating RPCs and
     // ReportSuspect of one token share a bucket of GATEWAY_TOKEN_BURST refilled at
     // GATEWAY_TOKEN_RATE per second; GATEWAY_TOKEN_MAX_STREAMS Watch streams per token at once.
-    GATEWAY_TOKEN_RATE: integer({ min: 1, max: 1_000_000, default: 100 }),
+    GATEWAY_TOKEN_RATE: fraction({ min: 0.01, max: 1_000_000, default: 100 }),
     GATEWAY_TOKEN_BURST: integer({ min: 1, max: 1_000_000, default: 500 }),
     GATEWAY_TOKEN_MAX_STREAMS: integer({ min: 1, max: 100_000, default: 64 }),
     LOG_LEVEL: z
