@@ -254,7 +254,7 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
 
   it('a key removed from known_hosts closes the kept connection made under it: the next push is refused, and trusted again once the key is back', async () => {
     // Follows the previous test: the node has no pin and its (hashed) known_hosts entry.
-    const node = world.nodes[1]!;
+    const node = world.nodes[1];
     const warm = await backend('kept-connection');
     const warmRevision = await world.register('default', warm.port);
     await appliedAt(node.ip, warmRevision);
