@@ -4,6 +4,7 @@ export { isRole, ROLES, type Role } from './auth/roles.js';
 export { parseTokenList, TokenTable, tokenTableFromConfig } from './auth/token-table.js';
 export { commonConfigShape, type CommonConfig } from './config/common-config.js';
 export { CONFIG_ERROR_EXIT_CODE, ConfigError } from './config/config-error.js';
+export { redactUrl, withoutSecrets } from './config/redact.js';
 export {
   durationMs,
   flag,
