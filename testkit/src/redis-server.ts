@@ -24,6 +24,12 @@ export type RedisServerHandle = {
 export async function startRedisServer(
   options: {
     password?: string;
+    /** The user the handle's client logs in as (with `password`), e.g. an ACL file's admin. */
+    username?: string;
+    /** An ACL file (redis.conf `aclfile`). */
+    aclFile?: string;
+    /** More redis.conf lines (e.g. `maxmemory-policy noeviction`). */
+    config?: readonly string[];
     port?: number;
     /** Start as a replica of the master on 127.0.0.1:`replicaOf`. */
     replicaOf?: number;
@@ -49,12 +55,15 @@ export async function startRedisServer(
           ? [`requirepass ${options.password}`, `masterauth ${options.password}`]
           : []),
         ...(options.replicaOf ? [`replicaof 127.0.0.1 ${options.replicaOf}`] : []),
+        ...(options.aclFile ? [`aclfile ${options.aclFile}`] : []),
+        ...(options.config ?? []),
       ].join('\n') + '\n',
     );
     const server = startProcess(`redis-server:${port}`, 'redis-server', [conf]);
     const client = new Redis({
       host: '127.0.0.1',
       port,
+      username: options.username,
       password: options.password,
       lazyConnect: true,
       maxRetriesPerRequest: 0,
@@ -77,7 +86,9 @@ export async function startRedisServer(
       if (attempt < 3 && options.port === undefined) continue;
       throw error;
     }
-    const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+    const auth = options.password
+      ? `${encodeURIComponent(options.username ?? '')}:${encodeURIComponent(options.password)}@`
+      : '';
     return {
       port,
       url: `redis://${auth}127.0.0.1:${port}`,
