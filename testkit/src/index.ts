@@ -64,3 +64,4 @@ export { testLogger, testLogStream } from './test-logger.js';
 export { registerTestSecret, testRunDir, TEST_RUN_DIR_VARIABLE } from './test-run-dir.js';
 export { knownTestSecrets, TEST_SECRETS } from './test-secrets.js';
 export { scanLogsForSecrets, type SecretFinding } from './secret-scan.js';
+export { makeRedisTlsFiles, type RedisTlsFiles } from './redis-tls-files.js';

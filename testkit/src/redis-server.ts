@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
+import type { RedisTlsFiles } from './redis-tls-files.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import { tempDir } from './temp-dir.js';
 import { StopWaiting, waitFor } from './wait-for.js';
@@ -28,6 +29,8 @@ export async function startRedisServer(
     username?: string;
     /** An ACL file (redis.conf `aclfile`). */
     aclFile?: string;
+    /** TLS only (`port 0`, `tls-port`), client certificates required; the handle's client uses `clientCert`. */
+    tls?: RedisTlsFiles;
     /** More redis.conf lines (e.g. `maxmemory-policy noeviction`). */
     config?: readonly string[];
     port?: number;
@@ -56,6 +59,16 @@ export async function startRedisServer(
           : []),
         ...(options.replicaOf ? [`replicaof 127.0.0.1 ${options.replicaOf}`] : []),
         ...(options.aclFile ? [`aclfile ${options.aclFile}`] : []),
+        ...(options.tls
+          ? [
+              'port 0',
+              `tls-port ${port}`,
+              `tls-cert-file ${options.tls.serverCertFile}`,
+              `tls-key-file ${options.tls.serverKeyFile}`,
+              `tls-ca-cert-file ${options.tls.caFile}`,
+              'tls-auth-clients yes',
+            ]
+          : []),
         ...(options.config ?? []),
       ].join('\n') + '\n',
     );
@@ -65,6 +78,15 @@ export async function startRedisServer(
       port,
       username: options.username,
       password: options.password,
+      ...(options.tls
+        ? {
+            tls: {
+              ca: readFileSync(options.tls.caFile),
+              cert: readFileSync(options.tls.clientCertFile),
+              key: readFileSync(options.tls.clientKeyFile),
+            },
+          }
+        : {}),
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       retryStrategy: () => 50,
@@ -91,7 +113,7 @@ export async function startRedisServer(
       : '';
     return {
       port,
-      url: `redis://${auth}127.0.0.1:${port}`,
+      url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
       process: server,
       client,
       async stop() {
