@@ -89,6 +89,9 @@ export default defineConfig({
   test: {
     // Each test file in its own child process, so the test kit's exit hooks clean up what it started.
     pool: 'forks',
+    // Every process and in-process logger the test kit starts writes to this run's log
+    // directory; at the end, the logs are scanned for the secrets the test kit hands out.
+    globalSetup: ['./testkit/src/secret-scan-setup.ts'],
     maxWorkers: Number(process.env['TEST_CONCURRENCY'] ?? 2),
     projects: WORKSPACES.flatMap((workspace) => [
       unitProject(workspace),

@@ -22,6 +22,7 @@ export {
 } from './grpc/call-note.js';
 export { commonConfigShape, type CommonConfig } from './config/common-config.js';
 export { CONFIG_ERROR_EXIT_CODE, ConfigError } from './config/config-error.js';
+export { redactUrl, withoutSecrets } from './config/redact.js';
 export {
   durationMs,
   flag,

@@ -1,11 +1,11 @@
 import { createChannel, type Channel } from 'nice-grpc';
 import {
-  createLogger,
   tokenTableFromConfig,
   type CommonConfig,
   type Logger,
   type TokenTable,
 } from '@gateway/shared';
+import { testLogger } from './test-logger.js';
 import { TEST_TOKENS_ENV } from './tokens.js';
 
 /** A service running in the test's own process, and a channel to it. */
@@ -19,8 +19,8 @@ export type InProcessService<Running> = {
 
 /**
  * Starts a service in this process as its main.ts would: its configuration from `env`
- * (on 127.0.0.1, a free port, the test tokens), a logger at TEST_LOG_LEVEL (silent by
- * default), its token table. Opens a channel to it.
+ * (on 127.0.0.1, a free port, the test tokens), a logger at TEST_LOG_LEVEL (default info)
+ * into the run's log directory (see testLogger), its token table. Opens a channel to it.
  */
 export async function startInProcessService<
   Config extends CommonConfig,
@@ -32,7 +32,7 @@ export async function startInProcessService<
     start(config: Config, logger: Logger, tokens: TokenTable | undefined): Promise<Running>;
   },
   env: Record<string, string>,
-  logger: Logger = createLogger(`${service.name}-test`, process.env['TEST_LOG_LEVEL'] ?? 'silent'),
+  logger: Logger = testLogger(`${service.name}-test`),
 ): Promise<InProcessService<Running>> {
   const config = service.load({
     GRPC_LISTEN: '127.0.0.1:0',

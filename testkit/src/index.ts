@@ -61,3 +61,8 @@ export { CONFIG_PUSH_TEST_TIMINGS } from './config-push-timings.js';
 export { childPids, pidAlive } from './proc.js';
 export { DEPLOY_DIR, REPO_ROOT, serviceEntry, type ServiceName } from './repo-paths.js';
 export { missingPrerequisites, type Prerequisite } from './prerequisites.js';
+export { testLogger, testLogStream } from './test-logger.js';
+export { registerTestSecret, testRunDir, TEST_RUN_DIR_VARIABLE } from './test-run-dir.js';
+export { knownTestSecrets, TEST_SECRETS } from './test-secrets.js';
+export { scanLogsForSecrets, type SecretFinding } from './secret-scan.js';
+export { makeRedisTlsFiles, type RedisTlsFiles } from './redis-tls-files.js';

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { onCleanup } from './cleanup.js';
+import { testLogFile } from './test-run-dir.js';
 
 export type ManagedProcess = {
   readonly name: string;
+  /** Where all its stdout and stderr is kept for the run's secret scan (up to 64 MiB). */
+  readonly logFile: string;
   readonly child: ChildProcess;
   readonly pid: number;
   /** The last 64 KiB of stdout and stderr, for failure messages. */
@@ -17,6 +21,7 @@ export type ManagedProcess = {
 };
 
 const OUTPUT_LIMIT = 64 * 1024;
+const LOG_FILE_LIMIT = 64 * 1024 * 1024;
 
 let ownGroupsByDefault = false;
 
@@ -48,8 +53,16 @@ export function startProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const logFile = testLogFile(name);
+  const log = createWriteStream(logFile, { mode: 0o600 });
+  log.on('error', () => undefined);
+  let logged = 0;
   const append = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+    if (logged < LOG_FILE_LIMIT) {
+      logged += chunk.length;
+      log.write(logged < LOG_FILE_LIMIT ? chunk : '\n[log file limit reached]\n');
+    }
   };
   child.stdout.on('data', append);
   child.stderr.on('data', append);
@@ -59,16 +72,20 @@ export function startProcess(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       removeCleanup();
+      // Output still in the pipes arrives after 'exit': end the file once they are closed.
+      child.once('close', () => log.end());
       resolve({ code, signal });
     });
     child.once('error', (error) => {
       append(Buffer.from(`\n[spawn error] ${error.message}\n`));
+      log.end();
       removeCleanup();
       resolve({ code: -1, signal: null });
     });
   });
   return {
     name,
+    logFile,
     child,
     pid: child.pid ?? -1,
     output: () => output,

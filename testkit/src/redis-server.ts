@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
+import type { RedisTlsFiles } from './redis-tls-files.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
 import { tempDir } from './temp-dir.js';
 import { StopWaiting, waitFor } from './wait-for.js';
@@ -24,6 +25,14 @@ export type RedisServerHandle = {
 export async function startRedisServer(
   options: {
     password?: string;
+    /** The user the handle's client logs in as (with `password`), e.g. an ACL file's admin. */
+    username?: string;
+    /** An ACL file (redis.conf `aclfile`). */
+    aclFile?: string;
+    /** TLS only (`port 0`, `tls-port`), client certificates required; the handle's client uses `clientCert`. */
+    tls?: RedisTlsFiles;
+    /** More redis.conf lines (e.g. `maxmemory-policy noeviction`). */
+    config?: readonly string[];
     port?: number;
     /** Start as a replica of the master on 127.0.0.1:`replicaOf`. */
     replicaOf?: number;
@@ -49,13 +58,35 @@ export async function startRedisServer(
           ? [`requirepass ${options.password}`, `masterauth ${options.password}`]
           : []),
         ...(options.replicaOf ? [`replicaof 127.0.0.1 ${options.replicaOf}`] : []),
+        ...(options.aclFile ? [`aclfile ${options.aclFile}`] : []),
+        ...(options.tls
+          ? [
+              'port 0',
+              `tls-port ${port}`,
+              `tls-cert-file ${options.tls.serverCertFile}`,
+              `tls-key-file ${options.tls.serverKeyFile}`,
+              `tls-ca-cert-file ${options.tls.caFile}`,
+              'tls-auth-clients yes',
+            ]
+          : []),
+        ...(options.config ?? []),
       ].join('\n') + '\n',
     );
     const server = startProcess(`redis-server:${port}`, 'redis-server', [conf]);
     const client = new Redis({
       host: '127.0.0.1',
       port,
+      username: options.username,
       password: options.password,
+      ...(options.tls
+        ? {
+            tls: {
+              ca: readFileSync(options.tls.caFile),
+              cert: readFileSync(options.tls.clientCertFile),
+              key: readFileSync(options.tls.clientKeyFile),
+            },
+          }
+        : {}),
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       retryStrategy: () => 50,
@@ -77,10 +108,12 @@ export async function startRedisServer(
       if (attempt < 3 && options.port === undefined) continue;
       throw error;
     }
-    const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+    const auth = options.password
+      ? `${encodeURIComponent(options.username ?? '')}:${encodeURIComponent(options.password)}@`
+      : '';
     return {
       port,
-      url: `redis://${auth}127.0.0.1:${port}`,
+      url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
       process: server,
       client,
       async stop() {

@@ -52,15 +52,20 @@ export type SshdHandle = {
   connectionCount(): number;
 };
 
-/** A fresh key pair for a client (no passphrase): the private key file and the public line. */
+/** A fresh key pair for a client (no passphrase unless given): the private key file and the public line. */
 export function generateSshKey(
   dir = tempDir('ssh-key'),
   name = 'id_ed25519',
+  passphrase = '',
 ): { privateKeyPath: string; publicKey: string } {
   const privateKeyPath = join(dir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', privateKeyPath], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'ssh-keygen',
+    ['-q', '-t', 'ed25519', '-N', passphrase, '-C', '', '-f', privateKeyPath],
+    {
+      stdio: 'ignore',
+    },
+  );
   return { privateKeyPath, publicKey: publicLine(readFileSync(`${privateKeyPath}.pub`, 'utf8')) };
 }
 

@@ -70,4 +70,72 @@ describe('config-push configuration', () => {
       /not a usable private key/,
     );
   });
+
+  it('never shows a secret in a configuration error: passphrase, Redis password, webhook and DingTalk credentials', () => {
+    const encrypted = join(dir, 'id_encrypted');
+    const passphrase = 'pp-Zq8-never-printed';
+    writeFileSync(
+      encrypted,
+      utils.generateKeyPairSync('ed25519', { passphrase, cipher: 'aes256-ctr', rounds: 4 }).private,
+      { mode: 0o600 },
+    );
+    assert.equal(
+      load({
+        CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: encrypted,
+        CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE: passphrase,
+      }).CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE,
+      passphrase,
+    );
+    const secrets = ['pp-Zq8', 'redis-pw-Zq8', 'hook-pw-Zq8', 'ding-token-Zq8', 'ding-secret-Zq8'];
+    const cases: Array<[Record<string, string>, string]> = [
+      [
+        {
+          CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: encrypted,
+          CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE: 'pp-Zq8-wrong',
+        },
+        'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE',
+      ],
+      [{ REDIS_URL: 'redis://:redis-pw-Zq8@' }, 'REDIS_URL'],
+      [{ REDIS_URL: 'http://:redis-pw-Zq8@redis:6379' }, 'REDIS_URL'],
+      [
+        {
+          CONFIG_PUSH_ALERT_WEBHOOK_URLS:
+            'https://ok.example/a,ftp://ops:hook-pw-Zq8@hooks.example/x',
+        },
+        'CONFIG_PUSH_ALERT_WEBHOOK_URLS',
+      ],
+      [{ CONFIG_PUSH_ALERT_WEBHOOK_URLS: 'hook-pw-Zq8' }, 'CONFIG_PUSH_ALERT_WEBHOOK_URLS'],
+      [
+        { CONFIG_PUSH_ALERT_WEBHOOK_URL: 'ftp://ops:hook-pw-Zq8@hooks.example/x' },
+        'CONFIG_PUSH_ALERT_WEBHOOK_URL',
+      ],
+      [
+        {
+          CONFIG_PUSH_ALERT_DINGTALK_URL:
+            'ftp://oapi.dingtalk.com/robot/send?access_token=ding-token-Zq8',
+        },
+        'CONFIG_PUSH_ALERT_DINGTALK_URL',
+      ],
+      [
+        { CONFIG_PUSH_ALERT_DINGTALK_SECRET: 'ding-secret-Zq8' },
+        'CONFIG_PUSH_ALERT_DINGTALK_SECRET',
+      ],
+      [{ REDIS_SENTINELS: 'redis-pw-Zq8' }, 'REDIS_SENTINELS'],
+    ];
+    for (const [env, variable] of cases) {
+      let thrown: unknown;
+      try {
+        load(env);
+      } catch (error) {
+        thrown = error;
+      }
+      assert.ok(thrown instanceof ConfigError, `${variable} is refused`);
+      assert.equal(thrown.variable, variable);
+      for (const secret of secrets)
+        assert.ok(
+          !thrown.message.includes(secret),
+          `${variable}: the error shows no secret (${thrown.message})`,
+        );
+    }
+  });
 });

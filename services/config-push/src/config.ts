@@ -8,6 +8,7 @@ import {
   alertSettings,
   commonConfigShape,
   ConfigError,
+  withoutSecrets,
   durationMs,
   fraction,
   integer,
@@ -124,7 +125,7 @@ function checkPrivateKey(path: string, passphrase: string | undefined): void {
   if (parsed instanceof Error) {
     throw new ConfigError(
       'CONFIG_PUSH_SSH_PRIVATE_KEY_FILE',
-      `${path} is not a usable private key: ${parsed.message}`,
+      `${path} is not a usable private key: ${withoutSecrets(parsed.message, [passphrase])}`,
     );
   }
 }

@@ -252,6 +252,63 @@ describe('config-push: stuck nodes and refused SSH endpoints', () => {
     await appliedAt(node.ip, revision);
   });
 
+  it('a key removed from known_hosts closes the kept connection made under it: the next push is refused, and trusted again once the key is back', async () => {
+    // Follows the previous test: the node has no pin and its (hashed) known_hosts entry.
+    const node = world.nodes[1];
+    const warm = await backend('kept-connection');
+    const warmRevision = await world.register('default', warm.port);
+    await appliedAt(node.ip, warmRevision);
+    const connections = node.sshd.connectionCount();
+    const reuse = await backend('kept-connection-reused');
+    const reuseRevision = await world.register('default', reuse.port);
+    await appliedAt(node.ip, reuseRevision);
+    assert.equal(node.sshd.connectionCount(), connections, 'the push reused the kept connection');
+
+    writeFileSync(knownHostsFile, '# the node was decommissioned: its key is gone\n');
+    const next = await backend('key-removed');
+    const revision = await world.register('default', next.port);
+    const refused = await waitFor('the refusal over the kept connection', async () => {
+      const status = await nodeStatus(node.ip);
+      return status.lastResult?.revision === revision &&
+        status.lastResult.outcome === PushOutcome.PUSH_OUTCOME_FAILED
+        ? status
+        : undefined;
+    });
+    assert.match(
+      refused.lastResult!.error,
+      /unknown host key: no pinned ssh.host_key and no entry for .*push refused/,
+    );
+    assert.notEqual((await nodeStatus(node.ip)).appliedRevision, revision);
+    assert.equal(
+      node.sshd.connectionCount(),
+      connections,
+      'nothing was sent: no new connection either',
+    );
+    await waitFor('the host key alert for the removed key', () =>
+      webhook
+        .jsonBodies()
+        .find(
+          (alert) =>
+            alert['kind'] === 'push_host_key_failed' &&
+            alert['node'] === node.ip &&
+            alert['state'] === 'firing' &&
+            String(alert['message']).includes('no entry for'),
+        ),
+    );
+    assert.ok(
+      logLines.some((line) => line.includes('closing its kept ssh connection')),
+      'the kept connection was closed',
+    );
+
+    writeFileSync(knownHostsFile, `[${node.ip}]:${node.sshd.port} ${node.sshd.hostKey}\n`);
+    await world.redis.client.publish(
+      RedisChannels.nodeChanges,
+      JSON.stringify({ type: 'UPDATED', ip: node.ip, revision: 0 }),
+    );
+    await appliedAt(node.ip, revision);
+    assert.ok(node.sshd.connectionCount() > connections, 'trusted again over a new connection');
+  });
+
   it('a node whose sshd accepts only passwords is refused: no password is ever tried', async () => {
     const passwordOnly = await startSshd({ host: '127.0.0.4', passwordOnly: true });
     try {

@@ -9,6 +9,7 @@ import {
   waitFor,
   type AlertReceiver,
   type RedisServerHandle,
+  TEST_SECRETS,
 } from '@gateway/testkit';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 
@@ -68,7 +69,7 @@ describe('health: alert delivery from the outbox, with timeout, retries and back
     );
     const { redis, fixture } = await setup(receiver, {
       HEALTH_ALERT_DINGTALK_URL: `${receiver.url}/robot/send?access_token=t`,
-      HEALTH_ALERT_DINGTALK_SECRET: 'SEC-retry',
+      HEALTH_ALERT_DINGTALK_SECRET: TEST_SECRETS.dingTalkSecret,
       HEALTH_ALERT_DINGTALK_MSGTYPE: 'text',
       HEALTH_ALERT_MAX_REFUSALS: '5',
     });
@@ -85,7 +86,9 @@ describe('health: alert delivery from the outbox, with timeout, retries and back
       const timestamp = Number(request.query.get('timestamp'));
       assert.equal(
         request.query.get('sign'),
-        createHmac('sha256', 'SEC-retry').update(`${timestamp}\nSEC-retry`).digest('base64'),
+        createHmac('sha256', TEST_SECRETS.dingTalkSecret)
+          .update(`${timestamp}\n${TEST_SECRETS.dingTalkSecret}`)
+          .digest('base64'),
       );
       const body = request.body as { msgtype: string; text: { content: string } };
       assert.equal(body.msgtype, 'text');

@@ -10,13 +10,14 @@ import {
   type RedisServerHandle,
   startAlertReceiver,
   type AlertReceiver,
+  TEST_SECRETS,
 } from '@gateway/testkit';
 import { listenHealthChanges } from './support/change-listener.js';
 import { nodeSpec, startHealthFixture, type HealthFixture } from './support/health-fixture.js';
 import { redisCli } from './support/redis-cli.js';
 
 const POLL_INTERVAL_MS = 2_000;
-const DINGTALK_SECRET = 'SEC0123456789abcdef-test-secret';
+const DINGTALK_SECRET = TEST_SECRETS.dingTalkSecret;
 
 describe('health: two real nginx nodes, suspect report, recovery, alerts', () => {
   let redis: RedisServerHandle;

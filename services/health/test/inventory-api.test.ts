@@ -35,6 +35,10 @@ async function expectCode(
   assert.fail(`expected ${GrpcStatus[code]}`);
 }
 
+/** An RSA key's data under an ed25519 type: passes the line's shape, never a handshake. */
+const RSA_KEY_DECLARED_ED25519 =
+  'ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAAAgQDaoZG2Xs4GIQzlxgANr0rh/dmcs/fc0TyibXG2mGPaf8C4kMrRWy0hiCesOHk2Zu7Y8C908VM6U3vYvrDK4K2xdKFdTy5/HpAkASfTsf9h9kWWLSvVUnesj8DIxOaE+t/eEnZS0pE/QxLNBCw+wno13QOc9CyFUA9zJVM6aSPc/Q==';
+
 describe('health: node inventory RPCs and input validation on a real redis-server', () => {
   let redis: RedisServerHandle;
   let nginx: NginxHandle;
@@ -212,6 +216,29 @@ describe('health: node inventory RPCs and input validation on a real redis-serve
           admin.addNode({
             node: nodeSpec('127.0.0.5', 80, {
               ssh: { host: '', port: 70000, user: 'deploy', hostKey: '' },
+            }),
+          }),
+      ],
+      [
+        'node.ssh.host_key',
+        () =>
+          admin.addNode({
+            node: nodeSpec('127.0.0.5', 80, {
+              ssh: { host: '', port: 0, user: 'deploy', hostKey: RSA_KEY_DECLARED_ED25519 },
+            }),
+          }),
+      ],
+      [
+        'node.ssh.host_key',
+        () =>
+          admin.updateNode({
+            node: nodeSpec('127.0.0.5', 80, {
+              ssh: {
+                host: '',
+                port: 0,
+                user: 'deploy',
+                hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA',
+              },
             }),
           }),
       ],

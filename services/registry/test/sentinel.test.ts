@@ -6,10 +6,11 @@ import {
   startRedisServer,
   type RedisSentinelHandle,
   type RedisServerHandle,
+  TEST_SECRETS,
 } from '@gateway/testkit';
 import { spec, startRegistryFixture, type RegistryFixture } from './support/registry-fixture.js';
 
-const PASSWORD = 'redis-secret-for-tests';
+const PASSWORD = TEST_SECRETS.redisPassword;
 
 describe('registry: Redis with a password, through Redis Sentinel', () => {
   let redis: RedisServerHandle;

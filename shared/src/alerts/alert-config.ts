@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from '../config/config-error.js';
 import { durationMs, integer } from '../config/env-types.js';
+import { redactUrl } from '../config/redact.js';
 import type { AlertSink } from './sinks/alert-sink.js';
 import { DingTalkSink } from './sinks/dingtalk-sink.js';
 import { WebhookSink } from './sinks/webhook-sink.js';
@@ -26,7 +27,10 @@ const urlList = z
       .filter((entry) => entry !== '');
     for (const entry of urls) {
       if (!isHttpUrl(entry)) {
-        ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 80)}" is not an http(s) URL` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${redactUrl(entry).slice(0, 120)} is not an http(s) URL`,
+        });
         return z.NEVER;
       }
     }

@@ -42,6 +42,9 @@ export function commonConfigShape(defaultListen: string) {
       .default('mymaster'),
     REDIS_SENTINEL_PASSWORD: z.string().optional(),
     REDIS_TLS_CA_FILE: z.string().optional(),
+    /** A client certificate and its key, for a Redis with `tls-auth-clients yes` (both or neither). */
+    REDIS_TLS_CERT_FILE: z.string().optional(),
+    REDIS_TLS_KEY_FILE: z.string().optional(),
     REDIS_COMMAND_TIMEOUT: durationMs({ min: 100, max: 60_000, default: 2_000 }),
     REDIS_FAILOVER_FENCE_TIMEOUT: durationMs({ min: 1_000, max: 600_000, default: 15_000 }),
     GRPC_LISTEN: listenAddress.default(defaultListen),

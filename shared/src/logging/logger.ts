@@ -9,5 +9,10 @@ export function createLogger(service: string, level: string): Logger {
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     serializers: { err: pino.stdSerializers.err },
+    // A credential that reaches a log call by mistake is censored, never printed.
+    redact: {
+      paths: ['password', 'passphrase', 'secret', '*.password', '*.passphrase', '*.secret'],
+      censor: '[redacted]',
+    },
   });
 }

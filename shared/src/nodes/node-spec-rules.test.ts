@@ -5,6 +5,10 @@ import { decodeStoredNode } from './decode-stored-node.js';
 import { checkNodeSpec, normalizeNodeIp, type NodeSpecInput } from './node-spec-rules.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFGaiNQ98yFS7zeFTHND4uC4qbFV6QZAmTeDKQ58fPrY';
+const RSA_DATA =
+  'AAAAB3NzaC1yc2EAAAADAQABAAAAgQDaoZG2Xs4GIQzlxgANr0rh/dmcs/fc0TyibXG2mGPaf8C4kMrRWy0hiCesOHk2Zu7Y8C908VM6U3vYvrDK4K2xdKFdTy5/HpAkASfTsf9h9kWWLSvVUnesj8DIxOaE+t/eEnZS0pE/QxLNBCw+wno13QOc9CyFUA9zJVM6aSPc/Q==';
+const ECDSA =
+  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBOYSGLB3Rk5zt20UPfPdT5QJsOsMvzaihQxJ6Kd7J98E4gdn5HTXQj8DPH6ninjqJzYGC3ehCF/1fKjvRI6t8Vc=';
 const base: NodeSpecInput = {
   ip: '10.0.0.1',
   healthUrl: '',
@@ -75,6 +79,37 @@ describe('node spec rules (AddNode, UpdateNode and the stored inventory share th
       'node.ssh.host_key',
       /no comment/,
     );
+  });
+
+  it('refuses a pinned host key whose key data is not of its declared type or does not parse', () => {
+    const withKey = (hostKey: string) => ({ ...base, ssh: { ...base.ssh, hostKey } });
+    for (const good of [KEY, `ssh-rsa ${RSA_DATA}`, ECDSA])
+      assert.equal(checkNodeSpec(withKey(good), 'node').ssh.hostKey, good);
+    violates(
+      withKey(`ssh-ed25519 ${RSA_DATA}`),
+      'node.ssh.host_key',
+      /ssh-rsa key, not the declared ssh-ed25519/,
+    );
+    violates(
+      withKey(`ssh-rsa ${KEY.split(' ')[1]}`),
+      'node.ssh.host_key',
+      /ssh-ed25519 key, not the declared ssh-rsa/,
+    );
+    violates(
+      withKey(`ecdsa-sha2-nistp384 ${ECDSA.split(' ')[1]}`),
+      'node.ssh.host_key',
+      /not the declared ecdsa-sha2-nistp384/,
+    );
+    const ed25519Blob = Buffer.from(KEY.split(' ')[1], 'base64');
+    const truncated = ed25519Blob.subarray(0, ed25519Blob.length - 5).toString('base64');
+    violates(
+      withKey(`ssh-ed25519 ${truncated}`),
+      'node.ssh.host_key',
+      /does not parse as an ssh-ed25519 key/,
+    );
+    const trailing = Buffer.concat([ed25519Blob, Buffer.from([0, 0, 0, 0])]).toString('base64');
+    violates(withKey(`ssh-ed25519 ${trailing}`), 'node.ssh.host_key', /trailing bytes/);
+    violates(withKey('ssh-ed25519 AAAA'), 'node.ssh.host_key', /does not parse/);
   });
 
   it('accepts only an absolute .conf path without . or .. segments', () => {

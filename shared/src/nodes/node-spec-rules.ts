@@ -8,6 +8,7 @@ import {
   requirePrintable,
 } from '../validation/text-rules.js';
 import type { NodeSpecData } from './node.js';
+import { sshPublicKeyProblem } from './ssh-public-key.js';
 
 const SSH_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const HOST_KEY =
@@ -67,6 +68,12 @@ export function checkNodeSpec(input: NodeSpecInput, prefix: string): NodeSpecDat
       `${prefix}.ssh.host_key`,
       'must be an OpenSSH public key line "<type> <base64>" (no comment)',
     );
+  }
+  if (input.ssh.hostKey !== '') {
+    const [type, base64] = input.ssh.hostKey.trim().split(' ') as [string, string];
+    const problem = sshPublicKeyProblem(type, base64);
+    if (problem)
+      throw new FieldViolation(`${prefix}.ssh.host_key`, `is not a usable host key: ${problem}`);
   }
 
   requireMaxLength(`${prefix}.config_path`, input.configPath, 256);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommonConfig } from '../config/common-config.js';
+import { checkEvictionPolicyOnce } from './eviction-policy.js';
 import { MasterRedirect } from './sentinel/master-redirect.js';
 import { followSentinels, type SentinelFollower } from './sentinel/sentinel-follower.js';
 
@@ -12,6 +13,8 @@ export type RedisConnectionConfig = Pick<
   | 'REDIS_SENTINEL_MASTER'
   | 'REDIS_SENTINEL_PASSWORD'
   | 'REDIS_TLS_CA_FILE'
+  | 'REDIS_TLS_CERT_FILE'
+  | 'REDIS_TLS_KEY_FILE'
   | 'REDIS_COMMAND_TIMEOUT'
   | 'REDIS_FAILOVER_FENCE_TIMEOUT'
 >;
@@ -29,7 +32,7 @@ export function reconnectDelayMs(attempt: number): number {
 
 /**
  * Opens a Redis connection from the operator contract: `REDIS_URL` (redis:// or
- * rediss:// with password and db), or Redis Sentinel when `REDIS_SENTINELS` is set
+ * rediss:// with password and db; with a CA file and a client certificate for TLS), or Redis Sentinel when `REDIS_SENTINELS` is set
  * (the URL then gives password, db and TLS; its host is ignored). Commands time out
  * after `REDIS_COMMAND_TIMEOUT`; reconnection backs off up to 1 s, forever. Through
  * Sentinel, the connection follows Sentinel's events (see followSentinels): it holds
@@ -47,6 +50,12 @@ export function createRedisClient(
     url.protocol === 'rediss:'
       ? {
           ...(config.REDIS_TLS_CA_FILE ? { ca: readFileSync(config.REDIS_TLS_CA_FILE) } : {}),
+          ...(config.REDIS_TLS_CERT_FILE && config.REDIS_TLS_KEY_FILE
+            ? {
+                cert: readFileSync(config.REDIS_TLS_CERT_FILE),
+                key: readFileSync(config.REDIS_TLS_KEY_FILE),
+              }
+            : {}),
           servername: url.hostname,
         }
       : undefined;
@@ -70,6 +79,7 @@ export function createRedisClient(
       port: Number(url.port || 6379),
     });
     logConnectionState(redis, purpose, logger);
+    if (!subscriber) checkEvictionPolicyOnce(redis, logger);
     return redis;
   }
   const sentinels = parseSentinelList(config.REDIS_SENTINELS);
@@ -86,6 +96,7 @@ export function createRedisClient(
     natMap: (key) => redirect.resolve(key),
   });
   logConnectionState(redis, purpose, logger);
+  if (!subscriber) checkEvictionPolicyOnce(redis, logger);
   followers.set(
     redis,
     followSentinels(redis, {

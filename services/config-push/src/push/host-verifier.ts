@@ -30,7 +30,15 @@ export async function hostKeyPolicy(
   knownHostsFile: string,
 ): Promise<HostKeyPolicy> {
   if (ssh.hostKey) {
-    const pinned = parseHostKeyLine(ssh.hostKey);
+    let pinned: HostKey;
+    try {
+      pinned = parseHostKeyLine(ssh.hostKey);
+    } catch (error) {
+      return {
+        ok: false,
+        reason: `unusable pinned ssh.host_key: ${(error as Error).message}`,
+      };
+    }
     return {
       ok: true,
       source: 'the pinned key of the node',
@@ -76,4 +84,11 @@ export function checkPresentedKey(
   if (policy.accepted.some((key) => key.blob.equals(presented))) return undefined;
   const expected = policy.accepted.map((key) => `${key.type} ${fingerprint(key.blob)}`).join(', ');
   return `host key mismatch: the server presented ${keyTypeOf(presented)} ${fingerprint(presented)}, but ${policy.source} expects ${expected} (the host key changed or someone is impersonating the node)`;
+}
+
+/** What a policy accepts and revokes, as one comparable string (a change means: verify again). */
+export function policySignature(policy: Extract<HostKeyPolicy, { ok: true }>): string {
+  const keys = (list: readonly HostKey[]) =>
+    list.map((key) => `${key.type} ${key.blob.toString('base64')}`).sort();
+  return JSON.stringify([keys(policy.accepted), keys(policy.revoked)]);
 }

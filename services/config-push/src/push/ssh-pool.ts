@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
-import type { Client as SshClient, ClientChannel } from 'ssh2';
+import type { Client as SshClient } from 'ssh2';
 import { deadline, type Logger, type SshEndpointData } from '@gateway/shared';
-import { checkPresentedKey, hostKeyPolicy } from './host-verifier.js';
+import {
+  checkPresentedKey,
+  hostKeyPolicy,
+  policySignature,
+  type HostKeyPolicy,
+} from './host-verifier.js';
 import { PushError } from './push-error.js';
+import { runCommand, type ExecResult } from './run-command.js';
+import { target } from './ssh-target.js';
+
+export type { ExecResult } from './run-command.js';
 
 const { Client } = ssh2;
-const OUTPUT_LIMIT = 64 * 1024;
-
-export type ExecResult = {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-};
 
 export type SshPool = {
   /**
@@ -32,6 +34,8 @@ export type SshPool = {
 
 type Pooled = {
   client: SshClient;
+  /** The host keys this connection was verified against (policySignature). */
+  verifiedUnder: string;
   ready: Promise<void>;
   idleTimer: NodeJS.Timeout | undefined;
   busy: number;
@@ -41,7 +45,9 @@ type Pooled = {
  * SSH connections to the nodes, reused across pushes and closed after `idleTimeoutMs`
  * unused (0: never kept). Key authentication only; the host key must match the node's
  * pinned key or the known_hosts file, else nothing is sent. Connecting is bounded by
- * `connectTimeoutMs`.
+ * `connectTimeoutMs`. Before each use the keys accepted for the node are read again
+ * (pin and known_hosts): a kept connection verified under other keys is closed, so a
+ * key removed from known_hosts or a new pin takes effect at the next push.
  */
 export function SshPool(options: {
   privateKeyFile: string;
@@ -63,12 +69,20 @@ export function SshPool(options: {
     entry.client.destroy();
   };
 
-  const open = (key: string, endpoint: SshEndpointData): Pooled => {
+  const open = (
+    key: string,
+    endpoint: SshEndpointData,
+    policy: Extract<HostKeyPolicy, { ok: true }>,
+  ): Pooled => {
     const client = new Client();
-    const entry: Pooled = { client, ready: Promise.resolve(), idleTimer: undefined, busy: 0 };
+    const entry: Pooled = {
+      client,
+      verifiedUnder: policySignature(policy),
+      ready: Promise.resolve(),
+      idleTimer: undefined,
+      busy: 0,
+    };
     entry.ready = (async () => {
-      const policy = await hostKeyPolicy(endpoint, options.knownHostsFile);
-      if (!policy.ok) throw new PushError('host_key', `${policy.reason}: push refused`);
       let hostKeyProblem: string | undefined;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -134,9 +148,20 @@ export function SshPool(options: {
     fresh: boolean,
   ): Promise<ExecResult> => {
     const key = poolKey(endpoint);
+    const policy = await hostKeyPolicy(endpoint, options.knownHostsFile);
     let entry = fresh ? undefined : pool.get(key);
+    if (entry && (!policy.ok || entry.verifiedUnder !== policySignature(policy))) {
+      logger.info(
+        { node: target(endpoint) },
+        'the host keys accepted for the node changed: closing its kept ssh connection',
+      );
+      if (entry.busy === 0) discard(key, entry);
+      else pool.delete(key);
+      entry = undefined;
+    }
+    if (!policy.ok) throw new PushError('host_key', `${policy.reason}: push refused`);
     if (!entry) {
-      entry = open(key, endpoint);
+      entry = open(key, endpoint, policy);
       pool.set(key, entry);
     }
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
@@ -172,7 +197,8 @@ export function SshPool(options: {
     } finally {
       signal.removeEventListener('abort', onAbort);
       current.busy--;
-      if (current.busy === 0 && pool.get(key) === current) {
+      if (current.busy === 0 && pool.get(key) !== current) discard(key, current);
+      else if (current.busy === 0) {
         if (options.idleTimeoutMs === 0) discard(key, current);
         else
           current.idleTimer = setTimeout(
@@ -204,50 +230,6 @@ export function SshPool(options: {
       for (const [key, entry] of pool) discard(key, entry);
     },
   };
-}
-
-function runCommand(
-  client: SshClient,
-  command: string,
-  stdin: string,
-  signal: AbortSignal,
-  endpoint: SshEndpointData,
-  why: () => string,
-): Promise<ExecResult> {
-  return new Promise<ExecResult>((resolve, reject) => {
-    const onAbort = () =>
-      reject(new PushError('timeout', `command on ${target(endpoint)} ${why()}`));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    client.exec(command, (error: Error | undefined, stream: ClientChannel) => {
-      if (error) {
-        signal.removeEventListener('abort', onAbort);
-        return reject(
-          new PushError(
-            'connect',
-            `ssh to ${target(endpoint)}: cannot start the command: ${error.message}`,
-          ),
-        );
-      }
-      let stdout = '';
-      let stderr = '';
-      let code = -1;
-      stream.on(
-        'data',
-        (data: Buffer) => (stdout = (stdout + data.toString('utf8')).slice(-OUTPUT_LIMIT)),
-      );
-      stream.stderr.on(
-        'data',
-        (data: Buffer) => (stderr = (stderr + data.toString('utf8')).slice(-OUTPUT_LIMIT)),
-      );
-      stream.on('exit', (exitCode: number | null) => (code = exitCode ?? -1));
-      stream.on('close', () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve({ code, stdout, stderr });
-      });
-      stream.end(stdin);
-    });
-  });
 }
 
 function aborted(signal: AbortSignal, endpoint: SshEndpointData): Promise<never> {
@@ -285,11 +267,7 @@ function describeConnectError(
   return new PushError('connect', `ssh to ${where}: ${error.message}`);
 }
 
-/** One kept connection per user, address and pinned key (a new pin means a new connection). */
+/** One kept connection per user and address (its accepted host keys are checked at each use). */
 function poolKey(endpoint: SshEndpointData): string {
-  return `${endpoint.user}@${endpoint.host}:${endpoint.port}#${endpoint.hostKey ?? ''}`;
-}
-
-function target(endpoint: SshEndpointData): string {
-  return `${endpoint.user}@${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+  return `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
 }

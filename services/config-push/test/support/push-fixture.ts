@@ -15,6 +15,7 @@ import {
   startRedisServer,
   startServiceProcess,
   tempDir,
+  testLogStream,
   type RedisServerHandle,
   type ServiceProcess,
   serviceEntry,
@@ -73,12 +74,22 @@ export async function startInProcessConfigPush(
   options: { logLines?: string[] } = {},
 ): Promise<InProcessConfigPush> {
   const lines = options.logLines;
+  // The lines are kept in the run's logs too (its secret scan reads them).
+  const kept = lines ? testLogStream('config-push-test') : undefined;
   const service = await startInProcessService(
     { name: 'config-push', load: loadConfigPushConfig, start: startConfigPush },
     env,
     // With logLines, every debug line is kept for the test to count (and nothing is printed).
     lines
-      ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+      ? pino(
+          { level: 'debug' },
+          {
+            write: (line: string) => {
+              lines.push(line);
+              kept?.write(line);
+            },
+          },
+        )
       : undefined,
   );
   const client = createClient(ConfigPushServiceDefinition, service.channel, {
