@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createChannel, createClient, type Client } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import {
@@ -44,6 +45,8 @@ export type BenchWorld = {
   close(): Promise<void>;
 };
 
+const PROFILED_ENTRY = fileURLToPath(new URL('./profiled-entry.js', import.meta.url));
+
 export const NODE_IPS = ['127.0.0.61', '127.0.0.62'] as const;
 const QUIESCENCE_MS = 250;
 
@@ -73,6 +76,8 @@ export async function startBenchWorld(options: { signal: AbortSignal }): Promise
     }
     const nodesFile = join(dir, 'nodes.json');
     writeFileSync(nodesFile, JSON.stringify(nodes.map((node) => node.spec())), { mode: 0o600 });
+    // BENCH_PROFILE_DIR: every service writes a CPU profile there when it stops.
+    const profileDir = process.env['BENCH_PROFILE_DIR'];
     const common = { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' };
     const start = async (
       name: 'registry' | 'health' | 'config-push',
@@ -80,8 +85,18 @@ export async function startBenchWorld(options: { signal: AbortSignal }): Promise
     ) => {
       const service: ServiceProcess = await startServiceProcess({
         name,
-        entry: serviceEntry(name),
-        env: { ...common, ...env },
+        entry: profileDir ? PROFILED_ENTRY : serviceEntry(name),
+        env: {
+          ...common,
+          ...env,
+          ...(profileDir
+            ? {
+                BENCH_PROFILE_DIR: profileDir,
+                BENCH_PROFILED_ENTRY: serviceEntry(name),
+                BENCH_PROFILED_NAME: name,
+              }
+            : {}),
+        },
         timeoutMs: 30_000,
       });
       stops.push(async () => {
