@@ -9,6 +9,7 @@ import type { DesiredConfig } from '../state/desired-config.js';
 import type { AttemptRecord } from '../state/node-records.js';
 import type { EpochTracker } from './epoch-tracker.js';
 import type { RetryBackoff } from './retry-backoff.js';
+import type { NewestTarget } from './newest-target.js';
 
 /** What a cycle is asked to do beyond bringing out-of-date UP nodes to the desired config. */
 export type CycleRequest = {
@@ -74,6 +75,8 @@ export type CycleDeps = {
   readonly onNodeSettled: (ip: string) => void;
   /** Finds and quarantines poison instances when `nginx -t` fails. */
   readonly poison: PoisonGuard;
+  /** The newest config a cycle of this term set out to push. */
+  readonly newestTarget: NewestTarget;
 };
 
 export class LostLeaseError extends Error {

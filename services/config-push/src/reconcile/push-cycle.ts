@@ -54,6 +54,7 @@ async function dispatch(
   request: CycleRequest,
 ): Promise<{ all: Promise<AttemptRecord[]> }> {
   const { backoff, logger } = deps;
+  deps.newestTarget.note(target);
   const [{ nodes, invalid }, applied, attempts] = await Promise.all([
     readNodesWithStatus(deps.redis),
     readAppliedRecords(deps.redis),
@@ -106,9 +107,12 @@ async function dispatch(
     // A node still busy with a push of this same config is left to it, and its result is this
     // cycle's. One busy with an older config is waited for (bounded by the node timeout) and
     // then pushed again, so a PushNow never answers with the result of what came before it.
+    // A cycle nobody waits for whose render a later cycle superseded while it waited leaves
+    // the node to that cycle: no reload for a config that is already stale.
     for (let running = deps.inFlight.get(ip); running; running = deps.inFlight.get(ip)) {
       const earlier = await running;
       if (earlier.hash === target.hash && earlier.epoch === target.epoch) return earlier;
+      if (!explicit && !request.force && deps.newestTarget.superseded(target)) return earlier;
     }
     const push = pushNode(deps, node, target, { force: request.force, applied: runs }).finally(
       () => {

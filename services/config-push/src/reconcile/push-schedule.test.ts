@@ -70,6 +70,25 @@ describe('push scheduling', () => {
     assert.equal(schedule.registryChanged(at(8), T0 + 10), true);
   });
 
+  it('a poll repeating the pending revision does not push the render back', () => {
+    const schedule = afterFirstCycle();
+    assert.equal(schedule.registryChanged(at(5), T0 + 100), true);
+    assert.equal(schedule.registryChanged(at(5), T0 + 300), false, 'the revision did not move');
+    assert.equal(schedule.nextDue(T0 + 300), T0 + 100 + TIMING.waitMinMs);
+    assert.equal(schedule.registryChanged(at(6), T0 + 320), true, 'a moved revision does');
+    assert.equal(schedule.nextDue(T0 + 320), T0 + 320 + TIMING.waitMinMs);
+  });
+
+  it('a poll of a seen but unrendered revision is due again once no render is pending', () => {
+    const schedule = afterFirstCycle();
+    schedule.registryChanged(at(5), T0 + 100);
+    schedule.take(T0 + 350);
+    // The cycle read only revision 4 (or failed before it recorded what it rendered).
+    schedule.rendered(at(4));
+    assert.equal(schedule.registryChanged(at(5), T0 + 2_000), true);
+    assert.equal(schedule.nextDue(T0 + 2_000), T0 + 2_000 + TIMING.waitMinMs);
+  });
+
   it('takes a change of a newer store epoch as new, whatever its revision', () => {
     const schedule = afterFirstCycle();
     schedule.rendered(at(40));

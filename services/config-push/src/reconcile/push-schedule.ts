@@ -25,8 +25,12 @@ export type PushSchedule<Request extends PushRequest> = {
   /** Per-node retry state, shared with the cycles. */
   readonly backoff: RetryBackoff;
   /**
-   * The registry moved to `stamp` (store epoch, revision); false when it was rendered already.
-   * A new store epoch restarts revisions: any change of it is new to us.
+   * The registry is at `stamp` (store epoch, revision), from a change message or a poll;
+   * false when it was rendered already or changes nothing. Only a stamp past every one
+   * seen before (the revision or the epoch moved) restarts quiescence: a poll repeating
+   * the pending revision must not push the render back. A stamp seen before but not
+   * rendered, with no render pending, is due again (the cycle covering it failed or read
+   * less). A new store epoch restarts revisions: any change of it is new to us.
    */
   registryChanged(stamp: StoreStamp, now: number): boolean;
   /** The quarantine changed: render in the next cycle, without waiting for quiescence. */
@@ -63,11 +67,15 @@ export function PushSchedule<Request extends PushRequest>(
   let renderNow = false;
   let nextDrift = startedAt + timing.driftCheckIntervalMs;
   let renderedStamp: StoreStamp = { epoch: '', revision: -1 };
+  let seenStamp: StoreStamp = renderedStamp;
 
   return {
     backoff,
     registryChanged(stamp, now) {
       if (compareStamps(stamp, renderedStamp) <= 0) return false;
+      const moved = compareStamps(stamp, seenStamp) > 0;
+      if (!moved && quiescence.dueAt() !== undefined) return false;
+      if (moved) seenStamp = stamp;
       quiescence.mark(now);
       return true;
     },

@@ -11,6 +11,7 @@ import {
   type CycleSettings,
 } from './push-cycle.js';
 import type { EpochTracker } from './epoch-tracker.js';
+import { NewestTarget } from './newest-target.js';
 import { PushSchedule, type PushRequest, type PushScheduleTiming } from './push-schedule.js';
 
 export type PusherTiming = PushScheduleTiming;
@@ -58,6 +59,7 @@ export function Pusher(deps: {
   const signal = controller.signal;
   const schedule = PushSchedule<Waiter>(timing, Date.now());
   const inFlight = new Map<string, Promise<AttemptRecord>>();
+  const newestTarget = NewestTarget();
   let wake: (() => void) | undefined;
   const poke = () => wake?.();
   /** Sleeps until `ms` pass (forever when undefined), poke() is called, or the loop stops. */
@@ -109,6 +111,7 @@ export function Pusher(deps: {
             backoff: schedule.backoff,
             signal,
             inFlight,
+            newestTarget,
             poison,
             onNodeSettled: () => {
               // The node may have missed a newer revision while busy: look again (cheap when up to date).
