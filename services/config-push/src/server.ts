@@ -7,6 +7,7 @@ import {
   RegistryChangeFeed,
   serveWhileReady,
   startGrpcServer,
+  checkedGrpcTransport,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -134,6 +135,7 @@ export async function startConfigPush(
     logger,
     tokens,
     bindings: [binding],
+    transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
   });
 

@@ -6,6 +6,7 @@ import {
   createRedisClient,
   serveWhileReady,
   startGrpcServer,
+  checkedGrpcTransport,
   type AlertDeliveryStatus,
   type Logger,
   type RunningService,
@@ -148,6 +149,7 @@ export async function startHealth(
     logger,
     tokens,
     bindings: [binding],
+    transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
   });
   const poll = PeriodicPoll({

@@ -9,6 +9,7 @@ import {
   RegistryChangeFeed,
   serveWhileReady,
   startGrpcServer,
+  checkedGrpcTransport,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -91,6 +92,7 @@ export async function startRegistry(
     logger,
     tokens,
     bindings: [binding],
+    transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
   });
 
