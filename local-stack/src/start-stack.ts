@@ -94,5 +94,6 @@ export async function startStack(options: {
       renderedFile: node.livePath,
     })),
     cores,
+    clientTls: transport.client,
   };
 }
