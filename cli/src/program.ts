@@ -12,6 +12,8 @@ Services: --registry/--health/--config-push, else GATEWAY_REGISTRY, GATEWAY_HEAL
 GATEWAY_CONFIG_PUSH, else the context file (--context, GATEWAY_CONTEXT, .local-stack/
 context.json here or above, ~/.config/gateway/context.json), else 127.0.0.1:50051/2/3.
 Token: --token, GATEWAY_TOKEN, the context file's token or tokenFile.
+TLS: --tls-ca/--tls-cert/--tls-key, else GATEWAY_TLS_CA_FILE, GATEWAY_TLS_CERT_FILE,
+GATEWAY_TLS_KEY_FILE, else the context file's tlsCaFile/tlsCertFile/tlsKeyFile; none: plaintext.
 Exit status: 0 ok, 1 failed, 2 usage, 3 unreachable or unauthenticated.`;
 
 /** The whole command tree. Errors of commander itself (unknown flag, missing value) are exit 2. */
@@ -23,6 +25,9 @@ export function buildProgram(): Command {
     .option('--health <host:port>', 'health service address')
     .option('--config-push <host:port>', 'config-push service address')
     .option('--token <token>', 'bearer token (admin role)')
+    .option('--tls-ca <file>', 'TLS: CA certificate that signed the services (PEM)')
+    .option('--tls-cert <file>', 'TLS: client certificate, for services requiring one (mTLS)')
+    .option('--tls-key <file>', "TLS: the client certificate's private key")
     .option('--context <file>', 'context file naming the services and the token')
     .option('--timeout <duration>', 'bound on each call (e.g. 10s)', '10s')
     .addHelpText('after', EPILOG)

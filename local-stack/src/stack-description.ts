@@ -21,4 +21,6 @@ export type StackDescription = {
   readonly sshPublicKeyFile: string;
   readonly nodes: readonly DescribedNode[];
   readonly cores: readonly RunningCore[];
+  /** The TLS files a client uses (LOCAL_STACK_TLS); undefined: plaintext. */
+  readonly clientTls?: { caFile: string; certFile?: string; keyFile?: string } | undefined;
 };

@@ -15,7 +15,17 @@ export type StackOptions = {
   readonly logFormat: LogFormat;
   /** LOG_LEVEL of every process (default info). */
   readonly logLevel: string;
+  /** LOCAL_STACK_TLS=off|tls|mtls: how the services serve gRPC (default off: plaintext on loopback). */
+  readonly tls: StackTls;
 };
+
+export type StackTls = 'off' | 'tls' | 'mtls';
+
+function chooseTls(setting: string | undefined): StackTls {
+  if (setting === undefined || setting === '' || setting === 'off') return 'off';
+  if (setting === 'tls' || setting === 'mtls') return setting;
+  throw new Error(`LOCAL_STACK_TLS: must be off, tls or mtls, not ${JSON.stringify(setting)}`);
+}
 
 export function stackOptions(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): StackOptions {
   return {
@@ -23,5 +33,6 @@ export function stackOptions(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): Stac
     dataPlane: process.getuid?.() === 0 && env['LOCAL_STACK_NODES'] !== '0',
     logFormat: chooseLogFormat(env['LOCAL_STACK_LOG'], stdoutIsTTY),
     logLevel: env['LOG_LEVEL'] || 'info',
+    tls: chooseTls(env['LOCAL_STACK_TLS']),
   };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { APPLY_SCRIPT, serviceEntry } from '@gateway/testkit';
 import { startRedis } from './center/start-redis.js';
 import { startServices } from './center/start-services.js';
+import { stackTransport } from './center/stack-tls.js';
 import { declareNodes } from './data-plane/declare-nodes.js';
 import { CORE_ENTRY, startCores, type RunningCore } from './data-plane/start-cores.js';
 import { startNodes } from './data-plane/start-nodes.js';
@@ -43,7 +44,9 @@ export async function startStack(options: {
   const nodes = options.stack.dataPlane ? await startNodes(files.sshPublicKey, parts) : [];
   if (nodes.length > 0) logger.info({ nodes: nodes.map((node) => node.nginx.url) }, 'nodes are up');
   const healthNodesFile = nodes.length > 0 ? declareNodes(files.dir, nodes) : undefined;
+  const transport = stackTransport(options.stack.tls);
   const services = await startServices({
+    transport,
     redisUrl,
     files,
     logLevel,
@@ -54,17 +57,22 @@ export async function startStack(options: {
   });
   const address = (name: string) =>
     services.find((service) => service.name === name)?.address ?? '';
-  writeContextFile(files.dir, {
-    registry: address('registry'),
-    health: address('health'),
-    configPush: address('config-push'),
-  });
+  writeContextFile(
+    files.dir,
+    {
+      registry: address('registry'),
+      health: address('health'),
+      configPush: address('config-push'),
+    },
+    transport.client,
+  );
   let cores: RunningCore[] = [];
   if (nodes.length > 0) {
     cores = await startCores({
       registryAddress: address('registry'),
       coreToken: files.tokens.core,
       logLevel,
+      tlsEnv: transport.coreEnv,
       format,
       parts,
     });
@@ -86,5 +94,6 @@ export async function startStack(options: {
       renderedFile: node.livePath,
     })),
     cores,
+    clientTls: transport.client,
   };
 }

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
+import { channelCredentials, type ClientTlsFiles } from '@gateway/shared';
 import {
   isRunning,
   REPO_ROOT,
@@ -26,9 +29,14 @@ const run = promisify(execFile);
 type LogEntry = { source: string; msg: string; level: number } & Record<string, unknown>;
 type RunningStack = { process: ManagedProcess; entries: LogEntry[] };
 
-function startLocalStack(stateDir: string): RunningStack {
+function startLocalStack(stateDir: string, env: Record<string, string> = {}): RunningStack {
   const child = startProcess('local-stack', process.execPath, [ENTRY], {
-    env: { PATH: process.env['PATH'] ?? '', LOCAL_STACK_DIR: stateDir, LOCAL_STACK_LOG: 'json' },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      LOCAL_STACK_DIR: stateDir,
+      LOCAL_STACK_LOG: 'json',
+      ...env,
+    },
   });
   const entries: LogEntry[] = [];
   createInterface({ input: child.child.stdout! }).on('line', (line) => {
@@ -184,5 +192,65 @@ describe('the local stack (npm start)', () => {
       run('curl', ['-sS', '--max-time', '2', stack.nodes[0].url]),
       'the nodes are gone',
     );
+  });
+});
+
+describe('the local stack with LOCAL_STACK_TLS=mtls', () => {
+  const stateDir = tempDir('local-stack-mtls');
+  let stack: RunningStack;
+  let description: Omit<StackDescription, 'tokens'>;
+
+  beforeAll(async () => {
+    stack = startLocalStack(stateDir, { LOCAL_STACK_TLS: 'mtls' });
+    const up = await waitFor(
+      'the mTLS local stack to be up',
+      () => {
+        if (!isRunning(stack.process))
+          throw new StopWaiting(`it exited: ${stack.process.output().slice(-3_000)}`);
+        return stack.entries.find((entry) => entry.msg === 'local stack is up');
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
+    description = up['stack'] as typeof description;
+  });
+  afterAll(async () => {
+    if (stack && isRunning(stack.process)) await stack.process.stop('SIGTERM', 60_000);
+  });
+
+  const check = async (tls: ClientTlsFiles | undefined) => {
+    const channel = createChannel('127.0.0.1:50051', channelCredentials(tls), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
+    try {
+      return await createClient(HealthDefinition, channel).check(
+        { service: '' },
+        { signal: AbortSignal.timeout(5_000) },
+      );
+    } finally {
+      channel.close();
+    }
+  };
+
+  it('registers its cores over mTLS, refuses plaintext, and names its TLS files in context.json', async () => {
+    if (description.nodes.length > 0) assert.equal(description.cores.length, 2);
+    const context = JSON.parse(readFileSync(join(stateDir, 'context.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const tls = {
+      caFile: context['tlsCaFile'],
+      certFile: context['tlsCertFile'],
+      keyFile: context['tlsKeyFile'],
+    };
+    assert.ok(tls.caFile && tls.certFile && tls.keyFile, JSON.stringify(context));
+    await assert.rejects(
+      check(undefined),
+      (error: unknown) => error instanceof ClientError && error.code === Status.UNAVAILABLE,
+    );
+    await assert.rejects(
+      check({ caFile: tls.caFile }),
+      (error: unknown) => error instanceof ClientError && error.code === Status.UNAVAILABLE,
+    );
+    assert.ok(await check(tls));
   });
 });

@@ -20,7 +20,17 @@ export {
   withCallNote,
   type CallNote,
 } from './grpc/call-note.js';
-export { commonConfigShape, type CommonConfig } from './config/common-config.js';
+export {
+  commonConfigShape,
+  DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+  type CommonConfig,
+} from './config/common-config.js';
+export {
+  grpcTransport,
+  transportConfigShape,
+  type GrpcTransport,
+  type TransportConfig,
+} from './config/transport-config.js';
 export { CONFIG_ERROR_EXIT_CODE, ConfigError } from './config/config-error.js';
 export { redactUrl, withoutSecrets } from './config/redact.js';
 export {
@@ -35,6 +45,14 @@ export { loadConfig, type Environment } from './config/load-config.js';
 export { authMiddleware } from './grpc/auth-middleware.js';
 export { errorMiddleware } from './grpc/error-middleware.js';
 export { startGrpcServer, type GrpcServer } from './grpc/grpc-server.js';
+export { listensBeyondLoopback } from './grpc/plaintext-exposure.js';
+export { checkedGrpcTransport } from './tls/check-server-tls.js';
+export {
+  channelCredentials,
+  ClientTlsError,
+  clientTlsFromValues,
+  type ClientTlsFiles,
+} from './tls/channel-credentials.js';
 export { serveWhileReady } from './grpc/serve-while-ready.js';
 export { repeatedElementSize, SizeBoundedChunker, varintSize } from './grpc/size-bounded-chunks.js';
 export {

@@ -3,7 +3,7 @@ import { createChannel, createClient, type Channel, type Client } from 'nice-grp
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
-import type { NodeSpecData } from '@gateway/shared';
+import { channelCredentials, type ClientTlsFiles, type NodeSpecData } from '@gateway/shared';
 import {
   bearer,
   CONFIG_PUSH_TEST_TIMINGS,
@@ -19,6 +19,7 @@ import {
   type ServiceProcess,
   serviceEntry,
   LOOPBACK_INSTANCES_ENV,
+  type TestPki,
 } from '@gateway/testkit';
 
 export const ADMIN_TOKEN = TEST_TOKENS.admin;
@@ -40,6 +41,8 @@ export type ControlPlane = {
   readonly registries: ServiceProcess[];
   readonly healths: ServiceProcess[];
   readonly pushers: ServiceProcess[];
+  /** How a client reaches the replicas: undefined (plaintext) or the CA and a client certificate. */
+  readonly clientTls: ClientTlsFiles | undefined;
   /** The webhook the health and config-push replicas send their alerts to. */
   readonly alerts: AlertReceiver;
   /**
@@ -64,12 +67,30 @@ export async function startControlPlane(options: {
   nodes: readonly NodeSpecData[];
   /** SSH private key config-push logs in with (its public half is authorised on the nodes). */
   privateKeyPath: string;
+  /**
+   * Serve mTLS with this PKI's server certificate (its SANs must cover 127.0.0.1 and
+   * `healthHost`), requiring client certificates of its CA. Absent: plaintext.
+   */
+  tls?: TestPki;
 }): Promise<ControlPlane> {
   const channels: Channel[] = [];
   const alerts = await startAlertReceiver();
 
   const redis = await startRedisServer();
-  const common = { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' };
+  const pki = options.tls;
+  const clientTls = pki ? { caFile: pki.caFile, ...pki.client } : undefined;
+  const common = {
+    REDIS_URL: redis.url,
+    GATEWAY_TOKENS: TEST_TOKENS_ENV,
+    LOG_LEVEL: 'warn',
+    ...(pki
+      ? {
+          GRPC_TLS_CERT_FILE: pki.server.certFile,
+          GRPC_TLS_KEY_FILE: pki.server.keyFile,
+          GRPC_TLS_CLIENT_CA_FILE: pki.caFile,
+        }
+      : {}),
+  };
   const registries: ServiceProcess[] = [];
   const healths: ServiceProcess[] = [];
   const pushers: ServiceProcess[] = [];
@@ -77,7 +98,11 @@ export async function startControlPlane(options: {
   const started = new Map<ServiceProcess, { options: StartOptions; list: ServiceProcess[] }>();
   const start = async (list: ServiceProcess[], options: StartOptions) => {
     // Two end-to-end files start their planes at once on a busy 2-core machine: 15 s is not always enough.
-    const replica = await startServiceProcess({ timeoutMs: 60_000, ...options });
+    const replica = await startServiceProcess({
+      timeoutMs: 60_000,
+      ...options,
+      ...(clientTls ? { clientTls } : {}),
+    });
     const colon = replica.address.lastIndexOf(':');
     const address = {
       host: replica.address.slice(0, colon),
@@ -139,7 +164,7 @@ export async function startControlPlane(options: {
   }
   const auth = (token: string) => ({ '*': bearer(token) });
   const channelTo = (replica: ServiceProcess) => {
-    const channel = createChannel(replica.address);
+    const channel = createChannel(replica.address, channelCredentials(clientTls));
     channels.push(channel);
     return channel;
   };
@@ -148,6 +173,7 @@ export async function startControlPlane(options: {
     registries,
     healths,
     pushers,
+    clientTls,
     alerts,
     async restart(replica) {
       const entry = started.get(replica);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ClientTlsFiles } from '@gateway/shared';
 import {
   freePort,
   isRunning,
@@ -28,6 +29,8 @@ export async function startGatewayCoreProcess(options: {
   registries: readonly string[];
   token: string;
   leaseSeconds: number;
+  /** TLS to the registries (CA, client certificate + key); absent: plaintext. */
+  tls?: ClientTlsFiles;
 }): Promise<GatewayCoreProcess> {
   const port = await freePort(options.host);
   const child = startProcess(`gateway-core:${options.id}`, process.execPath, [ENTRY], {
@@ -39,6 +42,9 @@ export async function startGatewayCoreProcess(options: {
       GATEWAY_CORE_TOKEN: options.token,
       CORE_LEASE_SECONDS: String(options.leaseSeconds),
       LOG_LEVEL: 'info',
+      ...(options.tls?.caFile ? { GATEWAY_TLS_CA_FILE: options.tls.caFile } : {}),
+      ...(options.tls?.certFile ? { GATEWAY_TLS_CERT_FILE: options.tls.certFile } : {}),
+      ...(options.tls?.keyFile ? { GATEWAY_TLS_KEY_FILE: options.tls.keyFile } : {}),
     },
   });
   const registrations = () => (child.output().match(/"msg":"registrar: registered"/g) ?? []).length;

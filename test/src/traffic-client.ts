@@ -38,6 +38,7 @@ function clientFor(mode: 'sdk' | 'plain'): SendClient {
               centers: config.centers,
               token: config.token,
               reporter: config.reporter,
+              ...(config.tls ? { tls: config.tls } : {}),
               minIntervalMs: 1_000,
               onOutcome: (outcome) => log({ type: 'report', mode, at: Date.now(), outcome }),
             },

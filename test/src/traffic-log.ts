@@ -1,3 +1,4 @@
+import type { ClientTlsFiles } from '@gateway/shared';
 import { existsSync, readFileSync } from 'node:fs';
 
 export type TrafficClientConfig = {
@@ -8,6 +9,8 @@ export type TrafficClientConfig = {
   readonly centers: readonly string[];
   readonly token: string;
   readonly reporter: string;
+  /** TLS to the health replicas (CA, client certificate + key); absent: plaintext. */
+  readonly tls?: ClientTlsFiles;
 };
 
 export type TrafficMode = 'sdk' | 'plain';

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
 import { PushOutcome } from '@gateway/proto/configpush';
 import { ProbeDecision, probeDecisionToJSON } from '@gateway/proto/health';
-import { RedisKeys } from '@gateway/shared';
+import { channelCredentials, RedisKeys } from '@gateway/shared';
 import {
+  createTestPki,
   generateSshKey,
   isRunning,
   waitFor,
@@ -77,6 +80,7 @@ describe(
           .map((replica) => replica.address),
         token: CORE_TOKEN,
         leaseSeconds: CORE_LEASE_SECONDS,
+        ...(plane.clientTls ? { tls: plane.clientTls } : {}),
       });
       cores.push(core);
       return core;
@@ -94,6 +98,8 @@ describe(
         healthHost: lab.network.rootIp,
         nodes: [lab.master.spec(), lab.backup.spec()],
         privateKeyPath: key.privateKeyPath,
+        // Every replica serves mTLS; the cores, the traffic client and the test's clients present a certificate.
+        tls: createTestPki({ serverIps: [lab.network.rootIp] }),
       });
       [health, pusher] = [plane.healths[0], plane.pushers[0]];
     });
@@ -104,6 +110,29 @@ describe(
       await plane?.close();
       await lab?.close();
       console.log(`# FIGURES ${JSON.stringify(figures)}`);
+    });
+
+    it('the center serves mTLS only: a client without a certificate is refused by every replica', async () => {
+      const noCertificate = { caFile: plane.clientTls?.caFile ?? '' };
+      for (const replica of [...plane.registries, ...plane.healths, ...plane.pushers]) {
+        for (const tls of [undefined, noCertificate]) {
+          const channel = createChannel(replica.address, channelCredentials(tls), {
+            'grpc.use_local_subchannel_pool': 1,
+          });
+          try {
+            await assert.rejects(
+              createClient(HealthDefinition, channel).check(
+                { service: '' },
+                { signal: AbortSignal.timeout(5_000) },
+              ),
+              (error: unknown) => error instanceof ClientError && error.code === Status.UNAVAILABLE,
+              `${replica.address} with ${tls ? 'a CA but no certificate' : 'plaintext'}`,
+            );
+          } finally {
+            channel.close();
+          }
+        }
+      }
     });
 
     it('cores register: both nodes get the same config, and requests through the VIP reach the cores', async () => {
@@ -136,6 +165,7 @@ describe(
         centers: plane.healths.map((replica) => replica.address),
         token: SDK_TOKEN,
         reporter: REPORTER,
+        ...(plane.clientTls ? { tls: plane.clientTls } : {}),
       });
       await waitFor(
         'answers from both cores through the VIP, in both modes',

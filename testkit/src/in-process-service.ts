@@ -1,5 +1,7 @@
 import { createChannel, type Channel } from 'nice-grpc';
 import {
+  channelCredentials,
+  type ClientTlsFiles,
   tokenTableFromConfig,
   type CommonConfig,
   type Logger,
@@ -33,6 +35,8 @@ export async function startInProcessService<
   },
   env: Record<string, string>,
   logger: Logger = testLogger(`${service.name}-test`),
+  /** How the returned channel reaches a service started with GRPC_TLS_* (default plaintext). */
+  clientTls?: ClientTlsFiles,
 ): Promise<InProcessService<Running>> {
   const config = service.load({
     GRPC_LISTEN: '127.0.0.1:0',
@@ -41,7 +45,7 @@ export async function startInProcessService<
   });
   const running = await service.start(config, logger, tokenTableFromConfig(config));
   const address = `127.0.0.1:${running.port}`;
-  const channel = createChannel(address);
+  const channel = createChannel(address, channelCredentials(clientTls));
   return {
     address,
     running,

@@ -66,3 +66,4 @@ export { registerTestSecret, testRunDir, TEST_RUN_DIR_VARIABLE } from './test-ru
 export { knownTestSecrets, TEST_SECRETS } from './test-secrets.js';
 export { scanLogsForSecrets, type SecretFinding } from './secret-scan.js';
 export { makeRedisTlsFiles, type RedisTlsFiles } from './redis-tls-files.js';
+export { createTestPki, type CertificateFiles, type TestPki } from './tls-certs.js';

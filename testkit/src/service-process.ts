@@ -1,4 +1,5 @@
 import { createChannel, createClient } from 'nice-grpc';
+import { channelCredentials, type ClientTlsFiles } from '@gateway/shared';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { freePort } from './free-port.js';
 import { isRunning, startProcess, type ManagedProcess } from './managed-process.js';
@@ -31,6 +32,8 @@ export async function startServiceProcess(options: {
   ownProcessGroup?: boolean;
   /** The grpc.health.v1 service name that must be SERVING (default '', the server as a whole). */
   healthService?: string;
+  /** How the readiness check reaches a TLS-serving process (default plaintext). */
+  clientTls?: ClientTlsFiles;
   /** Called with the process as soon as it is spawned (e.g. to relay its output from the first line). */
   onSpawn?: (child: ManagedProcess) => void;
 }): Promise<ServiceProcess> {
@@ -47,7 +50,7 @@ export async function startServiceProcess(options: {
     ownProcessGroup: options.ownProcessGroup ?? false,
   });
   options.onSpawn?.(child);
-  const channel = createChannel(address);
+  const channel = createChannel(address, channelCredentials(options.clientTls));
   const health = createClient(HealthDefinition, channel);
   const healthService = options.healthService ?? '';
   try {

@@ -2,6 +2,8 @@ import { createChannel, createClient, Metadata, type Channel, type Client } from
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
+import { channelCredentials, ClientTlsError } from '@gateway/shared/tls-client';
+import { usageError } from '../exit-codes.js';
 import type { Endpoints } from './endpoints.js';
 
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
@@ -22,8 +24,10 @@ export function Clients(endpoints: Endpoints): Clients {
   const options = endpoints.token
     ? { '*': { metadata: Metadata({ authorization: `Bearer ${endpoints.token}` }) } }
     : {};
+  let credentials: ReturnType<typeof channelCredentials> | undefined;
   const open = (address: string) => {
-    const channel = createChannel(address);
+    credentials ??= credentialsFor(endpoints);
+    const channel = createChannel(address, credentials);
     channels.push(channel);
     return channel;
   };
@@ -46,4 +50,13 @@ export function Clients(endpoints: Endpoints): Clients {
       for (const channel of channels.splice(0)) channel.close();
     },
   };
+}
+
+function credentialsFor(endpoints: Endpoints): ReturnType<typeof channelCredentials> {
+  try {
+    return channelCredentials(endpoints.tls);
+  } catch (error) {
+    if (error instanceof ClientTlsError) throw usageError(error.message);
+    throw error;
+  }
 }

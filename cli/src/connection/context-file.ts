@@ -7,10 +7,12 @@ import { usageError } from '../exit-codes.js';
  * A context file names the services and the token, so a command needs no flags:
  *
  *   { "registry": "127.0.0.1:50051", "health": "127.0.0.1:50052",
- *     "configPush": "127.0.0.1:50053", "token": "…" | "tokenFile": "/path" }
+ *     "configPush": "127.0.0.1:50053", "token": "…" | "tokenFile": "/path",
+ *     "tlsCaFile": "/ca.crt", "tlsCertFile": "/admin.crt", "tlsKeyFile": "/admin.key" }
  *
  * Every key is optional. `tokenFile` holds a bare token or GATEWAY_TOKENS lines
- * (`role:token`; the admin line is used); a relative path is relative to the file.
+ * (`role:token`; the admin line is used). `tls*File` turn TLS on (CA, and the client
+ * certificate and key for services that require one). A relative path is relative to the file.
  */
 export type GatewayContext = {
   readonly registry?: string;
@@ -18,9 +20,22 @@ export type GatewayContext = {
   readonly configPush?: string;
   readonly token?: string;
   readonly tokenFile?: string;
+  readonly tlsCaFile?: string;
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
 };
 
-const KEYS = ['registry', 'health', 'configPush', 'token', 'tokenFile'] as const;
+const KEYS = [
+  'registry',
+  'health',
+  'configPush',
+  'token',
+  'tokenFile',
+  'tlsCaFile',
+  'tlsCertFile',
+  'tlsKeyFile',
+] as const;
+const PATH_KEYS: readonly string[] = ['tokenFile', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile'];
 
 /**
  * Where a context file is looked for when neither --context nor GATEWAY_CONTEXT names one:
@@ -54,7 +69,7 @@ export function parseContext(text: string, path: string): GatewayContext {
     if (typeof value !== 'string' || value === '')
       throw usageError(`context file ${path}: "${key}" must be a non-empty string`);
     context[key] =
-      key === 'tokenFile' && !isAbsolute(value) ? resolve(dirname(path), value) : value;
+      PATH_KEYS.includes(key) && !isAbsolute(value) ? resolve(dirname(path), value) : value;
   }
   return context;
 }

@@ -56,6 +56,36 @@ describe('finding the services', () => {
     assert.equal(endpoints.token, 'aaaaaaaaaaaaaaaa');
   });
 
+  it('takes TLS files from flags over the environment over the context file (relative to it); none is plaintext', () => {
+    const home = scratch();
+    mkdirSync(join(home, '.config', 'gateway'), { recursive: true });
+    writeFileSync(
+      join(home, '.config', 'gateway', 'context.json'),
+      JSON.stringify({ tlsCaFile: 'ca.crt', tlsCertFile: 'me.crt', tlsKeyFile: 'me.key' }),
+    );
+    const dir = join(home, '.config', 'gateway');
+    assert.deepEqual(resolveEndpoints({}, { HOME: home }, scratch()).tls, {
+      caFile: join(dir, 'ca.crt'),
+      certFile: join(dir, 'me.crt'),
+      keyFile: join(dir, 'me.key'),
+    });
+    const overridden = resolveEndpoints(
+      { tlsCa: '/flag/ca.crt' },
+      { HOME: home, GATEWAY_TLS_CERT_FILE: '/env/me.crt' },
+      scratch(),
+    );
+    assert.deepEqual(overridden.tls, {
+      caFile: '/flag/ca.crt',
+      certFile: '/env/me.crt',
+      keyFile: join(dir, 'me.key'),
+    });
+    assert.equal(resolveEndpoints({}, { HOME: scratch() }, scratch()).tls, undefined);
+    assert.throws(
+      () => resolveEndpoints({ tlsCert: '/me.crt' }, { HOME: scratch() }, scratch()),
+      isUsage,
+    );
+  });
+
   it('refuses a context with unknown keys, a named context that is missing, and bad addresses', () => {
     assert.throws(() => parseContext('{"registy":"a:1"}', 'c.json'), isUsage);
     assert.throws(() => parseContext('{"registry":1}', 'c.json'), isUsage);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { clientTlsFromValues, type ClientTlsFiles } from '@gateway/shared/tls-client';
 import { usageError } from '../exit-codes.js';
 import { loadContext } from './context-file.js';
 
@@ -10,6 +11,8 @@ export type Endpoints = {
   readonly health: string;
   readonly configPush: string;
   readonly token: string | undefined;
+  /** TLS files (CA, client certificate + key); undefined: plaintext. */
+  readonly tls: ClientTlsFiles | undefined;
   /** The context file used, if any. */
   readonly contextPath: string | undefined;
   /** Per-call bound for unary calls (ms). */
@@ -21,6 +24,9 @@ export type ConnectionFlags = {
   health?: string;
   configPush?: string;
   token?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   context?: string;
   timeout?: string;
 };
@@ -61,11 +67,19 @@ export function resolveEndpoints(
     (env['GATEWAY_TOKEN'] || undefined) ??
     context.token ??
     (context.tokenFile ? readTokenFile(context.tokenFile) : undefined);
+  const tls = clientTlsFromValues({
+    caFile: flags.tlsCa ?? (env['GATEWAY_TLS_CA_FILE'] || undefined) ?? context.tlsCaFile,
+    certFile: flags.tlsCert ?? (env['GATEWAY_TLS_CERT_FILE'] || undefined) ?? context.tlsCertFile,
+    keyFile: flags.tlsKey ?? (env['GATEWAY_TLS_KEY_FILE'] || undefined) ?? context.tlsKeyFile,
+  });
+  if (tls && (tls.certFile === undefined) !== (tls.keyFile === undefined))
+    throw usageError('a client certificate needs both --tls-cert and --tls-key');
   return {
     registry: pick('registry'),
     health: pick('health'),
     configPush: pick('configPush'),
     token,
+    tls,
     contextPath: path,
     timeoutMs: parseTimeout(flags.timeout ?? '10s'),
   };

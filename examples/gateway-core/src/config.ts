@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
+  clientTlsFromValues,
   ConfigError,
   integer,
   listenAddress,
@@ -31,6 +32,10 @@ export const coreConfigShape = {
   /** Bearer token of role `core` (or GATEWAY_CORE_TOKEN_FILE naming a file holding it). */
   GATEWAY_CORE_TOKEN: z.string().optional(),
   GATEWAY_CORE_TOKEN_FILE: z.string().optional(),
+  /** TLS to the registries: their CA; with mTLS also this core's certificate and key. Unset: plaintext. */
+  GATEWAY_TLS_CA_FILE: z.string().optional(),
+  GATEWAY_TLS_CERT_FILE: z.string().optional(),
+  GATEWAY_TLS_KEY_FILE: z.string().optional(),
   CORE_LEASE_SECONDS: integer({ min: 1, max: 3_600, default: 15 }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
@@ -61,8 +66,18 @@ export function loadCoreConfig(env: Environment) {
   }
   if (!token)
     throw new ConfigError('GATEWAY_CORE_TOKEN', 'is required (or GATEWAY_CORE_TOKEN_FILE)');
+  if ((parsed.GATEWAY_TLS_CERT_FILE === undefined) !== (parsed.GATEWAY_TLS_KEY_FILE === undefined))
+    throw new ConfigError(
+      parsed.GATEWAY_TLS_CERT_FILE === undefined ? 'GATEWAY_TLS_CERT_FILE' : 'GATEWAY_TLS_KEY_FILE',
+      'a client certificate needs GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE together',
+    );
   return Object.freeze({
     ...parsed,
+    tls: clientTlsFromValues({
+      caFile: parsed.GATEWAY_TLS_CA_FILE,
+      certFile: parsed.GATEWAY_TLS_CERT_FILE,
+      keyFile: parsed.GATEWAY_TLS_KEY_FILE,
+    }),
     listen,
     advertiseHost: parsed.CORE_ADVERTISE_HOST ?? listen.host,
     registries,

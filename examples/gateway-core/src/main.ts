@@ -34,6 +34,7 @@ logger.info({ listen: config.CORE_LISTEN, id: config.CORE_ID }, 'gateway-core li
 const registrar = Registrar({
   registries: config.registries,
   token: config.token,
+  ...(config.tls ? { tls: config.tls } : {}),
   instance: {
     group: config.CORE_GROUP,
     host: config.advertiseHost,

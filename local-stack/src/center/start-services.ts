@@ -7,6 +7,7 @@ import { GRPC_SERVICES, SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from '../port
 import type { StackFiles } from '../state/stack-files.js';
 import { allOrFirstError } from '../lifecycle/all-or-first-error.js';
 import { assertOwnService } from './service-ownership.js';
+import type { StackTransport } from './stack-tls.js';
 
 /** A service's drain bound (SHUTDOWN_TIMEOUT 4 s by default, +2 s its hard stop) and some slack. */
 const SERVICE_GRACE_MS = 8_000;
@@ -30,6 +31,7 @@ export async function startServices(options: {
   healthNodesFile: string | undefined;
   /** config-push's remote command (the node-side apply script, run without sudo here). */
   remoteCommand: string;
+  transport: StackTransport;
   format: LineFormatter;
   parts: StackParts;
 }): Promise<RunningService[]> {
@@ -45,6 +47,7 @@ export async function startServices(options: {
       healthService: GRPC_SERVICES[name],
       ownProcessGroup: true,
       timeoutMs: 30_000,
+      ...(options.transport.client ? { clientTls: options.transport.client } : {}),
       onSpawn: (child) => {
         flushed = relayOutput(name, child, options.format);
       },
@@ -55,6 +58,7 @@ export async function startServices(options: {
         // The stack's gateway-core instances listen on loopback, which the registry
         // refuses unless asked: the stack asks in the open.
         ...(name === 'registry' ? { REGISTRY_ALLOWED_HOSTS: '*,127.0.0.0/8' } : {}),
+        ...options.transport.serviceEnv,
         ...(name === 'health' && options.healthNodesFile
           ? {
               HEALTH_NODES_FILE: options.healthNodesFile,

@@ -25,6 +25,8 @@ export async function startCores(options: {
   registryAddress: string;
   coreToken: string;
   logLevel: string;
+  /** GATEWAY_TLS_* for the registrar when the services serve TLS. */
+  tlsEnv: Readonly<Record<string, string>>;
   format: LineFormatter;
   parts: StackParts;
 }): Promise<RunningCore[]> {
@@ -38,6 +40,7 @@ export async function startCores(options: {
         REGISTRY_ADDRESSES: options.registryAddress,
         GATEWAY_CORE_TOKEN: options.coreToken,
         LOG_LEVEL: options.logLevel,
+        ...options.tlsEnv,
       },
       ownProcessGroup: true,
     });

@@ -42,6 +42,20 @@ describe('the summary of the local stack', () => {
       assert.ok(text.includes(expected), `missing ${expected}`);
   });
 
+  it('shows grpcurl with the CA and client certificate when the stack serves mTLS', () => {
+    const text = summaryText({
+      ...stack,
+      clientTls: { caFile: '/t/ca.crt', certFile: '/t/client.crt', keyFile: '/t/client.key' },
+    });
+    assert.ok(
+      text.includes(
+        "grpcurl -cacert /t/ca.crt -cert /t/client.crt -key /t/client.key -H 'authorization: Bearer admin-token'",
+      ),
+      text,
+    );
+    assert.doesNotMatch(text, /-plaintext/);
+  });
+
   it('says why there are no nodes when the data plane did not run', () => {
     const text = summaryText({ ...stack, nodes: [], cores: [] });
     assert.match(text, /no Nginx nodes or cores: the local data plane needs root/);

@@ -3,6 +3,14 @@ import type { StackDescription } from '../stack-description.js';
 /** The text a user reads once the stack is up: addresses, tokens, a grpcurl and a curl line. */
 export function summaryText(stack: StackDescription): string {
   const registry = stack.services.find((service) => service.name === 'registry');
+  const tls = stack.clientTls;
+  const transportFlags = tls
+    ? [
+        `-cacert ${tls.caFile}`,
+        ...(tls.certFile ? [`-cert ${tls.certFile}`] : []),
+        ...(tls.keyFile ? [`-key ${tls.keyFile}`] : []),
+      ].join(' ')
+    : '-plaintext';
   const lines = [
     '',
     'local stack is up',
@@ -26,7 +34,7 @@ export function summaryText(stack: StackDescription): string {
     ...Object.entries(stack.tokens).map(([role, token]) => `  ${role.padEnd(12)} ${token}`),
     `config-push's SSH key: ${stack.sshPublicKeyFile}`,
     'try:',
-    `  grpcurl -plaintext -H 'authorization: Bearer ${stack.tokens.admin}' -d '{}' \\`,
+    `  grpcurl ${transportFlags} -H 'authorization: Bearer ${stack.tokens.admin}' -d '{}' \\`,
     `    ${registry?.address ?? '127.0.0.1:50051'} gateway.registry.v1.RegistryService/ListInstances`,
     ...(stack.nodes[0] ? [`  curl ${stack.nodes[0].url}   (a core answers, through nginx)`] : []),
     'Ctrl-C stops everything (the cores deregister first).',

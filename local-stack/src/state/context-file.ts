@@ -8,10 +8,20 @@ import { join } from 'node:path';
 export function writeContextFile(
   dir: string,
   addresses: { registry: string; health: string; configPush: string },
+  tls?: { caFile: string; certFile?: string; keyFile?: string },
 ): string {
   const path = join(dir, 'context.json');
-  writeFileSync(path, `${JSON.stringify({ ...addresses, tokenFile: 'tokens' }, null, 2)}\n`, {
-    mode: 0o600,
-  });
+  const context = {
+    ...addresses,
+    tokenFile: 'tokens',
+    ...(tls
+      ? {
+          tlsCaFile: tls.caFile,
+          ...(tls.certFile ? { tlsCertFile: tls.certFile } : {}),
+          ...(tls.keyFile ? { tlsKeyFile: tls.keyFile } : {}),
+        }
+      : {}),
+  };
+  writeFileSync(path, `${JSON.stringify(context, null, 2)}\n`, { mode: 0o600 });
   return path;
 }

@@ -1,3 +1,5 @@
+import type { ClientTlsFiles } from '@gateway/shared/tls-client';
+
 /** The instance a gateway-core process registers (see gateway.registry.v1.InstanceSpec). */
 export type RegistrarInstance = {
   readonly group: string;
@@ -16,6 +18,12 @@ export type RegistrarOptions = {
   readonly registries: readonly string[];
   /** Bearer token of role `core`. */
   readonly token: string;
+  /**
+   * TLS to the registries: the CA file that signed their certificates and, when they
+   * require client certificates (mTLS), this client's certificate and key files.
+   * Absent: plaintext (loopback development only).
+   */
+  readonly tls?: ClientTlsFiles;
   readonly instance: RegistrarInstance;
   /** Lease asked for at Register (default 15 s). */
   readonly leaseSeconds?: number;

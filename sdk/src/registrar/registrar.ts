@@ -38,7 +38,7 @@ export function Registrar(options: RegistrarOptions): Registrar {
   const callTimeoutMs = options.callTimeoutMs ?? 2_000;
   const retryMinMs = options.retryMinMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 5_000;
-  const endpoints = RegistryEndpoints(options.registries, options.token);
+  const endpoints = RegistryEndpoints(options.registries, options.token, options.tls);
   const stopping = new AbortController();
   let state: RegistrarState = 'idle';
   let instanceId: string | undefined;

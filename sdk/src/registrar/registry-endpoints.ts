@@ -1,5 +1,6 @@
 import { createChannel, createClient, Metadata, type Channel, type Client } from 'nice-grpc';
 import { RegistryServiceDefinition } from '@gateway/proto/registry';
+import { channelCredentials, type ClientTlsFiles } from '@gateway/shared/tls-client';
 
 export type RegistryClient = Client<typeof RegistryServiceDefinition>;
 
@@ -13,12 +14,17 @@ export type RegistryEndpoints = {
   close(): void;
 };
 
-export function RegistryEndpoints(addresses: readonly string[], token: string): RegistryEndpoints {
+export function RegistryEndpoints(
+  addresses: readonly string[],
+  token: string,
+  tls?: ClientTlsFiles,
+): RegistryEndpoints {
   if (addresses.length === 0) throw new Error('Registrar: at least one registry address is needed');
+  const credentials = channelCredentials(tls);
   const metadata = Metadata({ authorization: `Bearer ${token}` });
   const channels: Channel[] = [];
   const clients = addresses.map((address) => {
-    const channel = createChannel(address);
+    const channel = createChannel(address, credentials);
     channels.push(channel);
     return createClient(RegistryServiceDefinition, channel, { '*': { metadata } });
   });

@@ -1,4 +1,5 @@
 import { deadline } from '@gateway/shared/deadline';
+import { channelCredentials, type ClientTlsFiles } from '@gateway/shared/tls-client';
 import { createChannel, createClient, Metadata, type Channel } from 'nice-grpc';
 import {
   NodeHealthServiceDefinition,
@@ -12,6 +13,8 @@ export type SuspectReporterOptions = {
   readonly centers: readonly string[];
   /** Bearer token of role `sdk`. */
   readonly token: string;
+  /** TLS to the health replicas: CA file, and client certificate + key for mTLS. Absent: plaintext. */
+  readonly tls?: ClientTlsFiles;
   /** Who reports: a stable id of this client (1-128 chars). */
   readonly reporter: string;
   /** What failed: the VIP base URL. */
@@ -59,6 +62,7 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
   const deadlineMs = options.deadlineMs ?? 1_000;
   const minIntervalMs = options.minIntervalMs ?? 2_000;
   const metadata = Metadata({ authorization: `Bearer ${options.token}` });
+  const credentials = channelCredentials(options.tls);
   const shutdown = new AbortController();
   const channels = new Map<string, Channel>();
   let next = 0;
@@ -77,7 +81,7 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
   const clientFor = (center: string) => {
     let channel = channels.get(center);
     if (!channel) {
-      channel = createChannel(center);
+      channel = createChannel(center, credentials);
       channels.set(center, channel);
     }
     return createClient(NodeHealthServiceDefinition, channel);

@@ -20,7 +20,8 @@ const REMOTE_COMMAND = /^[A-Za-z0-9_./ -]{1,256}$/;
 
 /** Every variable config-push reads; documented in docs/config-push.md and the README's configuration table. */
 export const configPushConfigShape = {
-  ...commonConfigShape('127.0.0.1:50053'),
+  // Its requests carry ids and names only.
+  ...commonConfigShape('127.0.0.1:50053', 16 * 1024),
   CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: z.string().default('/etc/gateway/config-push/id_ed25519'),
   CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE: z.string().optional(),
   CONFIG_PUSH_KNOWN_HOSTS_FILE: z.string().default('/etc/gateway/config-push/known_hosts'),

@@ -8,6 +8,7 @@ import {
   serveWhileReady,
   startGrpcServer,
   tokenLimitsFromConfig,
+  checkedGrpcTransport,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -142,6 +143,7 @@ export async function startConfigPush(
     tokens,
     limits: tokenLimitsFromConfig(config),
     bindings: [binding],
+    transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
   });
 

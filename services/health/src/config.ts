@@ -17,7 +17,8 @@ import { parseSeedNodes } from './inventory/seed-nodes.js';
 
 /** Every variable the health service reads; documented in docs/health.md and the README. */
 export const healthConfigShape = {
-  ...commonConfigShape('127.0.0.1:50052'),
+  // Its largest valid request (AddNode with a pinned host key) is a few KiB.
+  ...commonConfigShape('127.0.0.1:50052', 32 * 1024),
   HEALTH_REPLICA_ID: z
     .string()
     .regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'must be 1-128 letters, digits or . _ : / -')

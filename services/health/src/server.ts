@@ -7,6 +7,7 @@ import {
   serveWhileReady,
   startGrpcServer,
   tokenLimitsFromConfig,
+  checkedGrpcTransport,
   type AlertDeliveryStatus,
   type Logger,
   type RunningService,
@@ -158,6 +159,7 @@ export async function startHealth(
     tokens,
     limits: tokenLimitsFromConfig(config),
     bindings: [binding],
+    transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
   });
   const poll = PeriodicPoll({

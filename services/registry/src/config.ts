@@ -12,7 +12,8 @@ import { HostPolicy, HostPolicyError } from './policy/host-policy.js';
 
 /** Every variable the registry reads; documented in the README's configuration table. */
 export const registryConfigShape = {
-  ...commonConfigShape('127.0.0.1:50051'),
+  // Its largest valid request (Register at full metadata) is some 20 KiB.
+  ...commonConfigShape('127.0.0.1:50051', 64 * 1024),
   REGISTRY_LEASE_DEFAULT: durationMs({ min: 1_000, max: 3_600_000, default: 15_000 }),
   REGISTRY_LEASE_MIN: durationMs({ min: 1_000, max: 3_600_000, default: 1_000 }),
   REGISTRY_LEASE_MAX: durationMs({ min: 1_000, max: 86_400_000, default: 300_000 }),

@@ -10,6 +10,7 @@ import {
   serveWhileReady,
   startGrpcServer,
   tokenLimitsFromConfig,
+  checkedGrpcTransport,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -102,6 +103,7 @@ export async function startRegistry(
     tokens,
     limits: tokenLimitsFromConfig(config),
     bindings: [binding],
+    transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
   });
 

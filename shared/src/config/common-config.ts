@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs, fraction, integer, listenAddress } from './env-types.js';
+import { transportConfigShape } from './transport-config.js';
 
 const redisUrl = z
   .string()
@@ -28,12 +29,19 @@ const sentinelList = z
     },
   );
 
+/** The default bound on one request message (well above any valid request of ours). */
+export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 64 * 1024;
+
 /**
  * The variables every service reads (the operator contract). Each service adds its
- * own and supplies its default listen address.
+ * own and supplies its default listen address and request size bound.
  */
-export function commonConfigShape(defaultListen: string) {
+export function commonConfigShape(
+  defaultListen: string,
+  defaultMaxReceiveBytes = DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+) {
   return {
+    ...transportConfigShape(defaultMaxReceiveBytes),
     REDIS_URL: redisUrl,
     REDIS_SENTINELS: sentinelList,
     REDIS_SENTINEL_MASTER: z

@@ -11,15 +11,25 @@ import type { Role } from '../auth/roles.js';
 import type { TokenTable } from '../auth/token-table.js';
 import { tokenLimitsMiddleware, type TokenLimits } from '../limits/token-limits-middleware.js';
 import { auditMiddleware, type AuditTarget } from './audit-middleware.js';
+import type { GrpcTransport } from '../config/transport-config.js';
+import { serverTls } from '../tls/server-credentials.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorMiddleware } from './error-middleware.js';
+import { listensBeyondLoopback } from './plaintext-exposure.js';
 import type { ServiceBinding } from './service-binding.js';
+import { transportServerOptions } from './transport-options.js';
+import { unauthenticatedStreamLimit } from './unauthenticated-stream-limit.js';
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 const REFLECTION_SERVICES = [
   'grpc.reflection.v1.ServerReflection',
   'grpc.reflection.v1alpha.ServerReflection',
 ];
+/** The streams anyone who can connect may open (no token): counted and capped. */
+const UNAUTHENTICATED_STREAMS = new Set([
+  `/${HEALTH_SERVICE}/Watch`,
+  ...REFLECTION_SERVICES.map((service) => `/${service}/ServerReflectionInfo`),
+]);
 
 export type GrpcServer = {
   /** The bound port (useful with port 0). */
@@ -45,6 +55,8 @@ export async function startGrpcServer(options: {
   bindings: readonly ServiceBinding[];
   /** Per-token rate and stream limits (GATEWAY_TOKEN_RATE, _BURST, _MAX_STREAMS). */
   limits: TokenLimits;
+  /** TLS and the transport limits (see grpcTransport). */
+  transport: GrpcTransport;
   /**
    * Aborted when shutdown starts. Pass the controller whose signal the bindings'
    * streams already watch (they are built before the server); default a new one.
@@ -61,15 +73,16 @@ export async function startGrpcServer(options: {
     for (const path of binding.rateLimited) rateLimited.add(path);
   }
 
-  const server = createServer({
-    'grpc.max_receive_message_length': 1024 * 1024,
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
-    'grpc.keepalive_permit_without_calls': 1,
-  })
+  const server = createServer(transportServerOptions(options.transport))
     // The audit log is a logger of its own (`"log":"audit"` on every line): see docs/security.md.
     .use(auditMiddleware(logger.child({ log: 'audit' }), audited))
     .use(errorMiddleware(logger))
+    .use(
+      unauthenticatedStreamLimit(
+        UNAUTHENTICATED_STREAMS,
+        options.transport.maxUnauthenticatedStreams,
+      ),
+    )
     .use(authMiddleware(options.tokens, methodRoles, [HEALTH_SERVICE, ...REFLECTION_SERVICES]))
     .use(tokenLimitsMiddleware(options.limits, rateLimited, logger));
 
@@ -95,7 +108,14 @@ export async function startGrpcServer(options: {
   };
   setServing(false);
 
-  const port = await server.listen(options.listen);
+  const tls = serverTls(options.transport, logger);
+  let port: number;
+  try {
+    port = await server.listen(options.listen, tls.credentials);
+  } catch (error) {
+    tls.close();
+    throw error;
+  }
   const shutdownController = options.shutdown ?? new AbortController();
   logger.info(
     {
@@ -105,9 +125,15 @@ export async function startGrpcServer(options: {
       auth: options.tokens ? 'required' : 'DISABLED',
       tokens: options.tokens?.identities.map((identity) => identity.name),
       limits: options.limits,
+      transport: tls.mode,
     },
     'grpc server listening',
   );
+  if (tls.mode === 'plaintext' && listensBeyondLoopback(options.listen))
+    logger.warn(
+      { listen: options.listen },
+      'grpc server is PLAINTEXT on a non-loopback address: set GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE',
+    );
 
   return {
     port,
@@ -122,6 +148,7 @@ export async function startGrpcServer(options: {
         new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
       ]);
       clearTimeout(timer);
+      tls.close();
       if (timedOut) {
         logger.warn(
           { timeoutMs },

@@ -4,6 +4,7 @@ import type { CommonConfig } from '../config/common-config.js';
 import { CONFIG_ERROR_EXIT_CODE, ConfigError } from '../config/config-error.js';
 import type { Environment } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
+import { checkedGrpcTransport } from '../tls/check-server-tls.js';
 
 export type RunningService = {
   /** Drain and stop: end streams, finish calls in flight, stop loops, close Redis. */
@@ -31,6 +32,7 @@ export async function runService<Config extends CommonConfig>(options: {
   try {
     config = options.loadConfig(process.env);
     tokens = tokenTableFromConfig(config);
+    checkedGrpcTransport(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${options.name}: invalid configuration: ${error.message}\n`);
