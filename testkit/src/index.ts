@@ -60,3 +60,4 @@ export { CONFIG_PUSH_TEST_TIMINGS } from './config-push-timings.js';
 export { childPids, pidAlive } from './proc.js';
 export { DEPLOY_DIR, REPO_ROOT, serviceEntry, type ServiceName } from './repo-paths.js';
 export { missingPrerequisites, type Prerequisite } from './prerequisites.js';
+export * from './wire-fuzz/index.js';
