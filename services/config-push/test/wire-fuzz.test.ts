@@ -23,6 +23,7 @@ import {
   TEST_TOKENS,
   TEST_TOKENS_ENV,
   waitFor,
+  waitForQuietRedis,
   watchErrorLog,
   type ErrorLogWatch,
   type RedisServerHandle,
@@ -32,6 +33,8 @@ import {
 
 const CASES = Number(process.env['WIRE_FUZZ_CASES'] ?? 10_000);
 const SEED = Number(process.env['WIRE_FUZZ_SEED'] ?? 20261126);
+/** Generous: on a shared, loaded machine the calls run far slower than their usual ~1 ms. */
+const FUZZ_TIMEOUT_MS = 30 * 60_000;
 const SERVICE = '/gateway.configpush.v1.ConfigPushService';
 const bytesOf = (encoded: { finish(): Uint8Array }) => Buffer.from(encoded.finish());
 
@@ -94,6 +97,7 @@ describe('ConfigPushService under a wire fuzzer', () => {
         CONFIG_PUSH_REMOTE_COMMAND: APPLY_SCRIPT,
         ...CONFIG_PUSH_TEST_TIMINGS,
       },
+      timeoutMs: 90_000,
       onSpawn: (child) => (errors = watchErrorLog(child)),
     });
     // The replica takes the push lease before the fuzzing, so PushNow reaches the pusher.
@@ -112,29 +116,36 @@ describe('ConfigPushService under a wire fuzzer', () => {
     await redis?.stop();
   });
 
-  it(`answers ${CASES} malformed requests per RPC with well-formed statuses only, writes nothing and stays SERVING`, async () => {
-    const before = await redisDigest(redis.client, volatile);
-    const reports = await fuzzEveryRpc(caller, TARGETS, {
-      service: 'config-push',
-      cases: CASES,
-      seed: SEED,
-      token: TEST_TOKENS.admin,
-    });
-    for (const report of reports) {
-      assert.equal(report.sent, CASES, report.rpc);
-      assert.deepEqual(
-        report.illFormed,
-        [],
-        `${report.rpc}: statuses no client may see for bad input`,
+  it(
+    `answers ${CASES} malformed requests per RPC with well-formed statuses only, writes nothing and stays SERVING`,
+    async () => {
+      const before = await waitForQuietRedis(redis.client, volatile, {
+        quietMs: 2_000,
+        timeoutMs: 60_000,
+      });
+      const reports = await fuzzEveryRpc(caller, TARGETS, {
+        service: 'config-push',
+        cases: CASES,
+        seed: SEED,
+        token: TEST_TOKENS.admin,
+      });
+      for (const report of reports) {
+        assert.equal(report.sent, CASES, report.rpc);
+        assert.deepEqual(
+          report.illFormed,
+          [],
+          `${report.rpc}: statuses no client may see for bad input`,
+        );
+      }
+      assert.equal(push.process.child.exitCode, null, 'config-push is still running');
+      assert.deepEqual(errors.lines(), [], 'no crash, unhandled rejection or error in the log');
+      const after = await redisDigest(redis.client, volatile);
+      assert.deepEqual(after, before, 'nothing written to Redis');
+      assert.equal(await servingStatus(push.address), 'SERVING');
+      console.log(
+        `[figure] wire fuzz config-push: ${reports.length} RPCs x ${CASES} cases, crashes 0, Redis keys ${after.keys} unchanged`,
       );
-    }
-    assert.equal(push.process.child.exitCode, null, 'config-push is still running');
-    assert.deepEqual(errors.lines(), [], 'no crash, unhandled rejection or error in the log');
-    const after = await redisDigest(redis.client, volatile);
-    assert.deepEqual(after, before, 'nothing written to Redis');
-    assert.equal(await servingStatus(push.address), 'SERVING');
-    console.log(
-      `[figure] wire fuzz config-push: ${reports.length} RPCs x ${CASES} cases, crashes 0, Redis keys ${after.keys} unchanged`,
-    );
-  });
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -23,6 +23,7 @@ import {
   startServiceProcess,
   TEST_TOKENS,
   TEST_TOKENS_ENV,
+  waitForQuietRedis,
   watchErrorLog,
   type ErrorLogWatch,
   type MessageShape,
@@ -34,6 +35,8 @@ import { nodeSpecFromProto, suspectReportFromProto } from '../src/api/request-ma
 
 const CASES = Number(process.env['WIRE_FUZZ_CASES'] ?? 10_000);
 const SEED = Number(process.env['WIRE_FUZZ_SEED'] ?? 20261126);
+/** Generous: on a shared, loaded machine the calls run far slower than their usual ~1 ms. */
+const FUZZ_TIMEOUT_MS = 30 * 60_000;
 const SERVICE = '/gateway.health.v1.NodeHealthService';
 
 const NODE_SPEC: MessageShape = {
@@ -150,6 +153,7 @@ describe('NodeHealthService under a wire fuzzer', () => {
       name: 'health',
       entry: serviceEntry('health'),
       env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' },
+      timeoutMs: 90_000,
       onSpawn: (child) => (errors = watchErrorLog(child)),
     });
     caller = RawGrpcCaller(health.address);
@@ -160,30 +164,37 @@ describe('NodeHealthService under a wire fuzzer', () => {
     await redis?.stop();
   });
 
-  it(`answers ${CASES} malformed requests per RPC with well-formed statuses only, writes nothing and stays SERVING`, async () => {
-    const before = await redisDigest(redis.client, volatile);
-    const reports = await fuzzEveryRpc(caller, TARGETS, {
-      service: 'health',
-      cases: CASES,
-      seed: SEED,
-      token: TEST_TOKENS.admin,
-    });
-    for (const report of reports) {
-      assert.equal(report.sent, CASES, report.rpc);
-      assert.deepEqual(
-        report.illFormed,
-        [],
-        `${report.rpc}: statuses no client may see for bad input`,
+  it(
+    `answers ${CASES} malformed requests per RPC with well-formed statuses only, writes nothing and stays SERVING`,
+    async () => {
+      const before = await waitForQuietRedis(redis.client, volatile, {
+        quietMs: 2_000,
+        timeoutMs: 60_000,
+      });
+      const reports = await fuzzEveryRpc(caller, TARGETS, {
+        service: 'health',
+        cases: CASES,
+        seed: SEED,
+        token: TEST_TOKENS.admin,
+      });
+      for (const report of reports) {
+        assert.equal(report.sent, CASES, report.rpc);
+        assert.deepEqual(
+          report.illFormed,
+          [],
+          `${report.rpc}: statuses no client may see for bad input`,
+        );
+      }
+      assert.equal(health.process.child.exitCode, null, 'the health service is still running');
+      assert.deepEqual(errors.lines(), [], 'no crash, unhandled rejection or error in the log');
+      const after = await redisDigest(redis.client, volatile);
+      assert.deepEqual(after, before, 'nothing written to Redis');
+      assert.equal(await redis.client.hlen(RedisKeys.nodes), 0, 'no node added');
+      assert.equal(await servingStatus(health.address), 'SERVING');
+      console.log(
+        `[figure] wire fuzz health: ${reports.length} RPCs x ${CASES} cases, crashes 0, Redis keys ${after.keys} unchanged`,
       );
-    }
-    assert.equal(health.process.child.exitCode, null, 'the health service is still running');
-    assert.deepEqual(errors.lines(), [], 'no crash, unhandled rejection or error in the log');
-    const after = await redisDigest(redis.client, volatile);
-    assert.deepEqual(after, before, 'nothing written to Redis');
-    assert.equal(await redis.client.hlen(RedisKeys.nodes), 0, 'no node added');
-    assert.equal(await servingStatus(health.address), 'SERVING');
-    console.log(
-      `[figure] wire fuzz health: ${reports.length} RPCs x ${CASES} cases, crashes 0, Redis keys ${after.keys} unchanged`,
-    );
-  });
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -19,6 +19,7 @@ import {
   startServiceProcess,
   TEST_TOKENS,
   TEST_TOKENS_ENV,
+  waitForQuietRedis,
   watchErrorLog,
   type ErrorLogWatch,
   type MessageShape,
@@ -30,6 +31,8 @@ import { registerRequestToSpec } from '../src/api/request-mapping.js';
 
 const CASES = Number(process.env['WIRE_FUZZ_CASES'] ?? 10_000);
 const SEED = Number(process.env['WIRE_FUZZ_SEED'] ?? 20261126);
+/** Generous: on a shared, loaded machine the calls run far slower than their usual ~1 ms. */
+const FUZZ_TIMEOUT_MS = 30 * 60_000;
 const SERVICE = '/gateway.registry.v1.RegistryService';
 
 const DURATION: MessageShape = { 1: 'varint', 2: 'varint' };
@@ -141,6 +144,7 @@ describe('RegistryService under a wire fuzzer', () => {
       name: 'registry',
       entry: serviceEntry('registry'),
       env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' },
+      timeoutMs: 90_000,
       onSpawn: (child) => (errors = watchErrorLog(child)),
     });
     caller = RawGrpcCaller(registry.address);
@@ -151,31 +155,38 @@ describe('RegistryService under a wire fuzzer', () => {
     await redis?.stop();
   });
 
-  it(`answers ${CASES} malformed requests per RPC with well-formed statuses only, writes nothing and stays SERVING`, async () => {
-    const before = await redisDigest(redis.client, (key) => VOLATILE.has(key));
-    const revisionBefore = await redis.client.get(RedisKeys.instancesRevision);
-    const reports = await fuzzEveryRpc(caller, TARGETS, {
-      service: 'registry',
-      cases: CASES,
-      seed: SEED,
-      token: TEST_TOKENS.admin,
-    });
-    for (const report of reports) {
-      assert.equal(report.sent, CASES, report.rpc);
-      assert.deepEqual(
-        report.illFormed,
-        [],
-        `${report.rpc}: statuses no client may see for bad input`,
+  it(
+    `answers ${CASES} malformed requests per RPC with well-formed statuses only, writes nothing and stays SERVING`,
+    async () => {
+      const before = await waitForQuietRedis(redis.client, (key) => VOLATILE.has(key), {
+        quietMs: 2_000,
+        timeoutMs: 60_000,
+      });
+      const revisionBefore = await redis.client.get(RedisKeys.instancesRevision);
+      const reports = await fuzzEveryRpc(caller, TARGETS, {
+        service: 'registry',
+        cases: CASES,
+        seed: SEED,
+        token: TEST_TOKENS.admin,
+      });
+      for (const report of reports) {
+        assert.equal(report.sent, CASES, report.rpc);
+        assert.deepEqual(
+          report.illFormed,
+          [],
+          `${report.rpc}: statuses no client may see for bad input`,
+        );
+      }
+      assert.equal(registry.process.child.exitCode, null, 'the registry is still running');
+      assert.deepEqual(errors.lines(), [], 'no crash, unhandled rejection or error in the log');
+      const after = await redisDigest(redis.client, (key) => VOLATILE.has(key));
+      assert.deepEqual(after, before, 'nothing written to Redis');
+      assert.equal(await redis.client.get(RedisKeys.instancesRevision), revisionBefore);
+      assert.equal(await servingStatus(registry.address), 'SERVING');
+      console.log(
+        `[figure] wire fuzz registry: ${reports.length} RPCs x ${CASES} cases, crashes 0, Redis keys ${after.keys} unchanged (revision ${revisionBefore ?? 'none'})`,
       );
-    }
-    assert.equal(registry.process.child.exitCode, null, 'the registry is still running');
-    assert.deepEqual(errors.lines(), [], 'no crash, unhandled rejection or error in the log');
-    const after = await redisDigest(redis.client, (key) => VOLATILE.has(key));
-    assert.deepEqual(after, before, 'nothing written to Redis');
-    assert.equal(await redis.client.get(RedisKeys.instancesRevision), revisionBefore);
-    assert.equal(await servingStatus(registry.address), 'SERVING');
-    console.log(
-      `[figure] wire fuzz registry: ${reports.length} RPCs x ${CASES} cases, crashes 0, Redis keys ${after.keys} unchanged (revision ${revisionBefore ?? 'none'})`,
-    );
-  });
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -1,13 +1,14 @@
 import type { ManagedProcess } from '../managed-process.js';
 
 export type ErrorLogWatch = {
-  /** Lines logged at error or fatal (pino level ≥ 50), or naming a crash, since the watch began. */
+  /** Lines of a crash (a call that crashed, an unhandled rejection, an uncaught exception, fatal). */
   lines(): readonly string[];
 };
 
-const CRASH = /unhandled|uncaught|call crashed|"level":(50|60)/i;
+// Errors logged on purpose (an alert fired) are not crashes: only these are.
+const CRASH = /unhandled|uncaught|"msg":"call crashed"|"level":60/i;
 
-/** Watches a service's stdout and stderr for error and fatal lines (keeps the first 50). */
+/** Watches a service's stdout and stderr for lines of a crash (keeps the first 50). */
 export function watchErrorLog(child: ManagedProcess): ErrorLogWatch {
   const found: string[] = [];
   for (const stream of [child.child.stdout, child.child.stderr]) {

@@ -16,9 +16,9 @@ export async function fuzzEveryRpc(
     const report = await fuzzRpc(caller, target, {
       cases: options.cases,
       seed: options.seed + index,
-      concurrency: target.stream ? 100 : 32,
+      concurrency: target.stream ? 200 : 32,
       token: options.token,
-      streamTimeoutMs: 400,
+      streamTimeoutMs: 1_500,
     });
     reports.push(report);
     console.log(`[figure] wire fuzz ${options.service} ${describeFuzzReport(report)}`);

@@ -17,3 +17,4 @@ export { RawGrpcCaller, type RawCallOutcome } from './raw-grpc-caller.js';
 export { redisDigest } from './redis-digest.js';
 export { servingStatus } from './serving-status.js';
 export { fuzzEveryRpc } from './fuzz-service.js';
+export { waitForQuietRedis } from './quiet-redis.js';
