@@ -67,3 +67,4 @@ export { knownTestSecrets, TEST_SECRETS } from './test-secrets.js';
 export { scanLogsForSecrets, type SecretFinding } from './secret-scan.js';
 export { makeRedisTlsFiles, type RedisTlsFiles } from './redis-tls-files.js';
 export { createTestPki, type CertificateFiles, type TestPki } from './tls-certs.js';
+export * from './wire-fuzz/index.js';

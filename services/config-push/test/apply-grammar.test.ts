@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createLogger, type StoredInstance } from '@gateway/shared';
-import {
-  APPLY_SCRIPT,
-  generateSshKey,
-  startGatewayNode,
-  tempDir,
-  type GatewayNode,
-} from '@gateway/testkit';
+import { generateSshKey, startGatewayNode, tempDir, type GatewayNode } from '@gateway/testkit';
 import { applyOnNode } from '../src/push/apply-on-node.js';
 import { PushError } from '../src/push/push-error.js';
 import { SshPool } from '../src/push/ssh-pool.js';
 import { checkRenderGrammar } from '../src/render/render-grammar.js';
 import { renderUpstreams } from '../src/render/render-upstreams.js';
+import { checkWithApplyScript } from './support/apply-check.js';
 import { installSudoLogin } from './support/sudo-login.js';
 import { storedInstance as instance } from '../src/render/stored-instance.fixture.js';
 
@@ -25,19 +19,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** A store epoch, as the registry creates it (the node refuses none it has not seen older). */
 const EPOCH = '1764000000000-0123456789abcdef';
 
-/** Runs the real script's `check` on `content` locally (grammar only). */
-function checkLocally(content: string): { code: number; stderr: string } {
-  const dir = tempDir('grammar-check');
-  const conf = join(dir, 'apply.conf');
-  writeFileSync(conf, `LIVE_FILE=${dir}/live.conf\nSTATE_DIR=${dir}/state\n`, { mode: 0o644 });
-  const result = spawnSync('bash', [APPLY_SCRIPT, 'check'], {
-    input: content,
-    env: { PATH: process.env['PATH'], GATEWAY_APPLY_CONF: conf },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status ?? -1, stderr: result.stderr };
-}
+/** The real script's `check` on `content`, run locally (grammar only). */
+const checkLocally = checkWithApplyScript;
 
 describe('the node refuses what the renderer would never write', () => {
   let node: GatewayNode;

@@ -48,4 +48,9 @@ describe('page tokens of ListInstances', () => {
     refused('A'.repeat(1025), '', /not a token returned by ListInstances/);
     refused(encodePageToken({ after: 'a'.repeat(331), group: '' }), '', /not a token returned/);
   });
+
+  it('refuses JSON that is no position (null, a number, a string, an array) as a violation, never a crash', () => {
+    for (const json of ['null', '1', '"x"', '[]', 'true'])
+      refused(Buffer.from(json).toString('base64url'), '', /not a token returned by ListInstances/);
+  });
 });

@@ -15,14 +15,16 @@ export function decodePageToken(token: string, group: string): string | undefine
   if (token === '') return undefined;
   if (token.length > 1024)
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
-  let position: Partial<PagePosition>;
+  let parsed: unknown;
   try {
-    position = JSON.parse(
-      Buffer.from(token, 'base64url').toString('utf8'),
-    ) as Partial<PagePosition>;
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   }
+  // Any JSON parses: `null`, a number or an array is no position either.
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
+  const position = parsed as Partial<PagePosition>;
   if (typeof position.after === 'string' && position.after.length > 330) {
     throw new FieldViolation('page_token', 'is not a token returned by ListInstances');
   }

@@ -4,12 +4,9 @@ import type { RegistryServiceDefinition } from '@gateway/proto/registry';
 import {
   callerIdentity,
   type ChannelFeed,
-  FieldViolation,
   noteTarget,
-  GROUP_PATTERN,
   instanceId,
   parseInstanceId,
-  requireMaxLength,
   type QuarantineChange,
   type Logger,
   type RegistryChangeFeed,
@@ -20,6 +17,7 @@ import type { RegistryStore } from '../store/registry-store.js';
 import { watchInstances } from '../watch/watch-instances.js';
 import { checkGroupScope, notOwner, storeCallerOf } from './caller-scope.js';
 import { readListPage } from './list-page.js';
+import { groupFilterFromRequest, pageSizeFromRequest } from './list-query.js';
 import { decodePageToken } from './page-token.js';
 import { registerRequestToSpec } from './request-mapping.js';
 import { durationFromMs, instanceToProto, selfPreservationToProto } from './response-mapping.js';
@@ -34,9 +32,6 @@ export type RegistrySettings = {
   /** Which instance hosts Register accepts (REGISTRY_ALLOWED_HOSTS). */
   readonly hostPolicy: HostPolicy;
 };
-
-const DEFAULT_PAGE_SIZE = 100;
-const MAX_PAGE_SIZE = 1000;
 
 /** The RegistryService RPCs. Every request is validated before anything touches Redis. */
 export function RegistryServiceImpl(deps: {
@@ -118,18 +113,8 @@ export function RegistryServiceImpl(deps: {
     },
 
     async listInstances(request) {
-      const group = checkGroupFilter(request.group);
-      if (
-        !Number.isInteger(request.pageSize) ||
-        request.pageSize < 0 ||
-        request.pageSize > MAX_PAGE_SIZE
-      ) {
-        throw new FieldViolation(
-          'page_size',
-          `must be between 0 and ${MAX_PAGE_SIZE} (got ${request.pageSize})`,
-        );
-      }
-      const pageSize = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
+      const group = groupFilterFromRequest(request.group);
+      const pageSize = pageSizeFromRequest(request.pageSize);
       const after = decodePageToken(request.pageToken, group) ?? '';
       const [page, preservation] = await Promise.all([
         readListPage(
@@ -150,7 +135,7 @@ export function RegistryServiceImpl(deps: {
     },
 
     async *watchInstances(request, context) {
-      const group = checkGroupFilter(request.group);
+      const group = groupFilterFromRequest(request.group);
       yield* watchInstances({
         redis,
         feed: deps.feed,
@@ -164,15 +149,4 @@ export function RegistryServiceImpl(deps: {
       });
     },
   };
-}
-
-function checkGroupFilter(group: string): string {
-  requireMaxLength('group', group, 63);
-  if (group !== '' && !GROUP_PATTERN.test(group)) {
-    throw new FieldViolation(
-      'group',
-      'must be empty or 1-63 lower-case letters, digits, "-" or "_"',
-    );
-  }
-  return group;
 }

@@ -1,0 +1,27 @@
+import { describeFuzzReport, fuzzRpc, type RpcFuzzReport, type RpcFuzzTarget } from './fuzz-rpc.js';
+import type { RawGrpcCaller } from './raw-grpc-caller.js';
+
+/**
+ * Fuzzes every RPC of a service in turn (`cases` each, seeds `seed`, `seed + 1`, ...) and prints
+ * one `[figure]` line per RPC. Streams run more at a time: an accepted stream stays open until
+ * its first message or its deadline.
+ */
+export async function fuzzEveryRpc(
+  caller: RawGrpcCaller,
+  targets: readonly RpcFuzzTarget[],
+  options: { service: string; cases: number; seed: number; token: string },
+): Promise<RpcFuzzReport[]> {
+  const reports: RpcFuzzReport[] = [];
+  for (const [index, target] of targets.entries()) {
+    const report = await fuzzRpc(caller, target, {
+      cases: options.cases,
+      seed: options.seed + index,
+      concurrency: target.stream ? 200 : 32,
+      token: options.token,
+      streamTimeoutMs: 1_500,
+    });
+    reports.push(report);
+    console.log(`[figure] wire fuzz ${options.service} ${describeFuzzReport(report)}`);
+  }
+  return reports;
+}
