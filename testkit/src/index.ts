@@ -1,5 +1,5 @@
 export { onCleanup } from './cleanup.js';
-export { freePort, SERVICE_DEFAULT_PORTS } from './free-port.js';
+export { freePort, METRICS_DEFAULT_PORTS, SERVICE_DEFAULT_PORTS } from './free-port.js';
 export {
   isRunning,
   startProcess,
@@ -60,3 +60,10 @@ export { CONFIG_PUSH_TEST_TIMINGS } from './config-push-timings.js';
 export { childPids, pidAlive } from './proc.js';
 export { DEPLOY_DIR, REPO_ROOT, serviceEntry, type ServiceName } from './repo-paths.js';
 export { missingPrerequisites, type Prerequisite } from './prerequisites.js';
+export {
+  parsePrometheusText,
+  probeEndpoint,
+  scrapeMetrics,
+  type MetricSample,
+  type Scrape,
+} from './metrics-scrape.js';

@@ -9,6 +9,7 @@ import {
   fraction,
   integer,
   loadConfig,
+  metricsListen,
   type AlertSettings,
   type Environment,
   type NodeSpecData,
@@ -18,6 +19,7 @@ import { parseSeedNodes } from './inventory/seed-nodes.js';
 /** Every variable the health service reads; documented in docs/health.md and the README. */
 export const healthConfigShape = {
   ...commonConfigShape('127.0.0.1:50052'),
+  METRICS_LISTEN: metricsListen('127.0.0.1:9452'),
   HEALTH_REPLICA_ID: z
     .string()
     .regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'must be 1-128 letters, digits or . _ : / -')

@@ -5,12 +5,14 @@ import {
   fraction,
   integer,
   loadConfig,
+  metricsListen,
   type Environment,
 } from '@gateway/shared';
 
 /** Every variable the registry reads; documented in the README's configuration table. */
 export const registryConfigShape = {
   ...commonConfigShape('127.0.0.1:50051'),
+  METRICS_LISTEN: metricsListen('127.0.0.1:9451'),
   REGISTRY_LEASE_DEFAULT: durationMs({ min: 1_000, max: 3_600_000, default: 15_000 }),
   REGISTRY_LEASE_MIN: durationMs({ min: 1_000, max: 3_600_000, default: 1_000 }),
   REGISTRY_LEASE_MAX: durationMs({ min: 1_000, max: 86_400_000, default: 300_000 }),

@@ -1,4 +1,4 @@
-import { createServer } from 'nice-grpc';
+import { createServer, type ServerMiddleware } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 import {
@@ -9,6 +9,7 @@ import { loadDescriptorSet } from '@gateway/proto/descriptor-set';
 import type { Logger } from 'pino';
 import type { Role } from '../auth/roles.js';
 import type { TokenTable } from '../auth/token-table.js';
+import { passThroughMiddleware } from '../metrics/rpc-metrics.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorMiddleware } from './error-middleware.js';
 import type { ServiceBinding } from './service-binding.js';
@@ -46,6 +47,8 @@ export async function startGrpcServer(options: {
    * streams already watch (they are built before the server); default a new one.
    */
   shutdown?: AbortController;
+  /** The outermost middleware: sees every call and the status the client gets (metrics). */
+  callMetrics?: ServerMiddleware;
 }): Promise<GrpcServer> {
   const { logger, bindings } = options;
   const methodRoles = new Map<string, readonly Role[]>();
@@ -58,6 +61,7 @@ export async function startGrpcServer(options: {
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
   })
+    .use(options.callMetrics ?? passThroughMiddleware)
     .use(errorMiddleware(logger))
     .use(authMiddleware(options.tokens, methodRoles, [HEALTH_SERVICE, ...REFLECTION_SERVICES]));
 

@@ -8,6 +8,7 @@ import type { Refusal } from '../render/render-guard.js';
 import type { DesiredConfig } from '../state/desired-config.js';
 import type { AttemptRecord } from '../state/node-records.js';
 import type { EpochTracker } from './epoch-tracker.js';
+import type { PushObserver } from './push-observer.js';
 import type { RetryBackoff } from './retry-backoff.js';
 
 /** What a cycle is asked to do beyond bringing out-of-date UP nodes to the desired config. */
@@ -74,6 +75,8 @@ export type CycleDeps = {
   readonly onNodeSettled: (ip: string) => void;
   /** Finds and quarantines poison instances when `nginx -t` fails. */
   readonly poison: PoisonGuard;
+  /** Told of each push to a node once it ended (metrics). */
+  readonly observer?: PushObserver;
 };
 
 export class LostLeaseError extends Error {

@@ -12,6 +12,7 @@ import {
 } from './push-cycle.js';
 import type { EpochTracker } from './epoch-tracker.js';
 import { PushSchedule, type PushRequest, type PushScheduleTiming } from './push-schedule.js';
+import type { PushObserver } from './push-observer.js';
 
 export type PusherTiming = PushScheduleTiming;
 
@@ -52,6 +53,7 @@ export function Pusher(deps: {
   term: () => LeaseTerm | undefined;
   startTerm: LeaseTerm;
   logger: Logger;
+  observer?: PushObserver;
 }): Pusher {
   const { timing, logger } = deps;
   const controller = new AbortController();
