@@ -2,6 +2,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AlertDeliveryResult, AlertDeliveryStatus, Alerts } from '../alerts/alerts.js';
 import { cachedRead } from './cached-read.js';
 
+const RESULTS: readonly AlertDeliveryResult[] = ['delivered', 'failed', 'refused', 'given_up'];
+
 export type AlertMetrics = {
   /** Give to Alerts as its delivery observer. */
   readonly onDelivery: (sink: string, result: AlertDeliveryResult) => void;
@@ -36,7 +38,11 @@ export function AlertMetrics(
       async collect() {
         const status = await read?.();
         this.reset();
-        if (status) this.set({ source }, pick(status));
+        if (!status) return;
+        this.set({ source }, pick(status));
+        // Every sink's delivery series exists from the first scrape, at 0.
+        for (const { sink } of status.sinks)
+          for (const result of RESULTS) deliveries.inc({ source, sink, result }, 0);
       },
     });
   gauge(
