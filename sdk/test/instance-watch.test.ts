@@ -26,6 +26,7 @@ describe('sdk assembleInstanceWatch against a registry that chunks its snapshots
     const config = loadRegistryConfig({
       REDIS_URL: redis.url,
       GRPC_LISTEN: address,
+      METRICS_LISTEN: 'off',
       GATEWAY_TOKENS: `admin:${ADMIN_TOKEN}`,
       // 64 KiB: about a dozen instances with full metadata per message.
       REGISTRY_MAX_MESSAGE_BYTES: '65536',
