@@ -15,6 +15,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
 # config-push's tests run the node-side apply script through the documented sudoers line.
 command -v sudo >/dev/null || need+=(sudo)
+# promtool (Debian's prometheus package) checks and unit-tests the shipped alerting rules.
+command -v promtool >/dev/null || need+=(prometheus)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -27,7 +29,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # Debian starts these as system services on install; the project runs its own
   # instances on free ports, so stop the system copies where an init system exists.
-  for service in redis-server nginx ssh keepalived; do
+  for service in redis-server nginx ssh keepalived prometheus prometheus-node-exporter; do
     (command -v systemctl >/dev/null && systemctl disable --now "$service" >/dev/null 2>&1) || true
   done
 fi

@@ -49,6 +49,12 @@ describe('docker-compose.yml agrees with the code', () => {
         (service.ports ?? []).some((mapping) => Number(mapping.split(':').at(-1)) === listen),
         `${name}: a published port maps to ${listen}`,
       );
+      const metrics = portOf(env['METRICS_LISTEN']);
+      assert.equal(metrics, schema.metricsPort, `${name}: METRICS_LISTEN port`);
+      assert.ok(
+        (service.ports ?? []).some((mapping) => Number(mapping.split(':').at(-1)) === metrics),
+        `${name}: a published port maps to ${metrics}`,
+      );
       // Files under /run/secrets are secrets the service mounts and the file declares.
       for (const [variable, value] of Object.entries(env)) {
         const secret = /^\/run\/secrets\/([\w-]+)$/.exec(value)?.[1];
@@ -98,6 +104,11 @@ describe('deploy/systemd agrees with the code', () => {
         portOf(example.get('GRPC_LISTEN')),
         schema.grpcPort,
         `${file}: GRPC_LISTEN port`,
+      );
+      assert.equal(
+        portOf(example.get('METRICS_LISTEN')),
+        schema.metricsPort,
+        `${file}: METRICS_LISTEN port`,
       );
     }
     assert.deepEqual([...seen].sort(), ['config-push', 'health', 'registry']);
@@ -173,6 +184,7 @@ describe('deploy/k8s agrees with the code', () => {
       assert.ok(container.resources?.requests && container.resources.limits, `${where}: resources`);
       const metrics = container.ports.find((port) => port.name === 'metrics')?.containerPort;
       assert.equal(metrics, schema.metricsPort, `${where}: metrics port`);
+      assert.equal(portOf(env['METRICS_LISTEN']), metrics, `${where}: METRICS_LISTEN port`);
       const annotations = spec.template.metadata.annotations;
       assert.equal(annotations['prometheus.io/scrape'], 'true');
       assert.equal(Number(annotations['prometheus.io/port']), metrics);

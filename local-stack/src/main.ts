@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { LineFormatter } from './output/line-formatter.js';
 import { createStackLogger } from './output/stack-logger.js';
-import { SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from './ports/fixed-ports.js';
+import { METRICS_PORTS, SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from './ports/fixed-ports.js';
 import { assertPortsFree } from './ports/port-check.js';
 import { stackOptions, type StackOptions } from './stack-options.js';
 import { lockStateDir, type StackLock } from './state/stack-lock.js';
@@ -30,7 +30,10 @@ let lock: StackLock;
 try {
   await assertPortsFree(
     STACK_HOST,
-    SERVICE_NAMES.map((name) => ({ name, port: SERVICE_PORTS[name] })),
+    SERVICE_NAMES.flatMap((name) => [
+      { name, port: SERVICE_PORTS[name] },
+      { name: `${name} metrics`, port: METRICS_PORTS[name] },
+    ]),
   );
   mkdirSync(options.stateDir, { recursive: true });
   lock = lockStateDir(options.stateDir);

@@ -65,7 +65,7 @@ describe('the local stack (npm start)', () => {
   let stack: Omit<StackDescription, 'tokens'>;
 
   beforeAll(async () => {
-    for (const port of [50051, 50052, 50053])
+    for (const port of [50051, 50052, 50053, 9451, 9452, 9453])
       assert.ok(
         await portIsFree('127.0.0.1', port),
         `127.0.0.1:${port} must be free for this test`,
@@ -98,6 +98,28 @@ describe('the local stack (npm start)', () => {
       const answeredBy = new Set<string>();
       for (let request = 0; request < 6; request++) answeredBy.add(await curlCore(node.url));
       assert.deepEqual([...answeredBy].sort(), ['core-1', 'core-2'], `through ${node.url}`);
+    }
+  });
+
+  it('serves each service’s /metrics and /readyz on its own fixed metrics port', async () => {
+    assert.deepEqual(stack.services.map((service) => service.metricsAddress).sort(), [
+      '127.0.0.1:9451',
+      '127.0.0.1:9452',
+      '127.0.0.1:9453',
+    ]);
+    for (const service of stack.services) {
+      const metrics = await fetch(`http://${service.metricsAddress}/metrics`, {
+        signal: AbortSignal.timeout(10_000),
+      });
+      assert.equal(metrics.status, 200, `${service.name} /metrics`);
+      assert.match(
+        await metrics.text(),
+        new RegExp(`gateway_redis_connection_up\\{[^}]*service="${service.name}"`),
+      );
+      const ready = await fetch(`http://${service.metricsAddress}/readyz`, {
+        signal: AbortSignal.timeout(10_000),
+      });
+      assert.equal(ready.status, 200, `${service.name} /readyz`);
     }
   });
 

@@ -31,6 +31,7 @@ describe('sdk assembleInstanceWatch against a registry that chunks its snapshots
     const config = loadRegistryConfig({
       REDIS_URL: redis.url,
       GRPC_LISTEN: address,
+      METRICS_LISTEN: 'off',
       GATEWAY_TOKENS: `admin:${ADMIN_TOKEN}`,
       ...LOOPBACK_INSTANCES_ENV,
       // 64 KiB: about a dozen instances with full metadata per message.

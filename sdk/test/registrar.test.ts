@@ -17,6 +17,7 @@ async function registryOn(redisUrl: string, listen: string): Promise<RunningRegi
   const config = loadRegistryConfig({
     REDIS_URL: redisUrl,
     GRPC_LISTEN: listen,
+    METRICS_LISTEN: 'off',
     GATEWAY_TOKENS: `core:${CORE_TOKEN}`,
     REGISTRY_EVICTION_INTERVAL: '100ms',
     ...LOOPBACK_INSTANCES_ENV,

@@ -198,3 +198,11 @@ export { dingTalkSign, signedDingTalkUrl } from './alerts/sinks/dingtalk-signatu
 export { webhookPayload } from './alerts/sinks/webhook-sink.js';
 export { enqueueAlertScript } from './redis/scripts/enqueue-alert.js';
 export { markHealthUnconfirmedScript } from './redis/scripts/mark-health-unconfirmed.js';
+export { metricsListen } from './metrics/metrics-listen.js';
+export { startTelemetry, type Telemetry } from './metrics/telemetry.js';
+export { AlertMetrics } from './metrics/alert-metrics.js';
+export { cachedRead } from './metrics/cached-read.js';
+export { splitMethodPath, statusOf } from './metrics/rpc-metrics.js';
+export type { AlertDeliveryResult } from './alerts/alerts.js';
+export { readRegistryGaugesScript } from './redis/scripts/read-registry-gauges.js';
+export { readDesiredSummaryScript } from './redis/scripts/read-desired-summary.js';

@@ -10,7 +10,16 @@ export const SERVICE_DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
   health: 50052,
   'config-push': 50053,
 };
-const RESERVED = new Set(Object.values(SERVICE_DEFAULT_PORTS));
+/** The services' default METRICS_LISTEN ports (127.0.0.1:9451–9453), reserved the same way. */
+export const METRICS_DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
+  registry: 9451,
+  health: 9452,
+  'config-push': 9453,
+};
+const RESERVED = new Set([
+  ...Object.values(SERVICE_DEFAULT_PORTS),
+  ...Object.values(METRICS_DEFAULT_PORTS),
+]);
 
 /** A TCP port free right now on `host` (the kernel's choice, never a service default port). */
 export async function freePort(host = '127.0.0.1'): Promise<number> {

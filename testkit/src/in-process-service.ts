@@ -21,8 +21,9 @@ export type InProcessService<Running> = {
 
 /**
  * Starts a service in this process as its main.ts would: its configuration from `env`
- * (on 127.0.0.1, a free port, the test tokens), a logger at TEST_LOG_LEVEL (default info)
- * into the run's log directory (see testLogger), its token table. Opens a channel to it.
+ * (on 127.0.0.1, a free port, the test tokens, no metrics endpoint unless `env` sets
+ * METRICS_LISTEN), a logger at TEST_LOG_LEVEL (default info) into the run's log directory
+ * (see testLogger), its token table. Opens a channel to it.
  */
 export async function startInProcessService<
   Config extends CommonConfig,
@@ -40,6 +41,7 @@ export async function startInProcessService<
 ): Promise<InProcessService<Running>> {
   const config = service.load({
     GRPC_LISTEN: '127.0.0.1:0',
+    METRICS_LISTEN: 'off',
     GATEWAY_TOKENS: TEST_TOKENS_ENV,
     ...env,
   });

@@ -1,5 +1,5 @@
 export { onCleanup } from './cleanup.js';
-export { freePort, SERVICE_DEFAULT_PORTS } from './free-port.js';
+export { freePort, METRICS_DEFAULT_PORTS, SERVICE_DEFAULT_PORTS } from './free-port.js';
 export {
   isRunning,
   startProcess,
@@ -68,3 +68,10 @@ export { scanLogsForSecrets, type SecretFinding } from './secret-scan.js';
 export { makeRedisTlsFiles, type RedisTlsFiles } from './redis-tls-files.js';
 export { createTestPki, type CertificateFiles, type TestPki } from './tls-certs.js';
 export * from './wire-fuzz/index.js';
+export {
+  parsePrometheusText,
+  probeEndpoint,
+  scrapeMetrics,
+  type MetricSample,
+  type Scrape,
+} from './metrics-scrape.js';

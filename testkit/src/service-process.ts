@@ -8,6 +8,8 @@ import { StopWaiting, waitFor } from './wait-for.js';
 export type ServiceProcess = {
   /** host:port of its gRPC server. */
   readonly address: string;
+  /** host:port of its /metrics, /healthz and /readyz (undefined when METRICS_LISTEN is off). */
+  readonly metricsAddress: string | undefined;
   readonly process: ManagedProcess;
   /** SIGTERM, then SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): ReturnType<ManagedProcess['stop']>;
@@ -28,6 +30,11 @@ export async function startServiceProcess(options: {
   host?: string;
   /** Port to listen on (default a free one). */
   port?: number;
+  /**
+   * METRICS_LISTEN (default a free port on `host`, so parallel tests never collide on the
+   * services' fixed defaults); 'off' for none.
+   */
+  metricsListen?: string;
   /** Run in its own process group (see startProcess). */
   ownProcessGroup?: boolean;
   /** The grpc.health.v1 service name that must be SERVING (default '', the server as a whole). */
@@ -40,11 +47,14 @@ export async function startServiceProcess(options: {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
   const address = `${host}:${port}`;
+  const metricsListen =
+    options.env['METRICS_LISTEN'] ?? options.metricsListen ?? `${host}:${await freePort(host)}`;
   const child = startProcess(options.name, process.execPath, [options.entry], {
     env: {
       PATH: process.env['PATH'] ?? '',
       LOG_LEVEL: 'info',
       ...options.env,
+      METRICS_LISTEN: metricsListen,
       GRPC_LISTEN: address,
     },
     ownProcessGroup: options.ownProcessGroup ?? false,
@@ -75,6 +85,9 @@ export async function startServiceProcess(options: {
   }
   return {
     address,
+    metricsAddress: /^(off|none|disabled)?$/i.test(metricsListen.trim())
+      ? undefined
+      : metricsListen,
     process: child,
     stop: (timeoutMs = 5_000) => child.stop('SIGTERM', timeoutMs),
   };

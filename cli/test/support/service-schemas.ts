@@ -14,7 +14,7 @@ export type ServiceSchema = {
   readonly variables: ReadonlySet<string>;
   /** The port of its default GRPC_LISTEN. */
   readonly grpcPort: number;
-  /** The metrics port the issue assigns it (/metrics lands with the metrics work). */
+  /** The port of its default METRICS_LISTEN (/metrics, /healthz, /readyz). */
   readonly metricsPort: number;
 };
 
@@ -23,12 +23,6 @@ const SHAPES = {
   health: healthConfigShape,
   'config-push': configPushConfigShape,
 } as const;
-
-const METRICS_PORTS: Record<ServiceName, number> = {
-  registry: 9451,
-  health: 9452,
-  'config-push': 9453,
-};
 
 export const SERVICE_SCHEMAS: ReadonlyMap<ServiceName, ServiceSchema> = new Map(
   (Object.keys(SHAPES) as ServiceName[]).map((name) => {
@@ -40,7 +34,7 @@ export const SERVICE_SCHEMAS: ReadonlyMap<ServiceName, ServiceSchema> = new Map(
         name,
         variables: new Set(Object.keys(shape)),
         grpcPort: Number(listen.split(':').at(-1)),
-        metricsPort: METRICS_PORTS[name],
+        metricsPort: Number(shape.METRICS_LISTEN.parse(undefined)?.port),
       },
     ];
   }),

@@ -3,7 +3,13 @@ import { processPart } from '../lifecycle/process-part.js';
 import type { StackParts } from '../lifecycle/stack-part.js';
 import type { LineFormatter } from '../output/line-formatter.js';
 import { relayOutput } from '../output/child-output.js';
-import { GRPC_SERVICES, SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from '../ports/fixed-ports.js';
+import {
+  GRPC_SERVICES,
+  METRICS_PORTS,
+  SERVICE_NAMES,
+  SERVICE_PORTS,
+  STACK_HOST,
+} from '../ports/fixed-ports.js';
 import type { StackFiles } from '../state/stack-files.js';
 import { allOrFirstError } from '../lifecycle/all-or-first-error.js';
 import { assertOwnService } from './service-ownership.js';
@@ -16,6 +22,8 @@ export type RunningService = {
   readonly name: ServiceName;
   readonly address: string;
   readonly grpcService: string;
+  /** host:port of its /metrics, /healthz and /readyz. */
+  readonly metricsAddress: string;
 };
 
 /**
@@ -45,6 +53,7 @@ export async function startServices(options: {
       host: STACK_HOST,
       port,
       healthService: GRPC_SERVICES[name],
+      metricsListen: `${STACK_HOST}:${METRICS_PORTS[name]}`,
       ownProcessGroup: true,
       timeoutMs: 30_000,
       ...(options.transport.client ? { clientTls: options.transport.client } : {}),
@@ -79,7 +88,12 @@ export async function startServices(options: {
       processPart({ name, process: service.process, graceMs: SERVICE_GRACE_MS, flushed }),
     );
     assertOwnService(name, service.process, port);
-    return { name, address: service.address, grpcService: GRPC_SERVICES[name] };
+    return {
+      name,
+      address: service.address,
+      grpcService: GRPC_SERVICES[name],
+      metricsAddress: `${STACK_HOST}:${METRICS_PORTS[name]}`,
+    };
   };
   return await allOrFirstError(SERVICE_NAMES.map(start));
 }

@@ -9,6 +9,7 @@ const stack = {
       name: 'registry',
       address: '127.0.0.1:50051',
       grpcService: 'gateway.registry.v1.RegistryService',
+      metricsAddress: '127.0.0.1:9451',
     },
   ] as const,
   tokens: { admin: 'admin-token', core: 'core-token', sdk: 'sdk-token' },
@@ -26,7 +27,7 @@ const stack = {
 };
 
 describe('the summary of the local stack', () => {
-  it('names the addresses, the tokens, a grpcurl line and a curl line', () => {
+  it('names the addresses, the metrics endpoints, the tokens, a grpcurl line and a curl line', () => {
     const text = summaryText(stack);
     for (const expected of [
       'redis://127.0.0.1:40000',
@@ -38,6 +39,7 @@ describe('the summary of the local stack', () => {
       'sdk-token',
       "grpcurl -plaintext -H 'authorization: Bearer admin-token'",
       'curl http://127.0.0.2:41000/',
+      'http://127.0.0.1:9451/metrics',
     ])
       assert.ok(text.includes(expected), `missing ${expected}`);
   });

@@ -19,6 +19,10 @@ export function summaryText(stack: StackDescription): string {
       (service) =>
         `  ${service.name.padEnd(12)} ${service.address.padEnd(17)} ${service.grpcService}`,
     ),
+    'metrics (Prometheus /metrics, /healthz, /readyz):',
+    ...stack.services.map(
+      (service) => `  ${service.name.padEnd(12)} http://${service.metricsAddress}/metrics`,
+    ),
     ...stack.nodes.map(
       (node) => `  nginx node   ${node.url}   ssh ${node.ssh}, rendered file ${node.renderedFile}`,
     ),

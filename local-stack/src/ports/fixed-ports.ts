@@ -17,6 +17,13 @@ export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = {
   'config-push': 50053,
 };
 
+/** Each service's METRICS_LISTEN port (/metrics, /healthz, /readyz): its embedded default too. */
+export const METRICS_PORTS: Readonly<Record<ServiceName, number>> = {
+  registry: 9451,
+  health: 9452,
+  'config-push': 9453,
+};
+
 /** The gRPC service each process serves, checked through grpc.health.v1 for that name. */
 export const GRPC_SERVICES: Readonly<Record<ServiceName, string>> = {
   registry: 'gateway.registry.v1.RegistryService',

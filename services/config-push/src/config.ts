@@ -13,6 +13,7 @@ import {
   fraction,
   integer,
   loadConfig,
+  metricsListen,
   type Environment,
 } from '@gateway/shared';
 
@@ -22,6 +23,7 @@ const REMOTE_COMMAND = /^[A-Za-z0-9_./ -]{1,256}$/;
 export const configPushConfigShape = {
   // Its requests carry ids and names only.
   ...commonConfigShape('127.0.0.1:50053', 16 * 1024),
+  METRICS_LISTEN: metricsListen('127.0.0.1:9453'),
   CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: z.string().default('/etc/gateway/config-push/id_ed25519'),
   CONFIG_PUSH_SSH_PRIVATE_KEY_PASSPHRASE: z.string().optional(),
   CONFIG_PUSH_KNOWN_HOSTS_FILE: z.string().default('/etc/gateway/config-push/known_hosts'),

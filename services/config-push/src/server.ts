@@ -1,6 +1,7 @@
 import { ConfigPushServiceDefinition } from '@gateway/proto/configpush';
 import {
   Alerts,
+  AlertMetrics,
   bindService,
   closeRedis,
   createRedisClient,
@@ -9,6 +10,7 @@ import {
   startGrpcServer,
   tokenLimitsFromConfig,
   checkedGrpcTransport,
+  startTelemetry,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -18,6 +20,7 @@ import { PushResultsHub } from './api/push-results-hub.js';
 import type { ConfigPushConfig } from './config.js';
 import { PushLease } from './leader/push-lease.js';
 import { PushLeadership } from './leader/push-leadership.js';
+import { ConfigPushMetrics } from './metrics/config-push-metrics.js';
 import { SshPool } from './push/ssh-pool.js';
 import { ConvergenceWatch } from './reconcile/convergence-watch.js';
 import { EpochTracker } from './reconcile/epoch-tracker.js';
@@ -29,6 +32,8 @@ import { routeEvents } from './watch/route-events.js';
 export type RunningConfigPush = RunningService & {
   readonly port: number;
   readonly replicaId: string;
+  /** host:port of /metrics, /healthz, /readyz (undefined when METRICS_LISTEN is off). */
+  readonly metricsAddress: string | undefined;
 };
 
 const WATCH_QUEUE_LIMIT = 10_000;
@@ -44,8 +49,19 @@ export async function startConfigPush(
   tokens: TokenTable | undefined,
 ): Promise<RunningConfigPush> {
   const replicaId = config.CONFIG_PUSH_REPLICA_ID;
+  const telemetry = await startTelemetry({
+    service: 'config-push',
+    listen: config.METRICS_LISTEN,
+    logger,
+  });
   const redis = createRedisClient(config, 'config-push', logger);
   const subscriber = createRedisClient(config, 'config-push-subscriber', logger);
+  telemetry.watchRedis([redis, subscriber]);
+  const alertMetrics = AlertMetrics(
+    telemetry.registry,
+    'config-push',
+    telemetry.collectFailed('config-push-alerts'),
+  );
   const feed = RegistryChangeFeed({
     subscriber,
     redis,
@@ -67,10 +83,13 @@ export async function startConfigPush(
     replica: replicaId,
     settings: config.alerts,
     logger,
+    onDelivery: alertMetrics.onDelivery,
   });
+  alertMetrics.observe(alerts);
   const hub = PushResultsHub(WATCH_QUEUE_LIMIT, logger);
   const epochs = EpochTracker(alerts);
   const lease = PushLease({ redis, replicaId, ttlMs: config.CONFIG_PUSH_LEASE_TTL, logger });
+  const metrics = ConfigPushMetrics(telemetry, redis, lease);
   const leadership = PushLeadership({
     lease,
     logger,
@@ -107,6 +126,7 @@ export async function startConfigPush(
         term: () => lease.current(),
         startTerm: term,
         logger: termLogger,
+        observer: metrics.observer,
       }),
   });
   const nodeEvents = NodeEventFeed({ subscriber, logger });
@@ -145,15 +165,18 @@ export async function startConfigPush(
     bindings: [binding],
     transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
+    callMetrics: telemetry.callMetrics,
   });
 
-  serveWhileReady(server, [redis, subscriber], [subscribed]);
+  telemetry.readyWhen(serveWhileReady(server, [redis, subscriber], [subscribed]));
   logger.info({ replica: replicaId }, 'config-push started: waiting for the push lease');
 
   return {
     port: server.port,
     replicaId,
+    metricsAddress: telemetry.address,
     async stop() {
+      telemetry.draining();
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await lease.stop();
       await leadership.stopped();
@@ -163,6 +186,7 @@ export async function startConfigPush(
       await alerts.stop(1_000);
       // Closing the subscriber connection ends its subscriptions (an UNSUBSCRIBE would wait for a Redis that may be gone).
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+      await telemetry.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   fraction,
   integer,
   loadConfig,
+  metricsListen,
   type AlertSettings,
   type Environment,
   type NodeSpecData,
@@ -19,6 +20,7 @@ import { parseSeedNodes } from './inventory/seed-nodes.js';
 export const healthConfigShape = {
   // Its largest valid request (AddNode with a pinned host key) is a few KiB.
   ...commonConfigShape('127.0.0.1:50052', 32 * 1024),
+  METRICS_LISTEN: metricsListen('127.0.0.1:9452'),
   HEALTH_REPLICA_ID: z
     .string()
     .regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'must be 1-128 letters, digits or . _ : / -')

@@ -1,6 +1,7 @@
 import { NodeHealthServiceDefinition } from '@gateway/proto/health';
 import {
   Alerts,
+  AlertMetrics,
   bindService,
   closeRedis,
   createRedisClient,
@@ -8,6 +9,7 @@ import {
   startGrpcServer,
   tokenLimitsFromConfig,
   checkedGrpcTransport,
+  startTelemetry,
   type AlertDeliveryStatus,
   type Logger,
   type RunningService,
@@ -19,6 +21,7 @@ import { PeerConfirmation } from './confirm/peer-confirmation.js';
 import type { HealthConfig } from './config.js';
 import { InventoryReconciler } from './inventory/inventory-reconciler.js';
 import { NodeStore } from './inventory/node-store.js';
+import { HealthMetrics } from './metrics/health-metrics.js';
 import { HttpProber } from './probe/http-prober.js';
 import { ProbeGate } from './probe/probe-gate.js';
 import { ProbeRunner } from './probe/probe-runner.js';
@@ -29,6 +32,8 @@ import { HealthFeed } from './watch/health-feed.js';
 
 export type RunningHealth = RunningService & {
   readonly port: number;
+  /** host:port of /metrics, /healthz, /readyz (undefined when METRICS_LISTEN is off). */
+  readonly metricsAddress: string | undefined;
   /** How the health service's alerts are delivered (shared by every replica). */
   alertStatus(): Promise<AlertDeliveryStatus>;
 };
@@ -44,8 +49,19 @@ export async function startHealth(
   logger: Logger,
   tokens: TokenTable | undefined,
 ): Promise<RunningHealth> {
+  const telemetry = await startTelemetry({
+    service: 'health',
+    listen: config.METRICS_LISTEN,
+    logger,
+  });
   const redis = createRedisClient(config, 'health', logger);
   const subscriber = createRedisClient(config, 'health-subscriber', logger);
+  telemetry.watchRedis([redis, subscriber]);
+  const alertMetrics = AlertMetrics(
+    telemetry.registry,
+    'health',
+    telemetry.collectFailed('health-alerts'),
+  );
   const feed = HealthFeed({
     subscriber,
     redis,
@@ -59,7 +75,11 @@ export async function startHealth(
     replica: config.HEALTH_REPLICA_ID,
     settings: config.alerts,
     logger,
+    onDelivery: alertMetrics.onDelivery,
   });
+  alertMetrics.observe(alerts);
+  const reader = HealthReader(redis, config.HEALTH_STALE_AFTER, logger);
+  const metrics = HealthMetrics(telemetry, reader);
   const prober = HttpProber({
     connectTimeoutMs: config.HEALTH_PROBE_CONNECT_TIMEOUT,
     timeoutMs: config.HEALTH_PROBE_TIMEOUT,
@@ -103,9 +123,9 @@ export async function startHealth(
     },
     replicaId: config.HEALTH_REPLICA_ID,
     logger,
+    observer: metrics.observer,
   });
   const store = NodeStore(redis);
-  const reader = HealthReader(redis, config.HEALTH_STALE_AFTER, logger);
   const intake = SuspectIntake({
     redis,
     runner,
@@ -117,6 +137,7 @@ export async function startHealth(
     replicaId: config.HEALTH_REPLICA_ID,
     logger,
   });
+  const countedIntake = metrics.countingIntake(intake);
 
   const shutdownController = new AbortController();
   const binding = bindService(
@@ -126,7 +147,7 @@ export async function startHealth(
       store,
       reader,
       runner,
-      intake,
+      intake: countedIntake,
       feed,
       alerts,
       maxMessageBytes: config.HEALTH_MAX_MESSAGE_BYTES,
@@ -161,6 +182,7 @@ export async function startHealth(
     bindings: [binding],
     transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
+    callMetrics: telemetry.callMetrics,
   });
   const poll = PeriodicPoll({
     redis,
@@ -181,10 +203,12 @@ export async function startHealth(
     logger,
   });
 
-  serveWhileReady(
-    server,
-    [redis, subscriber],
-    [inventory.firstRound, feed.subscribed, peers.subscribed],
+  telemetry.readyWhen(
+    serveWhileReady(
+      server,
+      [redis, subscriber],
+      [inventory.firstRound, feed.subscribed, peers.subscribed],
+    ),
   );
   logger.info(
     {
@@ -199,8 +223,10 @@ export async function startHealth(
 
   return {
     port: server.port,
+    metricsAddress: telemetry.address,
     alertStatus: () => alerts.status(),
     async stop() {
+      telemetry.draining();
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await poll.stop();
       background.abort();
@@ -212,6 +238,7 @@ export async function startHealth(
       await peers.close();
       await prober.close().catch(() => undefined);
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+      await telemetry.close();
     },
   };
 }

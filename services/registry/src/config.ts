@@ -5,6 +5,7 @@ import {
   fraction,
   integer,
   loadConfig,
+  metricsListen,
   type Environment,
 } from '@gateway/shared';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { HostPolicy, HostPolicyError } from './policy/host-policy.js';
 export const registryConfigShape = {
   // Its largest valid request (Register at full metadata) is some 20 KiB.
   ...commonConfigShape('127.0.0.1:50051', 64 * 1024),
+  METRICS_LISTEN: metricsListen('127.0.0.1:9451'),
   REGISTRY_LEASE_DEFAULT: durationMs({ min: 1_000, max: 3_600_000, default: 15_000 }),
   REGISTRY_LEASE_MIN: durationMs({ min: 1_000, max: 3_600_000, default: 1_000 }),
   REGISTRY_LEASE_MAX: durationMs({ min: 1_000, max: 86_400_000, default: 300_000 }),

@@ -11,6 +11,7 @@ import {
   startGrpcServer,
   tokenLimitsFromConfig,
   checkedGrpcTransport,
+  startTelemetry,
   type Logger,
   type RunningService,
   type TokenTable,
@@ -20,9 +21,14 @@ import type { RegistryConfig } from './config.js';
 import { Evictor } from './eviction/evictor.js';
 import { HostPolicy } from './policy/host-policy.js';
 import { IndexCheck } from './store/index-check.js';
+import { RegistryMetrics } from './metrics/registry-metrics.js';
 import { RegistryStore } from './store/registry-store.js';
 
-export type RunningRegistry = RunningService & { readonly port: number };
+export type RunningRegistry = RunningService & {
+  readonly port: number;
+  /** host:port of /metrics, /healthz, /readyz (undefined when METRICS_LISTEN is off). */
+  readonly metricsAddress: string | undefined;
+};
 
 /**
  * Wires the registry: two Redis connections (commands, change subscription), the
@@ -34,11 +40,18 @@ export async function startRegistry(
   logger: Logger,
   tokens: TokenTable | undefined,
 ): Promise<RunningRegistry> {
+  const telemetry = await startTelemetry({
+    service: 'registry',
+    listen: config.METRICS_LISTEN,
+    logger,
+  });
   const redis = createRedisClient(config, 'registry', logger);
   const subscriber = createRedisClient(config, 'registry-subscriber', logger);
   // WAIT blocks its connection: acknowledged writes get one of their own.
   const durable =
     config.REDIS_WAIT_REPLICAS > 0 ? createRedisClient(config, 'registry-durable', logger) : redis;
+  telemetry.watchRedis([redis, subscriber, durable]);
+  const metrics = RegistryMetrics(telemetry, redis);
   const feed = RegistryChangeFeed({
     subscriber,
     redis,
@@ -105,6 +118,7 @@ export async function startRegistry(
     bindings: [binding],
     transport: checkedGrpcTransport(config),
     shutdown: shutdownController,
+    callMetrics: telemetry.callMetrics,
   });
 
   const evictor = Evictor({
@@ -118,6 +132,7 @@ export async function startRegistry(
       windowMs: config.REGISTRY_SELF_PRESERVATION_WINDOW,
       graceTtlMs: config.REGISTRY_LEASE_MAX,
     },
+    onRound: metrics.onEvictionRound,
   });
 
   const indexCheck = IndexCheck({
@@ -126,21 +141,26 @@ export async function startRegistry(
     logger,
   });
 
-  serveWhileReady(
-    server,
-    [...new Set([redis, subscriber, durable])],
-    [feed.subscribed, quarantineFeed.subscribed],
+  telemetry.readyWhen(
+    serveWhileReady(
+      server,
+      [...new Set([redis, subscriber, durable])],
+      [feed.subscribed, quarantineFeed.subscribed],
+    ),
   );
 
   return {
     port: server.port,
+    metricsAddress: telemetry.address,
     async stop() {
+      telemetry.draining();
       await server.shutdown(config.SHUTDOWN_TIMEOUT);
       await evictor.stop();
       await indexCheck.stop();
       await feed.close();
       await quarantineFeed.close();
       await Promise.all([...new Set([redis, subscriber, durable])].map(closeRedis));
+      await telemetry.close();
     },
   };
 }

@@ -27,6 +27,9 @@ export type AlertDeliveryStatus = {
   readonly notYetQueued: number;
 };
 
+/** What became of one delivery attempt of one alert to one sink. */
+export type AlertDeliveryResult = 'delivered' | 'failed' | 'refused' | 'given_up';
+
 export type Alerts = {
   /** The condition `key` is happening: one alert per transition, however often it is fired. */
   fire(alert: AlertInput): void;
@@ -57,6 +60,8 @@ export function Alerts(options: {
   replica: string;
   settings: AlertSettings;
   logger: Logger;
+  /** Told of every delivery attempt this replica makes (metrics). */
+  onDelivery?: (sink: string, result: AlertDeliveryResult) => void;
 }): Alerts {
   const { redis, source, replica, settings } = options;
   const logger = options.logger.child({ alerts: source });
@@ -73,7 +78,15 @@ export function Alerts(options: {
   });
   const drainSettings = { ...settings, batch: DRAIN_BATCH };
   const drains = sinks.map((sink) =>
-    SinkDrain({ sink, outbox, redis, consumer: replica, settings: drainSettings, logger }),
+    SinkDrain({
+      sink,
+      outbox,
+      redis,
+      consumer: replica,
+      settings: drainSettings,
+      logger,
+      onDelivery: options.onDelivery,
+    }),
   );
   logger.info(
     { sinks: sinks.map((sink) => sink.name), outboxCap: settings.outboxMaxLength },

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { deadline } from '../async/deadline.js';
 import type { AlertOutbox, OutboxEntry } from './alert-outbox.js';
+import type { AlertDeliveryResult } from './alerts.js';
 import { retryDue, retryIdleMs, type RetryPolicy } from './retry-policy.js';
 import { DeliveryRefused, type AlertSink } from './sinks/alert-sink.js';
 
@@ -36,8 +37,10 @@ export function SinkDrain(options: {
   consumer: string;
   settings: DrainSettings;
   logger: Logger;
+  onDelivery?: (sink: string, result: AlertDeliveryResult) => void;
 }): SinkDrain {
   const { sink, outbox, redis, consumer, settings } = options;
+  const observe = (result: AlertDeliveryResult) => options.onDelivery?.(sink.name, result);
   const logger = options.logger.child({ sink: sink.name });
   const controller = new AbortController();
   const signal = controller.signal;
@@ -75,9 +78,11 @@ export function SinkDrain(options: {
       const message = error instanceof Error ? error.message : String(error);
       const refused = error instanceof DeliveryRefused;
       await recordFailure(message);
+      observe(refused ? 'refused' : 'failed');
       if (refused && entry.deliveries >= settings.maxRefusals) {
         await outbox.ack(sink.name, entry.id);
         await redis.hincrby(outbox.keys.delivery, 'refused', 1);
+        observe('given_up');
         logger.error(
           { ...context, error: message, alert: event.kind, message: event.message },
           'ALERT NOT DELIVERED: the receiver refused it every time; given up',
@@ -98,6 +103,7 @@ export function SinkDrain(options: {
     }
     await outbox.ack(sink.name, entry.id);
     await redis.hincrby(outbox.keys.delivery, 'delivered', 1);
+    observe('delivered');
     logger.info({ ...context, alert: event.kind }, 'alert delivered');
     return true;
   };

@@ -1,4 +1,4 @@
-import { createServer } from 'nice-grpc';
+import { createServer, type ServerMiddleware } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 import {
@@ -13,6 +13,7 @@ import { tokenLimitsMiddleware, type TokenLimits } from '../limits/token-limits-
 import { auditMiddleware, type AuditTarget } from './audit-middleware.js';
 import type { GrpcTransport } from '../config/transport-config.js';
 import { serverTls } from '../tls/server-credentials.js';
+import { passThroughMiddleware } from '../metrics/rpc-metrics.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorMiddleware } from './error-middleware.js';
 import { listensBeyondLoopback } from './plaintext-exposure.js';
@@ -62,6 +63,8 @@ export async function startGrpcServer(options: {
    * streams already watch (they are built before the server); default a new one.
    */
   shutdown?: AbortController;
+  /** The outermost middleware: sees every call and the status the client gets (metrics). */
+  callMetrics?: ServerMiddleware;
 }): Promise<GrpcServer> {
   const { logger, bindings } = options;
   const methodRoles = new Map<string, readonly Role[]>();
@@ -74,6 +77,7 @@ export async function startGrpcServer(options: {
   }
 
   const server = createServer(transportServerOptions(options.transport))
+    .use(options.callMetrics ?? passThroughMiddleware)
     // The audit log is a logger of its own (`"log":"audit"` on every line): see docs/security.md.
     .use(auditMiddleware(logger.child({ log: 'audit' }), audited))
     .use(errorMiddleware(logger))

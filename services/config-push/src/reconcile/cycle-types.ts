@@ -8,6 +8,7 @@ import type { Refusal } from '../render/render-guard.js';
 import type { DesiredConfig } from '../state/desired-config.js';
 import type { AttemptRecord } from '../state/node-records.js';
 import type { EpochTracker } from './epoch-tracker.js';
+import type { PushObserver } from './push-observer.js';
 import type { RetryBackoff } from './retry-backoff.js';
 import type { NewestTarget } from './newest-target.js';
 
@@ -77,6 +78,8 @@ export type CycleDeps = {
   readonly poison: PoisonGuard;
   /** The newest config a cycle of this term set out to push. */
   readonly newestTarget: NewestTarget;
+  /** Told of each push to a node once it ended (metrics). */
+  readonly observer?: PushObserver;
 };
 
 export class LostLeaseError extends Error {

@@ -46,6 +46,7 @@ export async function pushNode(
   const nodeDeadline = deadline(deps.signal, settings.nodeTimeoutMs);
   const signal = nodeDeadline.signal;
   let attempt: AttemptRecord;
+  let failure: string | undefined;
   try {
     if (!stillHolding(deps))
       throw new PushError('not_leader', 'this replica no longer holds the push lease: not pushed');
@@ -56,6 +57,7 @@ export async function pushNode(
         : await holdForNewEpoch(deps, node, target, options.force, signal);
     if (held !== undefined) {
       const refused: AttemptRecord = { ...base, outcome: 'REFUSED', error: held, time: Date.now() };
+      deps.observer?.pushed(refused, performance.now() - started, undefined);
       await recordNodeAttempt(deps, refused);
       return refused;
     }
@@ -89,6 +91,7 @@ export async function pushNode(
       ? `no result within ${settings.nodeTimeoutMs} ms (CONFIG_PUSH_NODE_TIMEOUT): ${detail}`
       : detail;
     const kind = timedOut ? 'timeout' : error instanceof PushError ? error.kind : 'remote';
+    failure = kind;
     const retryAt = backoff.failed(ip, target.hash, Date.now());
     logger.warn(
       {
@@ -109,6 +112,7 @@ export async function pushNode(
   } finally {
     nodeDeadline.clear();
   }
+  deps.observer?.pushed(attempt, performance.now() - started, failure);
   await recordNodeAttempt(deps, attempt, target.servers);
   return attempt;
 }

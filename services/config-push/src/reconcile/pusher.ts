@@ -13,6 +13,7 @@ import {
 import type { EpochTracker } from './epoch-tracker.js';
 import { NewestTarget } from './newest-target.js';
 import { PushSchedule, type PushRequest, type PushScheduleTiming } from './push-schedule.js';
+import type { PushObserver } from './push-observer.js';
 
 export type PusherTiming = PushScheduleTiming;
 
@@ -53,6 +54,7 @@ export function Pusher(deps: {
   term: () => LeaseTerm | undefined;
   startTerm: LeaseTerm;
   logger: Logger;
+  observer?: PushObserver;
 }): Pusher {
   const { timing, logger } = deps;
   const controller = new AbortController();

@@ -15,6 +15,7 @@ import type { MassFailureCheck } from '../confirm/mass-failure-check.js';
 import type { HttpProber, ProbeOutcome } from './http-prober.js';
 import type { MassFailurePolicy } from './mass-failure.js';
 import type { ProbeGate } from './probe-gate.js';
+import type { ProbeObserver } from './probe-observer.js';
 import { RoundHold } from './round-hold.js';
 import { alertTransition } from './transition-alert.js';
 
@@ -64,6 +65,8 @@ export function ProbeRunner(deps: {
   massFailure: { policy: MassFailurePolicy; check: MassFailureCheck };
   replicaId: string;
   logger: Logger;
+  /** Told of every probe this replica makes, and of every status change its writes made (metrics). */
+  observer?: ProbeObserver;
 }): ProbeRunner {
   const { redis, prober, logger } = deps;
   const stopController = new AbortController();
@@ -104,6 +107,7 @@ export function ProbeRunner(deps: {
     hold: RoundHold,
   ): Promise<NodeProbeResult> => {
     let outcome = await gatedProbe(spec, request);
+    if (outcome) deps.observer?.probed(spec.ip, outcome);
     if (outcome?.healthy) hold.observe(true);
     else if (!outcome) hold.settled();
     else {
@@ -164,6 +168,7 @@ export function ProbeRunner(deps: {
     const previous = (reply[2] || undefined) as HealthStatusName | undefined;
     const changed = reply[0] === 1;
     if (changed && status) {
+      deps.observer?.changed(spec.ip, status);
       const reason = outcome.healthy
         ? `${previous ? 'recovered' : 'first probe'}: ${outcome.detail}`
         : outcome.detail;

@@ -89,6 +89,8 @@ export function Evictor(options: {
   redis: Redis;
   policy: EvictionPolicy;
   logger: Logger;
+  /** Told of every round's result (metrics). */
+  onRound?: (round: EvictionRound) => void;
 }): BackgroundLoop {
   const { redis, policy, logger } = options;
   let preservingSince: number | undefined;
@@ -113,6 +115,7 @@ export function Evictor(options: {
         graceOwed = true;
         throw error;
       }
+      options.onRound?.(round);
       if (startGrace) {
         graceOwed = false;
         logger.warn(
