@@ -15,6 +15,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
 # config-push's tests run the node-side apply script through the documented sudoers line.
 command -v sudo >/dev/null || need+=(sudo)
+# The status console's browser test drives Debian's chromium (playwright-core, no bundled browser).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -10,7 +10,7 @@
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes || {}))
       if (value !== undefined && value !== null) node.setAttribute(name, String(value));
-    for (const child of children.flat())
+    for (const child of children.flat(Infinity))
       if (child !== undefined && child !== null && child !== false)
         node.append(typeof child === 'string' || typeof child === 'number' ? String(child) : child);
     return node;
@@ -217,7 +217,7 @@
     const problems = [
       ...model.errors.map((error) => error.message),
       ...snapshot.streams
-        .filter((stream) => !stream.live)
+        .filter((stream) => stream.state === 'broken')
         .map((stream) => `${stream.service} watch: reconnecting (${stream.error})`),
     ];
     byId('problems').replaceChildren(

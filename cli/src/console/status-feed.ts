@@ -102,12 +102,7 @@ export function StatusFeed(clients: Clients, timing: FeedTiming = DEFAULT_FEED_T
     changed();
   };
   const follow = (service: string, open: (signal: AbortSignal) => AsyncIterable<unknown>) => {
-    streams.set(service, {
-      service,
-      live: false,
-      error: 'connecting',
-      since: new Date().toISOString(),
-    });
+    streams.set(service, { service, state: 'opening', error: '', since: new Date().toISOString() });
     return followStream({ service, open, onEvent: changed, onState, signal });
   };
   const followers = [

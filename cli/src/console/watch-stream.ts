@@ -1,9 +1,13 @@
 import { isAbortError } from 'abort-controller-x';
 
-/** What the page shows of one watch stream: live, or reconnecting since when and why. */
+/**
+ * What the page shows of one watch stream: `opening` (opened, nothing received yet: a
+ * push stream says nothing until a push), `live` (messages arrive) or `broken`
+ * (reconnecting since when, and why).
+ */
 export type StreamState = {
   readonly service: string;
-  readonly live: boolean;
+  readonly state: 'opening' | 'live' | 'broken';
   /** The last failure ('' while live). */
   readonly error: string;
   readonly since: string;
@@ -28,15 +32,15 @@ export async function followStream(options: {
   const { service, signal } = options;
   let backoff = BACKOFF_MIN_MS;
   let live = false;
-  const report = (isLive: boolean, error: string) => {
-    live = isLive;
-    options.onState({ service, live: isLive, error, since: new Date().toISOString() });
+  const report = (state: StreamState['state'], error: string) => {
+    live = state === 'live';
+    options.onState({ service, state, error, since: new Date().toISOString() });
   };
   while (!signal.aborted) {
     let reason = 'the service ended the stream';
     try {
       for await (const _event of options.open(signal)) {
-        if (!live) report(true, '');
+        if (!live) report('live', '');
         backoff = BACKOFF_MIN_MS;
         options.onEvent();
       }
@@ -45,7 +49,7 @@ export async function followStream(options: {
       reason = describe(error);
     }
     if (signal.aborted) break;
-    report(false, reason);
+    report('broken', reason);
     // A change may have been missed while the stream was down: have the status gathered again.
     options.onEvent();
     await sleep(backoff, signal);

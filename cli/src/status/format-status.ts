@@ -79,7 +79,17 @@ export function formatStatus(model: StatusModel, colour: Colour, now = Date.now(
   } else if (model.quarantined) {
     out.push('', 'quarantined instances: none');
   }
-  out.push('', colour.dim('alerts: not reported by this version of the services'));
+  if (model.alerts && model.alerts.length > 0) {
+    out.push('', colour.bold(`last alerts (${model.alerts.length})`));
+    for (const alert of model.alerts) {
+      const state = alert.state === 'firing' ? colour.red('FIRING') : colour.green('RESOLVED');
+      out.push(
+        `  ${ago(alert.time ? new Date(alert.time) : undefined, now)}  ${state}  ${alert.source}: ${alert.message}`,
+      );
+    }
+  } else if (model.alerts) {
+    out.push('', 'last alerts: none');
+  }
   for (const error of model.errors) out.push(colour.red(error.message));
   return out.join('\n');
 }

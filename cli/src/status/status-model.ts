@@ -1,4 +1,5 @@
-import type { GetPushStatusResponse } from '@gateway/proto/configpush';
+import type { Alert as PushAlert, GetPushStatusResponse } from '@gateway/proto/configpush';
+import type { Alert as HealthAlert } from '@gateway/proto/health';
 import type { ListInstancesResponse } from '@gateway/proto/registry';
 import type { Node } from '@gateway/proto/health';
 import {
@@ -53,7 +54,7 @@ export type StatusModel = {
       }
     | undefined;
   quarantined: QuarantinedStatus[] | undefined;
-  alerts: null;
+  alerts: AlertStatus[] | undefined;
   errors: { service: string; message: string }[];
 };
 
@@ -66,7 +67,23 @@ export type QuarantinedStatus = {
   failedChecks: number;
 };
 
+/** One alert of the status screen (ListRecentAlerts of health or config-push). */
+export type AlertStatus = {
+  source: string;
+  state: 'firing' | 'resolved';
+  kind: string;
+  key: string;
+  message: string;
+  node: string;
+  time: string | undefined;
+};
+
+/** The alerts the status screen shows at most. */
+export const STATUS_ALERTS = 10;
+
 export type StatusInputs = {
+  /** Each service's answer to ListRecentAlerts (a service that did not answer is absent). */
+  alerts?: readonly (readonly (HealthAlert | PushAlert)[])[];
   nodes?: readonly Node[];
   push?: GetPushStatusResponse;
   instances?: ListInstancesResponse;
@@ -136,5 +153,18 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
     nextCheck: isoTime(entry.nextCheckTime),
     failedChecks: entry.failedChecks,
   }));
-  return { nodes, push, instances, quarantined, alerts: null, errors: inputs.errors };
+  const alerts = inputs.alerts
+    ?.flat()
+    .map((alert): AlertStatus => ({
+      source: alert.source,
+      state: alert.state === 1 ? 'firing' : 'resolved',
+      kind: alert.kind,
+      key: alert.key,
+      message: alert.message,
+      node: alert.node,
+      time: isoTime(alert.raiseTime),
+    }))
+    .sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''))
+    .slice(0, STATUS_ALERTS);
+  return { nodes, push, instances, quarantined, alerts, errors: inputs.errors };
 }

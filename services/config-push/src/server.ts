@@ -127,7 +127,13 @@ export async function startConfigPush(
       shutdownSignal: shutdownController.signal,
       logger,
     }),
-    { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [] },
+    {
+      RenderConfig: [],
+      PushNow: [],
+      GetPushStatus: [],
+      WatchPushes: [],
+      ListRecentAlerts: [],
+    },
   );
   const server = await startGrpcServer({
     listen: config.GRPC_LISTEN,

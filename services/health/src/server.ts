@@ -140,6 +140,7 @@ export async function startHealth(
       WatchNodes: [],
       ReportSuspect: ['sdk'],
       ProbeNow: [],
+      ListRecentAlerts: [],
     },
   );
 

@@ -1,7 +1,15 @@
 import type { Redis } from 'ioredis';
 import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
 import { ProbeDecision, type NodeHealthServiceDefinition } from '@gateway/proto/health';
-import { alertDeliveryMessage, FieldViolation, type Alerts, type Logger } from '@gateway/shared';
+import {
+  alertDeliveryMessage,
+  alertMessage,
+  FieldViolation,
+  readRecentAlerts,
+  recentAlertsQuery,
+  type Alerts,
+  type Logger,
+} from '@gateway/shared';
 import type { NodeStore } from '../inventory/node-store.js';
 import type { ProbeRunner } from '../probe/probe-runner.js';
 import type { HealthReader } from '../state/health-reader.js';
@@ -81,6 +89,11 @@ export function NodeHealthServiceImpl(deps: {
     async listNodes() {
       const [nodes, delivery] = await Promise.all([reader.list(), deps.alerts.status()]);
       return { nodes: nodes.map(nodeToProto), alertDelivery: alertDeliveryMessage(delivery) };
+    },
+
+    async listRecentAlerts(request) {
+      const page = await readRecentAlerts(deps.redis, 'health', recentAlertsQuery(request));
+      return { alerts: page.alerts.map(alertMessage), nextPageToken: page.nextPageToken };
     },
 
     async getNode(request) {
