@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { StatusModel } from '@gateway/cli';
-import { REPO_ROOT, waitFor } from '@gateway/testkit';
+import { REPO_ROOT } from '@gateway/testkit';
 import { startCliWorld, type CliWorld } from './support/cli-world.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
 import { launchChromium } from './support/headless-chromium.js';
@@ -79,7 +79,8 @@ describe('the status console in a real browser', () => {
     assert.equal(await page.locator('[data-node-ip]').count(), 2);
     assert.match((await page.locator('#connection').textContent()) ?? '', /live/);
 
-    const down = world.nodes[1]!;
+    const down = world.nodes[1];
+    assert.ok(down);
     const started = Date.now();
     await down.nginx.kill();
     await nodeCard(page, down.ip)

@@ -78,6 +78,9 @@ export type AlertStatus = {
   time: string | undefined;
 };
 
+/** AlertState.ALERT_STATE_FIRING, the same number in health's and config-push's contracts. */
+const FIRING = 1;
+
 /** The alerts the status screen shows at most. */
 export const STATUS_ALERTS = 10;
 
@@ -157,7 +160,7 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
     ?.flat()
     .map((alert): AlertStatus => ({
       source: alert.source,
-      state: alert.state === 1 ? 'firing' : 'resolved',
+      state: (alert.state as number) === FIRING ? 'firing' : 'resolved',
       kind: alert.kind,
       key: alert.key,
       message: alert.message,
