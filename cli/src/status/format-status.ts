@@ -27,16 +27,27 @@ export function formatStatus(model: StatusModel, colour: Colour, now = Date.now(
     );
     for (const refusal of push.refusals) out.push(colour.red(`  refused: ${refusal}`));
   }
+  if (model.vip) {
+    const vip = model.vip;
+    const holder =
+      vip.holders.length === 1
+        ? colour.green(vip.holders[0] ?? '')
+        : vip.holders.length > 1
+          ? colour.red(vip.note)
+          : colour.yellow(vip.note);
+    out.push(`${colour.bold('VIP holder')}  ${holder}`);
+  }
   if (model.nodes) {
     out.push('', colour.bold(`nodes (${model.nodes.length})`));
     out.push(
       formatTable(
-        ['NODE', 'HEALTH', 'SINCE', 'REASON', 'APPLIED', 'LAST PUSH'],
+        ['NODE', 'HEALTH', 'SINCE', 'REASON', 'VRRP', 'APPLIED', 'LAST PUSH'],
         model.nodes.map((node) => [
           node.label ? `${node.ip} (${node.label})` : node.ip,
           healthCell(node, colour),
           ago(node.since ? new Date(node.since) : undefined, now),
           node.reason || '-',
+          node.vrrp ? node.vrrp.state : '-',
           revisionCell(node, colour),
           node.lastPush
             ? `${node.lastPush.outcome} r${node.lastPush.revision} ${ago(node.lastPush.finishTime ? new Date(node.lastPush.finishTime) : undefined, now)}${node.lastPush.error ? `: ${node.lastPush.error}` : ''}`

@@ -10,6 +10,7 @@ import {
   type PushResultView,
 } from '../output/views.js';
 import { isoTime } from '../output/time.js';
+import { vipHolder, type VipStatus } from './vip-holder.js';
 
 /** One node's line of the status screen: health joined with what config-push recorded for it. */
 export type NodeStatus = NodeView & {
@@ -54,6 +55,8 @@ export type StatusModel = {
       }
     | undefined;
   quarantined: QuarantinedStatus[] | undefined;
+  /** Who holds the VIP, from the VRRP state each node reports (undefined when health did not answer). */
+  vip: VipStatus | undefined;
   alerts: AlertStatus[] | undefined;
   errors: { service: string; message: string }[];
 };
@@ -169,5 +172,6 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
     }))
     .sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''))
     .slice(0, STATUS_ALERTS);
-  return { nodes, push, instances, quarantined, alerts, errors: inputs.errors };
+  const vip = nodes ? vipHolder(nodes) : undefined;
+  return { nodes, push, instances, quarantined, vip, alerts, errors: inputs.errors };
 }
