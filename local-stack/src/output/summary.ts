@@ -11,6 +11,7 @@ export function summaryText(stack: StackDescription): string {
       (service) =>
         `  ${service.name.padEnd(12)} ${service.address.padEnd(17)} ${service.grpcService}`,
     ),
+    `  console      ${stack.console}   the live status page (gatewayctl console)`,
     ...stack.nodes.map(
       (node) => `  nginx node   ${node.url}   ssh ${node.ssh}, rendered file ${node.renderedFile}`,
     ),
