@@ -1,19 +1,28 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { StatusModel } from '@gateway/cli';
-import { REPO_ROOT } from '@gateway/testkit';
+import { REPO_ROOT, waitFor } from '@gateway/testkit';
 import { startCliWorld, type CliWorld } from './support/cli-world.js';
 import { startConsole, type ConsoleProcess } from './support/console-process.js';
 import { launchChromium } from './support/headless-chromium.js';
-import { runCli } from './support/run-cli.js';
+import { GATEWAYCTL, json, runCli, type CliRun } from './support/run-cli.js';
+import { notifyVrrpState } from './support/vrrp-notify.js';
 
 /** Kept by CI: two nodes, one DOWN, as the console shows them. */
 const SCREENSHOT = join(REPO_ROOT, 'test-artifacts', 'console-node-down.png');
 
+const run = promisify(execFile);
 let world: CliWorld;
+const ctl = (args: readonly string[]) => runCli(args, { cwd: world.cwd });
+function ok(run: CliRun): CliRun {
+  assert.equal(run.code, 0, `exit ${run.code}: ${run.stderr}${run.stdout.slice(0, 1000)}`);
+  return run;
+}
 let console_: ConsoleProcess | undefined;
 let browser: Browser | undefined;
 
@@ -45,6 +54,9 @@ beforeAll(async () => {
     );
     assert.equal(run.code, 0, run.stderr);
   }
+  // keepalived's notify script on each node: the first holds the VIP (the screenshot shows it).
+  await notifyVrrpState(world.nodes[0]!.vrrpStateDir!, 'MASTER');
+  await notifyVrrpState(world.nodes[1]!.vrrpStateDir!, 'BACKUP');
   console_ = await startConsole(world.cwd, ['--max-clients', '2']);
   browser = await launchChromium();
 }, 180_000);
@@ -147,6 +159,75 @@ describe('the status console in a real browser', () => {
     );
     const post = await fetch(`${console_!.url}/events`, { method: 'POST' });
     assert.equal(post.status, 405, 'read-only');
+  });
+
+  it('names the VIP holder from the VRRP state each node serves in /healthz, and lists the last alerts', async () => {
+    const [first, second] = world.nodes;
+    assert.ok(first?.vrrpStateDir && second?.vrrpStateDir);
+    const holderIs = async (ip: string) =>
+      await waitFor(
+        `status to name ${ip} as the VIP holder`,
+        async () => {
+          const status = json<StatusModel>(ok(await ctl(['status', '--json'])));
+          return status.vip?.holders.join(',') === ip ? status : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 500 },
+      );
+    await notifyVrrpState(first.vrrpStateDir, 'MASTER');
+    await notifyVrrpState(second.vrrpStateDir, 'BACKUP');
+    const status = await holderIs(first.ip);
+    assert.deepEqual(
+      status.nodes?.map((node) => [node.ip, node.vrrp?.state, node.vrrp?.instance]).sort(),
+      [
+        [first.ip, 'MASTER', 'VI_1'],
+        [second.ip, 'BACKUP', 'VI_1'],
+      ],
+    );
+    // The VIP moves: the backup becomes MASTER, the former master BACKUP.
+    await notifyVrrpState(second.vrrpStateDir, 'MASTER');
+    await notifyVrrpState(first.vrrpStateDir, 'BACKUP');
+    await holderIs(second.ip);
+    const screen = ok(await ctl(['status']));
+    assert.match(screen.stdout, new RegExp(`VIP holder\\s+${second.ip.replaceAll('.', '\\.')}`));
+    // The node the first test took DOWN raised a health alert, and its recovery.
+    const alerts = json<StatusModel>(ok(await ctl(['status', '--json']))).alerts ?? [];
+    assert.deepEqual(
+      alerts
+        .filter((alert) => alert.source === 'health' && alert.message.includes(second.ip))
+        .map((alert) => alert.state),
+      ['resolved', 'firing'],
+      JSON.stringify(alerts),
+    );
+    // The page shows the holder too, without a reload.
+    const page = await browser!.newPage();
+    await page.goto(`${console_!.url}/`);
+    await page
+      .locator('[data-field="VIP holder"]', { hasText: second.ip })
+      .waitFor({ timeout: 20_000 });
+    await notifyVrrpState(first.vrrpStateDir, 'MASTER');
+    await notifyVrrpState(second.vrrpStateDir, 'BACKUP');
+    await page
+      .locator('[data-field="VIP holder"]', { hasText: first.ip })
+      .waitFor({ timeout: 20_000 });
+    await page.close();
+    assert.match(screen.stdout, /last alerts \(\d+\)/);
+  });
+
+  it('colours the `status` screen on a terminal only', async () => {
+    const piped = ok(await ctl(['status']));
+    assert.ok(!piped.stdout.includes('\u001b['), 'no colour when stdout is not a terminal');
+    // On a terminal (script(1) gives it a pseudo-terminal), the same screen is coloured.
+    const onTty = await run(
+      'script',
+      ['-qec', `${process.execPath} ${GATEWAYCTL} status`, '/dev/null'],
+      {
+        cwd: world.cwd,
+        env: { PATH: process.env['PATH'] ?? '', HOME: world.cwd, TERM: 'xterm' },
+        timeout: 60_000,
+      },
+    );
+    assert.match(onTty.stdout, /127\.0\.0\.2/);
+    assert.ok(onTty.stdout.includes('\u001b[32m'), 'green UP on a terminal');
   });
 
   it('closes everything and exits 0 on SIGTERM', async () => {
