@@ -41,5 +41,10 @@ export default tseslint.config(
       globals: { ...globals.node },
     },
   },
+  {
+    // The status console's page runs in the browser.
+    files: ['cli/console-page/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   prettier,
 );

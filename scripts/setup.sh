@@ -17,6 +17,8 @@ command -v curl >/dev/null || need+=(curl)
 command -v sudo >/dev/null || need+=(sudo)
 # promtool (Debian's prometheus package) checks and unit-tests the shipped alerting rules.
 command -v promtool >/dev/null || need+=(prometheus)
+# The status console's browser test drives Debian's chromium (playwright-core, no bundled browser).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -35,6 +35,7 @@ export {
   testNginxConf,
   type ConfigTestResult,
 } from './deploy/config-test.js';
-export type { StatusModel, NodeStatus, GroupStatus } from './status/status-model.js';
+export type { AlertStatus, StatusModel, NodeStatus, GroupStatus } from './status/status-model.js';
+export type { VipStatus } from './status/vip-holder.js';
 export type { InstanceView, NodeView, ProbeView, PushResultView } from './output/views.js';
 export type { DiffVerdict } from './commands/diff-verdict.js';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConsole } from './commands/console.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerInstances } from './commands/instances.js';
 import { registerNodes } from './commands/nodes.js';
@@ -44,5 +45,6 @@ export function buildProgram(): Command {
   registerPush(program);
   registerWatch(program);
   registerDeploy(program);
+  registerConsole(program);
   return program;
 }

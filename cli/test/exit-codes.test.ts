@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { freePort, tempDir, waitFor } from '@gateway/testkit';
@@ -19,10 +20,49 @@ afterAll(async () => {
 });
 
 describe('gatewayctl exit codes', () => {
-  it('a wrong token is 3', async () => {
-    const run = await ctl(['nodes', 'list'], { GATEWAY_TOKEN: 'wrong-token-0123456789' });
-    assert.equal(run.code, 3, run.stderr);
-    assert.match(run.stderr, /UNAUTHENTICATED/);
+  it('a wrong token is 3, on reads, writes, streams and the status screen', async () => {
+    const wrong = { GATEWAY_TOKEN: 'wrong-token-0123456789' };
+    for (const args of [
+      ['nodes', 'list'],
+      ['status', '--json'],
+      ['push', '--force'],
+      ['watch', 'nodes', '--count', '1'],
+      ['instances', 'deregister', 'g/127.0.0.1/1'],
+    ]) {
+      const run = await ctl(args, wrong);
+      assert.equal(run.code, 3, `${args.join(' ')}: ${run.stderr}`);
+      // status reports each service's error in its output (JSON here), the others on stderr.
+      assert.match(run.stderr + run.stdout, /UNAUTHENTICATED/, args.join(' '));
+    }
+  });
+
+  it('an unknown node is 1, whatever the command', async () => {
+    for (const args of [
+      ['nodes', 'get', '127.0.0.99'],
+      ['nodes', 'update', '127.0.0.99', '--label', 'x'],
+      ['nodes', 'remove', '127.0.0.99'],
+      ['nodes', 'probe', '127.0.0.99'],
+      ['diff', '127.0.0.99'],
+    ]) {
+      const run = await ctl(args);
+      assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, /127\.0\.0\.99/, args.join(' '));
+    }
+  });
+
+  it('the console: a bad --listen is 2, a port already taken is 1', async () => {
+    const bad = await ctl(['console', '--listen', 'not-an-address']);
+    assert.equal(bad.code, 2, bad.stderr);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const busy = await ctl(['console', '--listen', `127.0.0.1:${port}`]);
+      assert.equal(busy.code, 1, busy.stderr);
+      assert.match(busy.stderr, /EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('an unknown flag is 2, and so is a bad value', async () => {

@@ -195,6 +195,12 @@ describe('gatewayctl against a running control plane', () => {
       );
       assert.equal(lines.at(-1)?.event, 'summary');
       assert.equal(lines.at(-1)?.failed, 0);
+      // Without --force: nothing changed, every node already runs it.
+      const again = jsonLines<{ event: string; failed?: number }>(
+        ok(await ctl(['push', '--json'])),
+      );
+      assert.equal(again.at(-1)?.event, 'summary');
+      assert.equal(again.at(-1)?.failed, 0);
       for (const node of world.nodes) {
         const verdict = json<DiffVerdict>(ok(await ctl(['diff', node.ip, '--json'])));
         assert.equal(verdict.same, true, verdict.reason);

@@ -11,6 +11,7 @@ import {
   type ServiceName,
 } from './support/service-schemas.js';
 import { parseEnvironmentFile, parseSystemdUnit, unitValue } from './support/systemd-unit.js';
+import { assertConsoleEnvironment, assertConsoleExecStart } from './support/console-unit.js';
 
 // Cross-checks the packaging (docker-compose.yml, deploy/systemd, deploy/k8s, Dockerfile)
 // against the code: it spawns nothing, it reads files and the services' config schemas.
@@ -72,7 +73,10 @@ describe('docker-compose.yml agrees with the code', () => {
 
 describe('deploy/systemd agrees with the code', () => {
   const dir = join(DEPLOY_DIR, 'systemd');
-  const units = readdirSync(dir).filter((file) => file.endsWith('.service'));
+  const CONSOLE_UNIT = 'gateway-console.service';
+  const units = readdirSync(dir).filter(
+    (file) => file.endsWith('.service') && file !== CONSOLE_UNIT,
+  );
 
   it('has a hardened unit per service whose EnvironmentFile example sets only variables the service reads', () => {
     const seen = new Set<string>();
@@ -112,6 +116,25 @@ describe('deploy/systemd agrees with the code', () => {
       );
     }
     assert.deepEqual([...seen].sort(), ['config-push', 'health', 'registry']);
+  });
+
+  it('has a hardened console unit running `gatewayctl console` on loopback, whose EnvironmentFile example sets only variables gatewayctl reads', () => {
+    const unit = parseSystemdUnit(read(dir, CONSOLE_UNIT));
+    const { listen } = assertConsoleExecStart(unit);
+    assert.equal(listen, '127.0.0.1:8088', 'the console listens on loopback, port 8088');
+    for (const [key, value] of [
+      ['NoNewPrivileges', 'yes'],
+      ['ProtectSystem', 'strict'],
+      ['KillSignal', 'SIGTERM'],
+    ])
+      assert.equal(unitValue(unit, 'Service', key), value, `${CONSOLE_UNIT}: ${key}`);
+    const user = unitValue(unit, 'Service', 'User');
+    assert.ok(user && user !== 'root', `${CONSOLE_UNIT}: runs as a dedicated user`);
+    const environmentFile = unitValue(unit, 'Service', 'EnvironmentFile') ?? '';
+    assert.equal(environmentFile, '/etc/gateway/console.env');
+    assertConsoleEnvironment(
+      parseEnvironmentFile(read(dir, `${basename(environmentFile)}.example`)),
+    );
   });
 });
 

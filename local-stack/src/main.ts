@@ -7,7 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import { LineFormatter } from './output/line-formatter.js';
 import { createStackLogger } from './output/stack-logger.js';
-import { METRICS_PORTS, SERVICE_NAMES, SERVICE_PORTS, STACK_HOST } from './ports/fixed-ports.js';
+import {
+  CONSOLE_PORT,
+  METRICS_PORTS,
+  SERVICE_NAMES,
+  SERVICE_PORTS,
+  STACK_HOST,
+} from './ports/fixed-ports.js';
 import { assertPortsFree } from './ports/port-check.js';
 import { stackOptions, type StackOptions } from './stack-options.js';
 import { lockStateDir, type StackLock } from './state/stack-lock.js';
@@ -28,13 +34,13 @@ process.stdout.on('error', () => undefined);
 // and leaves the first alone.
 let lock: StackLock;
 try {
-  await assertPortsFree(
-    STACK_HOST,
-    SERVICE_NAMES.flatMap((name) => [
+  await assertPortsFree(STACK_HOST, [
+    ...SERVICE_NAMES.flatMap((name) => [
       { name, port: SERVICE_PORTS[name] },
       { name: `${name} metrics`, port: METRICS_PORTS[name] },
     ]),
-  );
+    { name: 'console', port: CONSOLE_PORT },
+  ]);
   mkdirSync(options.stateDir, { recursive: true });
   lock = lockStateDir(options.stateDir);
 } catch (error) {

@@ -16,6 +16,8 @@ export type DescribedNode = {
 export type StackDescription = {
   readonly redisUrl: string;
   readonly services: readonly RunningService[];
+  /** The status console's page (gatewayctl console). */
+  readonly console: string;
   readonly tokens: StackTokens;
   readonly tokensFile: string;
   readonly sshPublicKeyFile: string;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { APPLY_SCRIPT, serviceEntry } from '@gateway/testkit';
 import { startRedis } from './center/start-redis.js';
+import { GATEWAYCTL_ENTRY, startConsole } from './center/start-console.js';
 import { startServices } from './center/start-services.js';
 import { stackTransport } from './center/stack-tls.js';
 import { declareNodes } from './data-plane/declare-nodes.js';
@@ -18,7 +19,11 @@ import type { StackFiles } from './state/stack-files.js';
 
 /** Fails naming the first compiled entry the stack runs that is missing (no build yet). */
 export function assertBuilt(dataPlane: boolean): void {
-  const entries = [...SERVICE_NAMES.map(serviceEntry), ...(dataPlane ? [CORE_ENTRY] : [])];
+  const entries = [
+    ...SERVICE_NAMES.map(serviceEntry),
+    GATEWAYCTL_ENTRY,
+    ...(dataPlane ? [CORE_ENTRY] : []),
+  ];
   const missing = entries.find((entry) => !existsSync(entry));
   if (missing)
     throw new Error(`${missing} is missing: run \`npm run setup\` (or \`npm run build\`)`);
@@ -66,6 +71,16 @@ export async function startStack(options: {
     },
     transport.client,
   );
+  const consoleUrl = await startConsole({
+    registry: address('registry'),
+    health: address('health'),
+    configPush: address('config-push'),
+    adminToken: files.tokens.admin,
+    tlsEnv: transport.coreEnv,
+    format,
+    parts,
+  });
+  logger.info({ console: consoleUrl }, 'the status console is up');
   let cores: RunningCore[] = [];
   if (nodes.length > 0) {
     cores = await startCores({
@@ -84,6 +99,7 @@ export async function startStack(options: {
   return {
     redisUrl,
     services,
+    console: consoleUrl,
     tokens: files.tokens,
     tokensFile: files.tokensFile,
     sshPublicKeyFile: `${files.sshKeyFile}.pub`,

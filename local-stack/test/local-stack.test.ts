@@ -65,7 +65,7 @@ describe('the local stack (npm start)', () => {
   let stack: Omit<StackDescription, 'tokens'>;
 
   beforeAll(async () => {
-    for (const port of [50051, 50052, 50053, 9451, 9452, 9453])
+    for (const port of [50051, 50052, 50053, 9451, 9452, 9453, 8088])
       assert.ok(
         await portIsFree('127.0.0.1', port),
         `127.0.0.1:${port} must be free for this test`,
@@ -121,6 +121,27 @@ describe('the local stack (npm start)', () => {
       });
       assert.equal(ready.status, 200, `${service.name} /readyz`);
     }
+  });
+
+  it('serves the status console at the address it printed, showing both nodes', async () => {
+    assert.equal(stack.console, 'http://127.0.0.1:8088/');
+    const page = await fetch(stack.console);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /gateway status/);
+    const snapshot = await waitFor(
+      'the console to show both nodes UP',
+      async () => {
+        const status = (await (await fetch(`${stack.console}status.json`)).json()) as {
+          model?: { nodes?: { ip: string; status: string }[] };
+        };
+        const nodes = status.model?.nodes ?? [];
+        return nodes.length === 2 && nodes.every((node) => node.status === 'UP')
+          ? nodes
+          : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    assert.deepEqual(snapshot.map((node) => node.ip).sort(), ['127.0.0.2', '127.0.0.3']);
   });
 
   it('refuses a second start at once, naming the busy port and the running stack, and leaves the first alone', async () => {
@@ -198,6 +219,8 @@ describe('the local stack (npm start)', () => {
     }
     // The stack's own account of the order.
     const order = [
+      'stopping the status console',
+      'stopped the status console',
       'stopped the gateway-cores',
       'stopping the services',
       'stopped the services',
@@ -210,6 +233,7 @@ describe('the local stack (npm start)', () => {
       `order ${order.join(', ')}`,
     );
     assert.ok(await portIsFree('127.0.0.1', 50051), 'the registry port is free again');
+    assert.ok(await portIsFree('127.0.0.1', 8088), 'the console port is free again');
     await assert.rejects(
       run('curl', ['-sS', '--max-time', '2', stack.nodes[0].url]),
       'the nodes are gone',

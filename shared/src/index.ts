@@ -192,6 +192,12 @@ export {
 } from './alerts/alert-config.js';
 export { Alerts, type AlertDeliveryStatus } from './alerts/alerts.js';
 export { alertDeliveryMessage } from './alerts/alert-delivery-message.js';
+export {
+  alertMessage,
+  readRecentAlerts,
+  recentAlertsQuery,
+  type RecentAlertsQuery,
+} from './alerts/recent-alerts.js';
 export { DeliveryRefused, type AlertSink } from './alerts/sinks/alert-sink.js';
 export { dingTalkMessage } from './alerts/sinks/dingtalk-sink.js';
 export { dingTalkSign, signedDingTalkUrl } from './alerts/sinks/dingtalk-signature.js';

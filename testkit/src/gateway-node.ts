@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeSpecData } from '@gateway/shared';
 import {
@@ -8,6 +8,7 @@ import {
   type JournalEntry,
 } from './apply-journal.js';
 import { DEPLOY_DIR } from './repo-paths.js';
+import { shippedHealthzLocations } from './shipped-healthz.js';
 import { startNginx, type NginxHandle } from './nginx.js';
 import { startSshd, type SshdHandle } from './sshd.js';
 import { tempDir } from './temp-dir.js';
@@ -32,6 +33,8 @@ export type GatewayNode = {
   /** A directory nginx also includes: node-side files an operator added. */
   readonly extraDir: string;
   readonly stateDir: string;
+  /** With `reportVrrp`: where keepalived's notify script would keep vrrp-state (served as the /healthz body). */
+  readonly vrrpStateDir: string | undefined;
   spec(overrides?: { hostKey?: string | undefined; port?: number }): NodeSpecData;
   journal(): JournalEntry[];
   /** Revisions the node really applied or confirmed, in order (from the journal). */
@@ -48,6 +51,8 @@ export async function startGatewayNode(
     sshUser?: string;
     /** The nginx binary of this node (the master, `nginx -t` and reloads); default /usr/sbin/nginx. */
     nginxBinary?: string;
+    /** Serve /healthz as the shipped nginx.conf does: the body is vrrpStateDir/vrrp-state when it exists. */
+    reportVrrp?: boolean;
   } = {},
 ): Promise<GatewayNode> {
   const dir = tempDir('gateway-node');
@@ -57,12 +62,18 @@ export async function startGatewayNode(
   for (const path of [confDir, extraDir, stateDir]) mkdirSync(path, { recursive: true });
   const livePath = join(confDir, 'gateway-upstreams.conf');
   copyFileSync(PLACEHOLDER, livePath);
+  // Nginx workers run unprivileged: the VRRP state directory lies in a directory they may enter.
+  const vrrpStateDir = options.reportVrrp ? join(tempDir('gateway-vrrp'), 'vrrp') : undefined;
+  if (vrrpStateDir) {
+    chmodSync(join(vrrpStateDir, '..'), 0o755);
+    mkdirSync(vrrpStateDir, { mode: 0o755 });
+  }
   const nginx = await startNginx({
     host: ip,
     ...(options.nginxBinary ? { binary: options.nginxBinary } : {}),
     httpConfig: `include ${confDir}/*.conf;\ninclude ${extraDir}/*.conf;`,
-    serverConfig:
-      'location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}',
+    ...(vrrpStateDir ? { healthz: false } : {}),
+    serverConfig: `${vrrpStateDir ? `${shippedHealthzLocations(vrrpStateDir)}\n` : ''}location / {\n  proxy_pass http://$gateway_upstream;\n  proxy_connect_timeout 2s;\n}`,
   });
   const applyConf = writeApplyConf(dir, {
     livePath,
@@ -85,6 +96,7 @@ export async function startGatewayNode(
     livePath,
     extraDir,
     stateDir,
+    vrrpStateDir,
     spec: (overrides = {}) => ({
       ip,
       healthUrl: `http://${ip}:${nginx.port}/healthz`,

@@ -36,7 +36,13 @@ export type NodeNginxFiles = {
  * address are the only parameters) with the placeholder upstream file of
  * deploy/config-push installed, as on a freshly set-up node.
  */
-export function prepareNodeNginxFiles(options: { listen?: string } = {}): NodeNginxFiles {
+export function prepareNodeNginxFiles(
+  options: {
+    listen?: string;
+    /** Where keepalived's notify script keeps vrrp-state (default: an empty directory: /healthz says "ok"). */
+    vrrpStateDir?: string;
+  } = {},
+): NodeNginxFiles {
   const dir = tempDir('node-nginx');
   // Workers run unprivileged when the tests run as root: let them in.
   chmodSync(dir, 0o755);
@@ -44,6 +50,7 @@ export function prepareNodeNginxFiles(options: { listen?: string } = {}): NodeNg
   const tempPaths = join(dir, 'temp');
   mkdirSync(gatewayDir, { mode: 0o755 });
   mkdirSync(tempPaths, { mode: 0o755 });
+  if (!options.vrrpStateDir) mkdirSync(join(dir, 'vrrp'), { mode: 0o755 });
   const upstreamsPath = join(gatewayDir, 'gateway-upstreams.conf');
   copyFileSync(
     join(DEPLOY_DIR, 'config-push', 'gateway-upstreams.placeholder.conf'),
@@ -62,6 +69,7 @@ export function prepareNodeNginxFiles(options: { listen?: string } = {}): NodeNg
         tempDir: tempPaths,
         upstreamsFile: upstreamsPath,
         listen: options.listen ?? '80',
+        stateDir: options.vrrpStateDir ?? join(dir, 'vrrp'),
       }),
     ),
     { mode: 0o644 },

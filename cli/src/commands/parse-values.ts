@@ -31,3 +31,11 @@ export function keyValue(
 export function protoDuration(ms: number): { seconds: number; nanos: number } {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }
+
+/** host:port (IPv4, a name, or [IPv6]) to listen on; port 0 picks a free one. */
+export function listenAddress(text: string): { host: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text.trim());
+  if (!match || Number(match[2]) > 65535)
+    throw new InvalidArgumentError('must be host:port, e.g. 127.0.0.1:8088');
+  return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+}

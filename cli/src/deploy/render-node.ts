@@ -51,9 +51,14 @@ export function keepalivedPlaceholders(
 
 /** The placeholders of deploy/nginx/nginx.conf. */
 export function nginxPlaceholders(
-  values: Pick<NodeValues, 'pidFile' | 'logDir' | 'tempDir' | 'upstreamsFile' | 'listen'>,
+  values: Pick<
+    NodeValues,
+    'pidFile' | 'logDir' | 'tempDir' | 'upstreamsFile' | 'listen' | 'stateDir'
+  >,
 ): Record<string, string> {
   return {
+    // The /healthz body: the VRRP state keepalived's notify script keeps there.
+    VRRP_STATE_DIR: values.stateDir,
     PID_FILE: values.pidFile,
     LOG_DIR: values.logDir,
     TEMP_DIR: values.tempDir,

@@ -19,6 +19,8 @@ export type NodeView = {
   healthUrl: string;
   configPath: string;
   ssh: { host: string; port: number; user: string; hostKey: string } | undefined;
+  /** The VRRP state the node last reported in a healthy probe (undefined: none reported). */
+  vrrp: { state: string; instance: string; since: string | undefined } | undefined;
 };
 
 export function statusName(status: Status): NodeView['status'] {
@@ -44,6 +46,13 @@ export function nodeView(node: Node): NodeView {
     configPath: spec?.configPath ?? '',
     ssh: spec?.ssh
       ? { host: spec.ssh.host, port: spec.ssh.port, user: spec.ssh.user, hostKey: spec.ssh.hostKey }
+      : undefined,
+    vrrp: health?.vrrpState
+      ? {
+          state: health.vrrpState,
+          instance: health.vrrpInstance,
+          since: isoTime(health.vrrpChangeTime),
+        }
       : undefined,
   };
 }

@@ -27,16 +27,27 @@ export function formatStatus(model: StatusModel, colour: Colour, now = Date.now(
     );
     for (const refusal of push.refusals) out.push(colour.red(`  refused: ${refusal}`));
   }
+  if (model.vip) {
+    const vip = model.vip;
+    const holder =
+      vip.holders.length === 1
+        ? colour.green(vip.holders[0] ?? '')
+        : vip.holders.length > 1
+          ? colour.red(vip.note)
+          : colour.yellow(vip.note);
+    out.push(`${colour.bold('VIP holder')}  ${holder}`);
+  }
   if (model.nodes) {
     out.push('', colour.bold(`nodes (${model.nodes.length})`));
     out.push(
       formatTable(
-        ['NODE', 'HEALTH', 'SINCE', 'REASON', 'APPLIED', 'LAST PUSH'],
+        ['NODE', 'HEALTH', 'SINCE', 'REASON', 'VRRP', 'APPLIED', 'LAST PUSH'],
         model.nodes.map((node) => [
           node.label ? `${node.ip} (${node.label})` : node.ip,
           healthCell(node, colour),
           ago(node.since ? new Date(node.since) : undefined, now),
           node.reason || '-',
+          node.vrrp ? node.vrrp.state : '-',
           revisionCell(node, colour),
           node.lastPush
             ? `${node.lastPush.outcome} r${node.lastPush.revision} ${ago(node.lastPush.finishTime ? new Date(node.lastPush.finishTime) : undefined, now)}${node.lastPush.error ? `: ${node.lastPush.error}` : ''}`
@@ -79,7 +90,17 @@ export function formatStatus(model: StatusModel, colour: Colour, now = Date.now(
   } else if (model.quarantined) {
     out.push('', 'quarantined instances: none');
   }
-  out.push('', colour.dim('alerts: not reported by this version of the services'));
+  if (model.alerts && model.alerts.length > 0) {
+    out.push('', colour.bold(`last alerts (${model.alerts.length})`));
+    for (const alert of model.alerts) {
+      const state = alert.state === 'firing' ? colour.red('FIRING') : colour.green('RESOLVED');
+      out.push(
+        `  ${ago(alert.time ? new Date(alert.time) : undefined, now)}  ${state}  ${alert.source}: ${alert.message}`,
+      );
+    }
+  } else if (model.alerts) {
+    out.push('', 'last alerts: none');
+  }
   for (const error of model.errors) out.push(colour.red(error.message));
   return out.join('\n');
 }

@@ -2,7 +2,7 @@ import { unary } from '../connection/call.js';
 import type { Clients } from '../connection/clients.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { listAllInstances } from './list-all-instances.js';
-import { buildStatus, type StatusInputs, type StatusModel } from './status-model.js';
+import { buildStatus, STATUS_ALERTS, type StatusInputs, type StatusModel } from './status-model.js';
 
 /**
  * Asks the three services at once; one that does not answer leaves its section empty
@@ -29,6 +29,18 @@ export async function gatherStatus(
       clients.configPush().getPushStatus({}, options),
     ).then(
       (response) => void (inputs.push = response),
+      (error: unknown) => record('config-push', error),
+    ),
+    unary('health', timeout, (options) =>
+      clients.health().listRecentAlerts({ pageSize: STATUS_ALERTS, pageToken: '' }, options),
+    ).then(
+      (response) => void (inputs.alerts = [...(inputs.alerts ?? []), response.alerts]),
+      (error: unknown) => record('health', error),
+    ),
+    unary('config-push', timeout, (options) =>
+      clients.configPush().listRecentAlerts({ pageSize: STATUS_ALERTS, pageToken: '' }, options),
+    ).then(
+      (response) => void (inputs.alerts = [...(inputs.alerts ?? []), response.alerts]),
       (error: unknown) => record('config-push', error),
     ),
     listAllInstances(clients).then(

@@ -9,7 +9,7 @@ import { formatStatus } from './format-status.js';
 import { buildStatus } from './status-model.js';
 
 const at = (iso: string) => new Date(iso);
-const node = (ip: string, status: Status, stale = false) => ({
+const node = (ip: string, status: Status, stale = false, vrrpState = '') => ({
   spec: { ip, healthUrl: `http://${ip}/healthz`, ssh: undefined, configPath: '/u.conf', label: '' },
   health: {
     status,
@@ -22,7 +22,23 @@ const node = (ip: string, status: Status, stale = false) => ({
     consecutiveSuccesses: 1,
     lastReporter: '',
     staleReason: '',
+    vrrpState,
+    vrrpInstance: vrrpState ? 'VI_1' : '',
+    vrrpChangeTime: vrrpState ? at('2026-11-25T09:00:00Z') : undefined,
   },
+});
+const alert = (source: string, state: number, time: string, message: string) => ({
+  id: '1-0',
+  key: `k-${message}`,
+  kind: 'node_down',
+  message,
+  state,
+  node: '',
+  revision: 0,
+  source,
+  replica: 'r',
+  raiseTime: at(time),
+  details: {},
 });
 const instance = (group: string, port: number, adminState = AdminState.ADMIN_STATE_ENABLED) => ({
   id: `${group}/10.0.0.1/${port}`,
@@ -99,7 +115,14 @@ const push = {
 
 describe('the status screen', () => {
   const model = buildStatus({
-    nodes: [node('10.0.0.100', Status.STATUS_UP), node('10.0.0.101', Status.STATUS_DOWN, true)],
+    nodes: [
+      node('10.0.0.100', Status.STATUS_UP, false, 'MASTER'),
+      node('10.0.0.101', Status.STATUS_DOWN, true, 'MASTER'),
+    ],
+    alerts: [
+      [alert('health', 1, '2026-11-25T10:00:30Z', 'node 10.0.0.101 is DOWN')],
+      [alert('config-push', 2, '2026-11-25T10:00:40Z', 'push to 10.0.0.100 recovered')],
+    ],
     push,
     instances: {
       instances: [
@@ -137,14 +160,49 @@ describe('the status screen', () => {
     assert.equal(model.push?.leader, 'replica-a');
   });
 
+  it('names the VIP holder from the VRRP states the UP nodes report, and a split brain', () => {
+    assert.deepEqual(
+      model.vip,
+      { holders: ['10.0.0.100'], note: '' },
+      'a DOWN node does not hold it',
+    );
+    const both = buildStatus({
+      nodes: [
+        node('10.0.0.100', Status.STATUS_UP, false, 'MASTER'),
+        node('10.0.0.101', Status.STATUS_UP, false, 'MASTER'),
+      ],
+      errors: [],
+    });
+    assert.deepEqual(both.vip?.holders, ['10.0.0.100', '10.0.0.101']);
+    assert.match(both.vip?.note ?? '', /split brain/);
+    const silent = buildStatus({ nodes: [node('10.0.0.100', Status.STATUS_UP)], errors: [] });
+    assert.deepEqual(silent.vip?.holders, []);
+    assert.match(silent.vip?.note ?? '', /no node reports/);
+  });
+
+  it('lists the last alerts of both services, newest first', () => {
+    assert.deepEqual(
+      model.alerts?.map((entry) => [entry.source, entry.state, entry.message]),
+      [
+        ['config-push', 'resolved', 'push to 10.0.0.100 recovered'],
+        ['health', 'firing', 'node 10.0.0.101 is DOWN'],
+      ],
+    );
+  });
+
   it('prints one screen without colour when not on a terminal', () => {
     const text = formatStatus(model, Colour({ isTTY: false }), Date.parse('2026-11-25T10:01:00Z'));
     assert.match(text, /leader replica-a\s+desired revision 7/);
     assert.match(
       text,
-      /10\.0\.0\.101\s+DOWN \(stale\)\s+3m ago\s+connection refused\s+5 h5 \(behind\)\s+FAILED r7 60s ago: ssh: timeout/,
+      /10\.0\.0\.101\s+DOWN \(stale\)\s+3m ago\s+connection refused\s+MASTER\s+5 h5 \(behind\)\s+FAILED r7 60s ago: ssh: timeout/,
     );
     assert.match(text, /orders\s+1\s+0\s+0/);
+    assert.match(text, /VIP holder\s+10\.0\.0\.100/);
+    assert.match(
+      text,
+      /last alerts \(2\)\n.*RESOLVED\s+config-push: push to 10\.0\.0\.100 recovered/,
+    );
     assert.match(
       text,
       /quarantined instances \(1\)\n {2}default\/nx-does-not-exist\.invalid\/80 .*on 10\.0\.0\.100 .*host not found in upstream/,

@@ -1,4 +1,5 @@
-import type { GetPushStatusResponse } from '@gateway/proto/configpush';
+import type { Alert as PushAlert, GetPushStatusResponse } from '@gateway/proto/configpush';
+import type { Alert as HealthAlert } from '@gateway/proto/health';
 import type { ListInstancesResponse } from '@gateway/proto/registry';
 import type { Node } from '@gateway/proto/health';
 import {
@@ -9,6 +10,7 @@ import {
   type PushResultView,
 } from '../output/views.js';
 import { isoTime } from '../output/time.js';
+import { vipHolder, type VipStatus } from './vip-holder.js';
 
 /** One node's line of the status screen: health joined with what config-push recorded for it. */
 export type NodeStatus = NodeView & {
@@ -53,7 +55,9 @@ export type StatusModel = {
       }
     | undefined;
   quarantined: QuarantinedStatus[] | undefined;
-  alerts: null;
+  /** Who holds the VIP, from the VRRP state each node reports (undefined when health did not answer). */
+  vip: VipStatus | undefined;
+  alerts: AlertStatus[] | undefined;
   errors: { service: string; message: string }[];
 };
 
@@ -66,7 +70,26 @@ export type QuarantinedStatus = {
   failedChecks: number;
 };
 
+/** One alert of the status screen (ListRecentAlerts of health or config-push). */
+export type AlertStatus = {
+  source: string;
+  state: 'firing' | 'resolved';
+  kind: string;
+  key: string;
+  message: string;
+  node: string;
+  time: string | undefined;
+};
+
+/** AlertState.ALERT_STATE_FIRING, the same number in health's and config-push's contracts. */
+const FIRING = 1;
+
+/** The alerts the status screen shows at most. */
+export const STATUS_ALERTS = 10;
+
 export type StatusInputs = {
+  /** Each service's answer to ListRecentAlerts (a service that did not answer is absent). */
+  alerts?: readonly (readonly (HealthAlert | PushAlert)[])[];
   nodes?: readonly Node[];
   push?: GetPushStatusResponse;
   instances?: ListInstancesResponse;
@@ -136,5 +159,19 @@ export function buildStatus(inputs: StatusInputs): StatusModel {
     nextCheck: isoTime(entry.nextCheckTime),
     failedChecks: entry.failedChecks,
   }));
-  return { nodes, push, instances, quarantined, alerts: null, errors: inputs.errors };
+  const alerts = inputs.alerts
+    ?.flat()
+    .map((alert): AlertStatus => ({
+      source: alert.source,
+      state: (alert.state as number) === FIRING ? 'firing' : 'resolved',
+      kind: alert.kind,
+      key: alert.key,
+      message: alert.message,
+      node: alert.node,
+      time: isoTime(alert.raiseTime),
+    }))
+    .sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''))
+    .slice(0, STATUS_ALERTS);
+  const vip = nodes ? vipHolder(nodes) : undefined;
+  return { nodes, push, instances, quarantined, vip, alerts, errors: inputs.errors };
 }

@@ -85,7 +85,7 @@ export async function startCliWorld(options: { nodes?: 0 | 2 } = {}): Promise<Cl
     stopping.push(() => configPush.stop());
     const nodes: GatewayNode[] = [];
     for (const ip of ['127.0.0.2', '127.0.0.3'].slice(0, options.nodes ?? 2)) {
-      const node = await startGatewayNode(ip, key.publicKey);
+      const node = await startGatewayNode(ip, key.publicKey, { reportVrrp: true });
       stopping.push(() => node.stop());
       nodes.push(node);
     }

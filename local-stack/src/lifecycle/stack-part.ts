@@ -8,11 +8,12 @@ export type StackPart = {
 };
 
 /**
- * Everything running, in the groups the stop order names: the gateway-cores first
- * (they deregister while the registry still answers), then the services, then the
- * nodes (nginx + sshd), then redis-server.
+ * Everything running, in the groups the stop order names: the status console first (it
+ * only reads the services), the gateway-cores (they deregister while the registry still
+ * answers), then the services, then the nodes (nginx + sshd), then redis-server.
  */
 export type StackParts = {
+  readonly console: StackPart[];
   readonly cores: StackPart[];
   readonly services: StackPart[];
   readonly nodes: StackPart[];
@@ -20,5 +21,5 @@ export type StackParts = {
 };
 
 export function emptyStackParts(): StackParts {
-  return { cores: [], services: [], nodes: [], redis: [] };
+  return { console: [], cores: [], services: [], nodes: [], redis: [] };
 }

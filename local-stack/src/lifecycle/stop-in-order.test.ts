@@ -20,16 +20,18 @@ function part(name: string, stops: string[], problem?: string): StackPart {
 }
 
 describe('stop order of the local stack', () => {
-  it('stops every core before any service, the services before the nodes, redis last', async () => {
+  it('stops the console first, every core before any service, the services before the nodes, redis last', async () => {
     const stops: string[] = [];
     const parts = emptyStackParts();
     parts.redis.push(part('redis', stops));
     parts.nodes.push(part('node-a', stops), part('node-b', stops));
     parts.services.push(part('registry', stops), part('health', stops));
     parts.cores.push(part('core-1', stops), part('core-2', stops));
+    parts.console.push(part('console', stops));
     assert.deepEqual(await stopInOrder(parts, silent), []);
     const end = (name: string) => stops.indexOf(`${name}:end`);
     const start = (name: string) => stops.indexOf(`${name}:start`);
+    for (const core of ['core-1', 'core-2']) assert.ok(end('console') < start(core));
     for (const core of ['core-1', 'core-2'])
       for (const service of ['registry', 'health']) assert.ok(end(core) < start(service));
     for (const service of ['registry', 'health'])

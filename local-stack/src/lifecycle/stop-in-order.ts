@@ -2,6 +2,7 @@ import type { Logger } from '../output/stack-logger.js';
 import type { StackPart, StackParts } from './stack-part.js';
 
 const STAGES: ReadonlyArray<{ key: keyof StackParts; what: string }> = [
+  { key: 'console', what: 'the status console' },
   { key: 'cores', what: 'the gateway-cores (they deregister while the registry still answers)' },
   { key: 'services', what: 'the services' },
   { key: 'nodes', what: 'the Nginx nodes (nginx + sshd)' },

@@ -12,6 +12,7 @@ const stack = {
       metricsAddress: '127.0.0.1:9451',
     },
   ] as const,
+  console: 'http://127.0.0.1:8088/',
   tokens: { admin: 'admin-token', core: 'core-token', sdk: 'sdk-token' },
   tokensFile: '/repo/.local-stack/tokens',
   sshPublicKeyFile: '/repo/.local-stack/id_ed25519.pub',
@@ -27,13 +28,14 @@ const stack = {
 };
 
 describe('the summary of the local stack', () => {
-  it('names the addresses, the metrics endpoints, the tokens, a grpcurl line and a curl line', () => {
+  it('names the addresses (the status console among them), the metrics endpoints, the tokens, a grpcurl line and a curl line', () => {
     const text = summaryText(stack);
     for (const expected of [
       'redis://127.0.0.1:40000',
       '127.0.0.1:50051',
       'http://127.0.0.2:41000/',
       'http://127.0.0.1:42000/',
+      'console      http://127.0.0.1:8088/',
       'admin-token',
       'core-token',
       'sdk-token',

@@ -23,6 +23,7 @@ export function summaryText(stack: StackDescription): string {
     ...stack.services.map(
       (service) => `  ${service.name.padEnd(12)} http://${service.metricsAddress}/metrics`,
     ),
+    `  console      ${stack.console}   the live status page (gatewayctl console)`,
     ...stack.nodes.map(
       (node) => `  nginx node   ${node.url}   ssh ${node.ssh}, rendered file ${node.renderedFile}`,
     ),

@@ -32,3 +32,6 @@ export const GRPC_SERVICES: Readonly<Record<ServiceName, string>> = {
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_PORTS) as ServiceName[];
+
+/** The status console (gatewayctl console), on its documented default port. */
+export const CONSOLE_PORT = 8088;

@@ -35,6 +35,7 @@ export async function startReportCenter(): Promise<ReportCenter> {
     listNodes: unimplemented,
     getNode: unimplemented,
     probeNow: unimplemented,
+    listRecentAlerts: unimplemented,
     // eslint-disable-next-line require-yield
     async *watchNodes() {
       await Promise.reject(new ServerError(Status.UNIMPLEMENTED, 'not served by this test center'));

@@ -149,7 +149,7 @@ export async function startConfigPush(
       shutdownSignal: shutdownController.signal,
       logger,
     }),
-    { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [] },
+    { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [], ListRecentAlerts: [] },
     {
       audit: {
         pushNow: (request) =>

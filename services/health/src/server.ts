@@ -163,6 +163,7 @@ export async function startHealth(
       WatchNodes: [],
       ReportSuspect: ['sdk'],
       ProbeNow: [],
+      ListRecentAlerts: [],
     },
     {
       audit: {

@@ -7,7 +7,10 @@ import {
 } from '@gateway/proto/configpush';
 import {
   alertDeliveryMessage,
+  alertMessage,
   normalizeNodeIp,
+  readRecentAlerts,
+  recentAlertsQuery,
   readNodesWithStatus,
   RedisKeys,
   type Alerts,
@@ -135,6 +138,11 @@ export function ConfigPushServiceImpl(deps: {
         quarantinedInstances: quarantineToProto(quarantine),
         alertDelivery: alertDeliveryMessage(delivery),
       };
+    },
+
+    async listRecentAlerts(request) {
+      const page = await readRecentAlerts(redis, 'config-push', recentAlertsQuery(request));
+      return { alerts: page.alerts.map(alertMessage), nextPageToken: page.nextPageToken };
     },
 
     async *watchPushes(_request, context) {

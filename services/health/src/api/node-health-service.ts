@@ -3,8 +3,11 @@ import { ServerError, Status, type ServiceImplementation } from 'nice-grpc';
 import { ProbeDecision, type NodeHealthServiceDefinition } from '@gateway/proto/health';
 import {
   alertDeliveryMessage,
+  alertMessage,
   callerIdentity,
   FieldViolation,
+  readRecentAlerts,
+  recentAlertsQuery,
   type Alerts,
   type Logger,
 } from '@gateway/shared';
@@ -87,6 +90,11 @@ export function NodeHealthServiceImpl(deps: {
     async listNodes() {
       const [nodes, delivery] = await Promise.all([reader.list(), deps.alerts.status()]);
       return { nodes: nodes.map(nodeToProto), alertDelivery: alertDeliveryMessage(delivery) };
+    },
+
+    async listRecentAlerts(request) {
+      const page = await readRecentAlerts(deps.redis, 'health', recentAlertsQuery(request));
+      return { alerts: page.alerts.map(alertMessage), nextPageToken: page.nextPageToken };
     },
 
     async getNode(request) {

@@ -32,6 +32,9 @@ describe('health response mapping', () => {
         consecutiveSuccesses: 0,
         lastReporter: '',
         staleReason: '',
+        vrrpState: '',
+        vrrpInstance: '',
+        vrrpChangeTime: undefined,
       },
     });
     assert.equal(never.health?.lastProbeTime, undefined);
@@ -50,6 +53,9 @@ describe('health response mapping', () => {
         consecutiveSuccesses: 0,
         lastReporter: 'core-1',
         staleReason: '',
+        vrrpState: '',
+        vrrpInstance: '',
+        vrrpChangeTime: undefined,
       },
     });
     assert.equal(probed.health?.status, Status.STATUS_DOWN);

@@ -44,6 +44,10 @@ export function nodeToProto(view: NodeView): Node {
       consecutiveFailures: health.consecutiveFailures,
       consecutiveSuccesses: health.consecutiveSuccesses,
       lastReporter: health.lastReporter,
+      vrrpState: health.vrrpState,
+      vrrpInstance: health.vrrpInstance,
+      vrrpChangeTime:
+        health.vrrpChangeTime === undefined ? undefined : new Date(health.vrrpChangeTime),
     },
   };
 }

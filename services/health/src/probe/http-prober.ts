@@ -1,4 +1,5 @@
 import { Agent, errors, request } from 'undici';
+import { parseVrrpReport, type VrrpReport } from './vrrp-report.js';
 
 /** What one GET of a node's health URL showed. */
 export type ProbeOutcome = {
@@ -6,6 +7,8 @@ export type ProbeOutcome = {
   readonly latencyMs: number;
   /** "HTTP 200", or why it failed ("connection refused", "no answer within 3000 ms", ...). */
   readonly detail: string;
+  /** The VRRP state the node's /healthz body reported (healthy answers only). */
+  readonly vrrp?: VrrpReport;
 };
 
 export type HttpProber = {
@@ -15,6 +18,8 @@ export type HttpProber = {
 };
 
 const BODY_LIMIT = 64 * 1024;
+/** The VRRP state line is at the start of the body: only this much is kept to read it. */
+const HEAD_LIMIT = 256;
 
 /**
  * Probes with undici: a fresh connection per probe (so a probe really tests that the
@@ -48,13 +53,22 @@ export function HttpProber(options: {
           headers: { 'user-agent': options.userAgent, accept: 'text/plain, */*' },
         });
         let size = 0;
+        let head = '';
         for await (const chunk of response.body) {
           size += (chunk as Buffer).length;
+          if (head.length < HEAD_LIMIT)
+            head += (chunk as Buffer).toString('latin1', 0, HEAD_LIMIT - head.length);
           if (size > BODY_LIMIT) break;
         }
         if (size > BODY_LIMIT) response.body.destroy();
         const healthy = response.statusCode >= 200 && response.statusCode < 300;
-        return { healthy, latencyMs: elapsed(), detail: `HTTP ${response.statusCode}` };
+        const vrrp = healthy ? parseVrrpReport(head) : undefined;
+        return {
+          healthy,
+          latencyMs: elapsed(),
+          detail: `HTTP ${response.statusCode}`,
+          ...(vrrp ? { vrrp } : {}),
+        };
       } catch (error) {
         return {
           healthy: false,

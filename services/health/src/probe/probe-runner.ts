@@ -152,6 +152,9 @@ export function ProbeRunner(deps: {
         request.reporter ?? '',
         deps.replicaId,
         RedisChannels.healthChanges,
+        outcome.vrrp?.state ?? '',
+        outcome.vrrp?.instance ?? '',
+        outcome.vrrp?.changeTime ?? '',
       ],
     )) as Array<number | string>;
     if (reply[0] === -1) return { ip: spec.ip, ...outcome, status: undefined, changed: false };

@@ -112,5 +112,8 @@ function healthView(
     consecutiveFailures: optionalNumber(detail['consecutive_failures']) ?? 0,
     consecutiveSuccesses: optionalNumber(detail['consecutive_successes']) ?? 0,
     lastReporter: detail['last_reporter'] ?? '',
+    vrrpState: detail['vrrp_state'] ?? '',
+    vrrpInstance: detail['vrrp_instance'] ?? '',
+    vrrpChangeTime: optionalNumber(detail['vrrp_change_time']),
   };
 }

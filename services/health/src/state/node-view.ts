@@ -15,6 +15,10 @@ export type NodeHealthView = {
   readonly consecutiveFailures: number;
   readonly consecutiveSuccesses: number;
   readonly lastReporter: string;
+  /** The VRRP state the node last reported in a healthy probe ('' = none). */
+  readonly vrrpState: string;
+  readonly vrrpInstance: string;
+  readonly vrrpChangeTime: number | undefined;
 };
 
 export type NodeView = {

@@ -26,6 +26,9 @@ function view(i: number): NodeView {
       consecutiveSuccesses: 1,
       lastReporter: '',
       staleReason: '',
+      vrrpState: '',
+      vrrpInstance: '',
+      vrrpChangeTime: undefined,
     },
   };
 }

@@ -15,7 +15,11 @@ import { SERVER_TIME_LUA } from './server-time.js';
  * KEYS: nodes hash, status key, detail key, health revision counter.
  * ARGV: ip, healthy (1/0), probe time (Redis ms at round start), latency ms, outcome
  *       text, rise, fall, trigger (poll|suspect|manual|added), reporter ('' = none),
- *       prober (replica id), health changes channel.
+ *       prober (replica id), health changes channel, VRRP state ('' = none reported),
+ *       VRRP instance, VRRP state change time (epoch ms, node clock).
+ * A healthy result also records the VRRP state the node reported (or clears it when it
+ * reported none); a change of it alone is published like a status change, with the same
+ * status, so watchers see which node holds the VIP. A failed probe keeps the last one.
  * Returns {changed (1/0), status ('' = none yet), previous, failures, successes,
  * revision (0 unless changed)}, or {-1} (unknown node) / {-2} (stale result).
  */
@@ -55,11 +59,24 @@ redis.call('HSET', KEYS[3],
 if not healthy then redis.call('HSET', KEYS[3], 'reason', ARGV[5]) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], 'last_reporter', ARGV[9]) end
 local wasUnconfirmed = redis.call('HDEL', KEYS[3], 'unconfirmed_reason', 'unconfirmed_time') > 0
+local vrrpChanged = false
+if healthy then
+  local vrrp = ARGV[12] or ''
+  local stored = redis.call('HMGET', KEYS[3], 'vrrp_state', 'vrrp_instance', 'vrrp_change_time')
+  if vrrp == '' then
+    vrrpChanged = redis.call('HDEL', KEYS[3], 'vrrp_state', 'vrrp_instance', 'vrrp_change_time') > 0
+  elseif stored[1] ~= vrrp or stored[2] ~= ARGV[13] or stored[3] ~= ARGV[14] then
+    redis.call('HSET', KEYS[3], 'vrrp_state', vrrp, 'vrrp_instance', ARGV[13], 'vrrp_change_time', ARGV[14])
+    vrrpChanged = true
+  end
+end
 if status == previous then
-  if wasUnconfirmed and status ~= '' then
-    -- The unconfirmed mark is gone: tell watchers (same status as before).
+  if (wasUnconfirmed or vrrpChanged) and status ~= '' then
+    -- The unconfirmed mark is gone, or the node's VRRP state changed: tell watchers (same status as before).
+    local why = 'confirmed by a probe result'
+    if not wasUnconfirmed then why = 'VRRP state: ' .. (ARGV[12] or '') end
     local revision = redis.call('INCR', KEYS[4])
-    redis.call('PUBLISH', ARGV[11], cjson.encode({ip = ip, status = status, previous = status, time = now, reason = 'confirmed by a probe result', revision = revision}))
+    redis.call('PUBLISH', ARGV[11], cjson.encode({ip = ip, status = status, previous = status, time = now, reason = why, revision = revision}))
   end
   return {0, status, previous, failures, successes, 0}
 end
