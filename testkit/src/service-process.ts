@@ -31,21 +31,28 @@ export async function startServiceProcess(options: {
   ownProcessGroup?: boolean;
   /** The grpc.health.v1 service name that must be SERVING (default '', the server as a whole). */
   healthService?: string;
+  /** Node options before the entry, e.g. `--cpu-prof --cpu-prof-dir=/tmp/x` to profile the service. */
+  nodeArgs?: readonly string[];
   /** Called with the process as soon as it is spawned (e.g. to relay its output from the first line). */
   onSpawn?: (child: ManagedProcess) => void;
 }): Promise<ServiceProcess> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
   const address = `${host}:${port}`;
-  const child = startProcess(options.name, process.execPath, [options.entry], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      LOG_LEVEL: 'info',
-      ...options.env,
-      GRPC_LISTEN: address,
+  const child = startProcess(
+    options.name,
+    process.execPath,
+    [...(options.nodeArgs ?? []), options.entry],
+    {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        LOG_LEVEL: 'info',
+        ...options.env,
+        GRPC_LISTEN: address,
+      },
+      ownProcessGroup: options.ownProcessGroup ?? false,
     },
-    ownProcessGroup: options.ownProcessGroup ?? false,
-  });
+  );
   options.onSpawn?.(child);
   const channel = createChannel(address);
   const health = createClient(HealthDefinition, channel);

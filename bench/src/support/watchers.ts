@@ -1,0 +1,89 @@
+import { ClientError, Status, type Channel } from 'nice-grpc';
+import { channelTo, registryClient } from './services.js';
+
+/** A WatchInstances stream held open by the benchmark, as a gateway-core or an operator would. */
+export type Watcher = {
+  /** Resolves when the whole first snapshot arrived (all its chunks); rejects when the stream fails first. */
+  readonly snapshot: Promise<{ instances: number; ms: number }>;
+  /** performance.now() when a change to `instanceId` reached this watcher. */
+  readonly receipts: Map<string, number>;
+  /** How often the stream was opened again after UNAVAILABLE before its first snapshot. */
+  readonly retries: () => number;
+  /** Set when the stream ended with an error. */
+  readonly error: () => unknown;
+  close(): void;
+};
+
+const MAX_RETRIES = 5;
+const RETRY_DELAY_MS = 250;
+
+/**
+ * Opens a WatchInstances stream on its own channel (gRPC client defaults: 4 MiB receive
+ * limit) asking for chunked snapshots, as the SDK does; like the SDK, it opens the stream
+ * again (a bounded number of times) when the first snapshot ends with UNAVAILABLE.
+ */
+export function openWatcher(address: string, onChange?: (instanceId: string) => void): Watcher {
+  const channel: Channel = channelTo(address);
+  const client = registryClient(channel);
+  const controller = new AbortController();
+  const receipts = new Map<string, number>();
+  let failure: unknown;
+  let retries = 0;
+  let snapshotDone = false;
+  const started = performance.now();
+  let instances = 0;
+  let resolveSnapshot!: (value: { instances: number; ms: number }) => void;
+  let rejectSnapshot!: (error: unknown) => void;
+  const snapshot = new Promise<{ instances: number; ms: number }>((resolve, reject) => {
+    resolveSnapshot = resolve;
+    rejectSnapshot = reject;
+  });
+  snapshot.catch(() => undefined);
+  const watch = async (): Promise<void> => {
+    try {
+      for await (const message of client.watchInstances(
+        { group: '', chunkedSnapshots: true },
+        { signal: controller.signal },
+      )) {
+        const event = message.event;
+        if (event?.$case === 'snapshot') {
+          instances += event.value.instances.length;
+          if (!event.value.more) {
+            snapshotDone = true;
+            resolveSnapshot({ instances, ms: performance.now() - started });
+          }
+        } else if (event?.$case === 'change') {
+          receipts.set(event.value.instanceId, performance.now());
+          onChange?.(event.value.instanceId);
+        }
+      }
+      rejectSnapshot(new Error('the watch ended before its snapshot'));
+    } catch (error) {
+      if (controller.signal.aborted) return rejectSnapshot(error);
+      if (
+        !snapshotDone &&
+        error instanceof ClientError &&
+        error.code === Status.UNAVAILABLE &&
+        retries < MAX_RETRIES
+      ) {
+        retries += 1;
+        instances = 0;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        return watch();
+      }
+      failure = error;
+      rejectSnapshot(error);
+    }
+  };
+  void watch();
+  return {
+    snapshot,
+    receipts,
+    retries: () => retries,
+    error: () => failure,
+    close() {
+      controller.abort();
+      channel.close();
+    },
+  };
+}
