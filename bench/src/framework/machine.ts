@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** The machine a run measured on, for the report and every results file. */
@@ -18,21 +18,11 @@ const PROGRAMS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ['OpenSSH', 'ssh', ['-V']],
 ];
 
-/** The first line a program prints about its version (stdout or stderr). */
+/** The first line a program prints about its version (on stdout or, like nginx -v and ssh -V, stderr). */
 function versionOf(binary: string, args: readonly string[]): string {
-  try {
-    const out = execFileSync(binary, args, {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 5_000,
-    });
-    return firstLine(out);
-  } catch (error) {
-    // nginx -v and ssh -V print on stderr; some exit non-zero.
-    const stderr = (error as { stderr?: string }).stderr;
-    if (typeof stderr === 'string' && stderr.trim() !== '') return firstLine(stderr);
-    return 'not found';
-  }
+  const result = spawnSync(binary, args, { encoding: 'utf8', timeout: 5_000 });
+  if (result.error) return 'not found';
+  return firstLine(result.stdout || result.stderr || '') || 'unknown';
 }
 
 function firstLine(text: string): string {

@@ -12,13 +12,18 @@ import {
 } from '@gateway/shared';
 
 /** Groups the bench spreads instances over (one upstream each in the render). */
-const GROUPS = 50;
+export const FLEET_GROUPS = 50;
+
+/** The group of fleet instance `i` (instances i, i + 50, … share one). */
+export function fleetGroup(i: number, prefix = 'svc'): string {
+  return `${prefix}-${String(i % FLEET_GROUPS).padStart(2, '0')}`;
+}
 
 /** Instance `i` of a fleet: a distinct host, one of GROUPS groups, four metadata entries. */
 export function fleetSpec(i: number, prefix = 'svc'): InstanceSpecData {
   return checkInstanceSpec(
     {
-      group: `${prefix}-${String(i % GROUPS).padStart(2, '0')}`,
+      group: fleetGroup(i, prefix),
       host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
       port: 8080,
       weight: 1 + (i % 3),

@@ -1,5 +1,7 @@
-import { ClientError, Status, type Channel } from 'nice-grpc';
-import { channelTo, registryClient } from './services.js';
+import { ClientError, createClient, Status, type Channel } from 'nice-grpc';
+import { bearer, TEST_TOKENS } from '@gateway/testkit';
+import { channelTo } from './services.js';
+import { PeekingWatchDefinition } from './watch-peek.js';
 
 /** A WatchInstances stream held open by the benchmark, as a gateway-core or an operator would. */
 export type Watcher = {
@@ -19,12 +21,21 @@ const RETRY_DELAY_MS = 250;
 
 /**
  * Opens a WatchInstances stream on its own channel (gRPC client defaults: 4 MiB receive
- * limit) asking for chunked snapshots, as the SDK does; like the SDK, it opens the stream
+ * limit) asking for chunked snapshots, as the SDK does, and peeks at each message
+ * (counts and ids, see peekWatchMessage); like the SDK, it opens the stream
  * again (a bounded number of times) when the first snapshot ends with UNAVAILABLE.
  */
-export function openWatcher(address: string, onChange?: (instanceId: string) => void): Watcher {
-  const channel: Channel = channelTo(address);
-  const client = registryClient(channel);
+export function openWatcher(
+  address: string,
+  options: {
+    group?: string;
+    onChange?: (instanceId: string) => void;
+    /** A channel to share with other watchers (default: one of its own, closed with the watcher). */
+    channel?: Channel;
+  } = {},
+): Watcher {
+  const channel: Channel = options.channel ?? channelTo(address);
+  const client = createClient(PeekingWatchDefinition, channel, { '*': bearer(TEST_TOKENS.admin) });
   const controller = new AbortController();
   const receipts = new Map<string, number>();
   let failure: unknown;
@@ -42,19 +53,18 @@ export function openWatcher(address: string, onChange?: (instanceId: string) => 
   const watch = async (): Promise<void> => {
     try {
       for await (const message of client.watchInstances(
-        { group: '', chunkedSnapshots: true },
+        { group: options.group ?? '', chunkedSnapshots: true },
         { signal: controller.signal },
       )) {
-        const event = message.event;
-        if (event?.$case === 'snapshot') {
-          instances += event.value.instances.length;
-          if (!event.value.more) {
+        if (message.kind === 'snapshot') {
+          instances += message.instances;
+          if (!message.more) {
             snapshotDone = true;
             resolveSnapshot({ instances, ms: performance.now() - started });
           }
-        } else if (event?.$case === 'change') {
-          receipts.set(event.value.instanceId, performance.now());
-          onChange?.(event.value.instanceId);
+        } else if (message.kind === 'change') {
+          receipts.set(message.instanceId, performance.now());
+          options.onChange?.(message.instanceId);
         }
       }
       rejectSnapshot(new Error('the watch ended before its snapshot'));
@@ -83,7 +93,7 @@ export function openWatcher(address: string, onChange?: (instanceId: string) => 
     error: () => failure,
     close() {
       controller.abort();
-      channel.close();
+      if (!options.channel) channel.close();
     },
   };
 }
