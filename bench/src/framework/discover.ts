@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ArgsError } from './args.js';
 import type { Benchmark } from './benchmark.js';
 
 const SUFFIX = '.bench.js';
@@ -45,7 +46,7 @@ export function selectBenchmarks(all: readonly Benchmark[], names: readonly stri
   if (names.length === 0) return [...all];
   const unknown = names.filter((name) => !all.some((benchmark) => benchmark.name === name));
   if (unknown.length > 0)
-    throw new Error(
+    throw new ArgsError(
       `no benchmark named ${unknown.join(', ')}; there are: ${all.map((b) => b.name).join(', ')}`,
     );
   return all.filter((benchmark) => names.includes(benchmark.name));

@@ -41,7 +41,9 @@ export async function closedLoop(
 
 /**
  * Sends `total` calls at a steady pace over `durationMs` (open loop: a slow answer does
- * not slow the sender), in batches every `tickMs`; resolves with every call's latency.
+ * not slow the sender), in batches every `tickMs`; resolves with the latency of every call
+ * that succeeded, and the count and first message of those that failed (a saturated
+ * server's timeouts are a finding to report, not a broken benchmark).
  */
 export async function openLoop(
   total: number,
@@ -49,8 +51,16 @@ export async function openLoop(
   call: (index: number) => Promise<unknown>,
   signal?: AbortSignal,
   tickMs = 20,
-): Promise<{ latencies: number[]; issuedMs: number; answeredMs: number }> {
+): Promise<{
+  latencies: number[];
+  failed: number;
+  firstError: string | undefined;
+  issuedMs: number;
+  answeredMs: number;
+}> {
   const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
   const calls: Array<Promise<void>> = [];
   const start = performance.now();
   const ticks = Math.max(1, Math.round(durationMs / tickMs));
@@ -59,7 +69,15 @@ export async function openLoop(
     const until = Math.round((tick / ticks) * total);
     for (; sent < until; sent++) {
       const t0 = performance.now();
-      calls.push(call(sent).then(() => void latencies.push(since(t0))));
+      calls.push(
+        call(sent).then(
+          () => void latencies.push(since(t0)),
+          (error: unknown) => {
+            failed += 1;
+            firstError ??= error instanceof Error ? error.message : String(error);
+          },
+        ),
+      );
     }
     const wait = start + tick * tickMs - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -67,5 +85,5 @@ export async function openLoop(
   const issuedMs = since(start);
   await Promise.all(calls);
   signal?.throwIfAborted();
-  return { latencies, issuedMs, answeredMs: since(start) };
+  return { latencies, failed, firstError, issuedMs, answeredMs: since(start) };
 }
