@@ -7,7 +7,13 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { missingPrerequisites, type Prerequisite } from './testkit/src/prerequisites.js';
 
-type Workspace = { dir: string; name: string; needs: readonly Prerequisite[] };
+type Workspace = {
+  dir: string;
+  name: string;
+  needs: readonly Prerequisite[];
+  /** No integration tests (bench: its benchmarks run with `npm run bench`, not as tests). */
+  unitOnly?: boolean;
+};
 
 const SERVER: readonly Prerequisite[] = ['root', 'redis-server', 'redis-sentinel', 'nginx', 'sshd'];
 
@@ -28,6 +34,7 @@ const WORKSPACES: readonly Workspace[] = [
     needs: ['root', 'redis-server', 'nginx', 'sshd', 'curl'],
   },
   { dir: 'test', name: 'system', needs: [...SERVER, 'keepalived', 'ip', 'curl'] },
+  { dir: 'bench', name: 'bench', needs: [], unitOnly: true },
 ];
 
 const EXCLUDE = ['**/node_modules/**', '**/dist/**'];
@@ -61,7 +68,7 @@ function unitTierOnly(argv: readonly string[]): boolean {
 }
 
 function integrationProject(workspace: Workspace): TestProjectInlineConfiguration[] {
-  if (unitTierOnly(process.argv)) return [];
+  if (unitTierOnly(process.argv) || workspace.unitOnly) return [];
   const missing = missingPrerequisites(workspace.needs);
   if (missing.length > 0) {
     const message = `integration tests of ${workspace.dir} need ${missing.join(', ')}`;

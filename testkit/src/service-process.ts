@@ -41,6 +41,8 @@ export async function startServiceProcess(options: {
   healthService?: string;
   /** How the readiness check reaches a TLS-serving process (default plaintext). */
   clientTls?: ClientTlsFiles;
+  /** Node options before the entry, e.g. `--cpu-prof --cpu-prof-dir=/tmp/x` to profile the service. */
+  nodeArgs?: readonly string[];
   /** Called with the process as soon as it is spawned (e.g. to relay its output from the first line). */
   onSpawn?: (child: ManagedProcess) => void;
 }): Promise<ServiceProcess> {
@@ -49,16 +51,21 @@ export async function startServiceProcess(options: {
   const address = `${host}:${port}`;
   const metricsListen =
     options.env['METRICS_LISTEN'] ?? options.metricsListen ?? `${host}:${await freePort(host)}`;
-  const child = startProcess(options.name, process.execPath, [options.entry], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      LOG_LEVEL: 'info',
-      ...options.env,
-      METRICS_LISTEN: metricsListen,
-      GRPC_LISTEN: address,
+  const child = startProcess(
+    options.name,
+    process.execPath,
+    [...(options.nodeArgs ?? []), options.entry],
+    {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        LOG_LEVEL: 'info',
+        ...options.env,
+        METRICS_LISTEN: metricsListen,
+        GRPC_LISTEN: address,
+      },
+      ownProcessGroup: options.ownProcessGroup ?? false,
     },
-    ownProcessGroup: options.ownProcessGroup ?? false,
-  });
+  );
   options.onSpawn?.(child);
   const channel = createChannel(address, channelCredentials(options.clientTls));
   const health = createClient(HealthDefinition, channel);

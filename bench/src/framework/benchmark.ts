@@ -34,11 +34,29 @@ export type BenchmarkFigure = {
   readonly unit: string;
 };
 
+/** The hottest functions of a CPU profile (`node --cpu-prof`) taken while a target was missed. */
+export type BenchmarkProfile = {
+  /** What was profiled, under which load: "registry, 64 callers of Register for 3 s". */
+  readonly title: string;
+  /** Sampled time in the profile, ms. */
+  readonly totalMs: number;
+  /** Self time per function, highest first. */
+  readonly functions: ReadonlyArray<{
+    readonly name: string;
+    /** file:line, shortened to the repository or node_modules. */
+    readonly location: string;
+    readonly selfMs: number;
+    readonly selfPercent: number;
+  }>;
+};
+
 export type BenchmarkResult = {
   readonly figures: readonly BenchmarkFigure[];
   readonly targets: readonly BenchmarkTarget[];
   /** What limits a missed target, what was profiled, caveats of this machine. */
   readonly notes: readonly string[];
+  /** CPU profiles taken where a target was missed (optional). */
+  readonly profiles?: readonly BenchmarkProfile[];
 };
 
 export type Benchmark = {

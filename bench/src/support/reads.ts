@@ -1,0 +1,32 @@
+import type { ConfigPushClient, RegistryClient } from './services.js';
+import { since } from '../framework/stats.js';
+
+/** Every page of ListInstances (page_size 1000, the maximum): total time, pages, slowest page. */
+export async function listAllPages(
+  client: RegistryClient,
+): Promise<{ ms: number; instances: number; pages: number; slowestPageMs: number }> {
+  const start = performance.now();
+  let pageToken = '';
+  let pages = 0;
+  let instances = 0;
+  let slowestPageMs = 0;
+  do {
+    const t0 = performance.now();
+    const page = await client.listInstances(
+      { group: '', pageSize: 1000, pageToken },
+      { signal: AbortSignal.timeout(60_000) },
+    );
+    slowestPageMs = Math.max(slowestPageMs, since(t0));
+    instances += page.instances.length;
+    pages += 1;
+    pageToken = page.nextPageToken;
+  } while (pageToken !== '');
+  return { ms: since(start), instances, pages, slowestPageMs };
+}
+
+/** One RenderConfig through config-push: time and the size of the rendered file. */
+export async function renderOnce(client: ConfigPushClient): Promise<{ ms: number; bytes: number }> {
+  const start = performance.now();
+  const response = await client.renderConfig({}, { signal: AbortSignal.timeout(60_000) });
+  return { ms: since(start), bytes: Buffer.byteLength(response.content) };
+}
