@@ -56,4 +56,22 @@ describe('example gateway-core configuration', () => {
       'GATEWAY_CORE_TOKEN_FILE',
     );
   });
+
+  it('talks TLS to the registries when GATEWAY_TLS_CA_FILE is set, mTLS with a certificate and key, and refuses half a pair', () => {
+    const base = { GATEWAY_CORE_TOKEN: 'core-token' };
+    assert.equal(loadCoreConfig(base).tls, undefined);
+    assert.deepEqual(
+      loadCoreConfig({
+        ...base,
+        GATEWAY_TLS_CA_FILE: '/tls/ca.crt',
+        GATEWAY_TLS_CERT_FILE: '/tls/core.crt',
+        GATEWAY_TLS_KEY_FILE: '/tls/core.key',
+      }).tls,
+      { caFile: '/tls/ca.crt', certFile: '/tls/core.crt', keyFile: '/tls/core.key' },
+    );
+    assert.equal(
+      failure({ ...base, GATEWAY_TLS_CERT_FILE: '/tls/core.crt' }).variable,
+      'GATEWAY_TLS_KEY_FILE',
+    );
+  });
 });

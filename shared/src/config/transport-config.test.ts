@@ -24,11 +24,11 @@ describe('gRPC transport configuration', () => {
     const transport = load({});
     assert.equal(transport.tls, undefined);
     assert.equal(transport.maxReceiveMessageBytes, 64 * 1024);
-    assert.equal(transport.maxConcurrentStreams, 256);
+    assert.equal(transport.maxConcurrentStreams, 1_000);
     assert.equal(transport.maxUnauthenticatedStreams, 64);
     assert.deepEqual(transportServerOptions(transport), {
       'grpc.max_receive_message_length': 64 * 1024,
-      'grpc.max_concurrent_streams': 256,
+      'grpc.max_concurrent_streams': 1_000,
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.max_connection_idle_ms': 1_800_000,
@@ -76,7 +76,7 @@ describe('gRPC transport configuration', () => {
       ),
       {
         'grpc.max_receive_message_length': 64 * 1024,
-        'grpc.max_concurrent_streams': 256,
+        'grpc.max_concurrent_streams': 1_000,
         'grpc.keepalive_time_ms': 30_000,
         'grpc.keepalive_timeout_ms': 10_000,
         'grpc.max_connection_age_ms': 3_600_000,

@@ -21,7 +21,7 @@ export function transportConfigShape(defaultMaxReceiveBytes: number) {
       max: 4 * KIB * KIB,
       default: defaultMaxReceiveBytes,
     }),
-    GRPC_MAX_CONCURRENT_STREAMS: integer({ min: 1, max: 100_000, default: 256 }),
+    GRPC_MAX_CONCURRENT_STREAMS: integer({ min: 1, max: 100_000, default: 1_000 }),
     GRPC_MAX_UNAUTHENTICATED_STREAMS: integer({ min: 1, max: 100_000, default: 64 }),
     GRPC_KEEPALIVE_TIME: durationMs({ min: 1_000, max: 7_200_000, default: 30_000 }),
     GRPC_KEEPALIVE_TIMEOUT: durationMs({ min: 1_000, max: 600_000, default: 10_000 }),
