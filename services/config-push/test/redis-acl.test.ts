@@ -146,7 +146,7 @@ describe('Redis ACL users (deploy/redis/users.acl): each service with least priv
     await redis?.stop();
   });
 
-  it('registration, probing, pushing and alerting all work under the services’ own users, with no command refused', async () => {
+  it('registration, probing, pushing and both services’ alerts all work under the services’ own users, with no command refused', async () => {
     const [registryProcess, healthProcess] = services as [ServiceProcess, ServiceProcess];
     const healthChannel = createChannel(healthProcess.address);
     const registryChannel = createChannel(registryProcess.address);
@@ -183,6 +183,19 @@ describe('Redis ACL users (deploy/redis/users.acl): each service with least priv
     ).catch(async (error: unknown) => {
       throw new Error(`no push; ACL LOG: ${(await aclDenials()).join('; ')}`, { cause: error });
     });
+
+    // config-push's own alert path: the only instance leaves, the render guard alerts.
+    await registry.deregister({ instanceId: `default/127.0.0.1/${backend.port}` });
+    await waitFor(
+      'config-push’s all_instances_gone alert at the DingTalk robot',
+      () =>
+        robot.received.find(
+          (request) =>
+            request.path === '/robot/send' &&
+            JSON.stringify(request.body).includes('all_instances_gone'),
+        ),
+      { timeoutMs: 30_000 },
+    );
 
     await node.nginx.stop();
     await waitFor(

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommonConfig } from '../config/common-config.js';
+import { ConfigError } from '../config/config-error.js';
 import { checkEvictionPolicyOnce } from './eviction-policy.js';
 import { MasterRedirect } from './sentinel/master-redirect.js';
 import { followSentinels, type SentinelFollower } from './sentinel/sentinel-follower.js';
@@ -44,6 +45,11 @@ export function createRedisClient(
   purpose: string,
   logger: Logger,
 ): Redis {
+  if (Boolean(config.REDIS_TLS_CERT_FILE) !== Boolean(config.REDIS_TLS_KEY_FILE))
+    throw new ConfigError(
+      config.REDIS_TLS_CERT_FILE ? 'REDIS_TLS_KEY_FILE' : 'REDIS_TLS_CERT_FILE',
+      'a client certificate needs both REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE',
+    );
   const url = new URL(config.REDIS_URL);
   const subscriber = purpose.endsWith('subscriber');
   const tls =
