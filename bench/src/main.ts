@@ -53,7 +53,8 @@ async function main(): Promise<number> {
     print: (line) => console.log(line),
     onRecord: (record) => {
       console.log(`\n${benchmarkSummary(record)}\n`);
-      writeRecord(RESULTS_DIR, record);
+      // An interrupted benchmark measured nothing worth keeping: its last results stay.
+      if (!controller.signal.aborted) writeRecord(RESULTS_DIR, record);
     },
   });
   // The report covers every benchmark's latest results file, not only the ones run now.
@@ -62,10 +63,13 @@ async function main(): Promise<number> {
     (a, b) =>
       (order.get(a.name) ?? 1e9) - (order.get(b.name) ?? 1e9) || a.name.localeCompare(b.name),
   );
-  writeFileSync(REPORT_PATH, renderReport(all, machine));
+  if (!controller.signal.aborted) writeFileSync(REPORT_PATH, renderReport(all, machine));
   console.log(runSummary(records));
+  const seconds = ((performance.now() - runStart) / 1000).toFixed(1);
   console.log(
-    `\n${records.length} benchmark(s) in ${((performance.now() - runStart) / 1000).toFixed(1)} s; results in ${RESULTS_DIR}, report ${REPORT_PATH}`,
+    controller.signal.aborted
+      ? `\ninterrupted after ${seconds} s: results and report left as they were`
+      : `\n${records.length} benchmark(s) in ${seconds} s; results in ${RESULTS_DIR}, report ${REPORT_PATH}`,
   );
   if (controller.signal.aborted) return 130;
   return runFailed(records) ? 1 : 0;

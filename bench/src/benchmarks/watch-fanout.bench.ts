@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { instanceId } from '@gateway/shared';
 import { StopWaiting, waitFor } from '@gateway/testkit';
 import type { Benchmark, BenchmarkProfile } from '../framework/benchmark.js';
@@ -141,6 +142,11 @@ export const benchmark: Benchmark = {
         ],
         profiles,
         notes: [
+          ...(profiles.length > 0
+            ? [
+                `Missed: the profile of replica b below is of its whole life; per change, its fan-out work is instanceToProto and one encode per watcher (a few % of its samples); its time went to the watchers' snapshots and its start. The spread's tail follows this machine's scheduling (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores at the end): in the same run a change took up to ${round(Math.max(...firstLatencies), 0)} ms to reach even the first watcher.`,
+              ]
+            : []),
           `Watchers alternate between the 2 replicas, 10 to a connection (gRPC client defaults, chunked snapshots as the SDK asks); every change is a Register through replica a. ` +
             `All 200 watchers live in the benchmark's process, so a receipt time includes that process decoding the other watchers' copies: the spread is an upper bound of the services' own.`,
           ...(quick ? [`Quick variant: ${watcherCount} watchers, ${changes} changes.`] : []),

@@ -8,7 +8,7 @@ function machineSection(machine: Machine): string {
     ['cores', String(machine.cores)],
     ['memory', `${machine.memoryGiB} GiB`],
     ['CPU', machine.cpuModel],
-    ['load average at the start (1, 5, 15 min)', machine.loadAverage],
+    ['load average when the last run began (1, 5, 15 min)', machine.loadAverage],
     ...Object.entries(machine.versions),
   ];
   return `## Machine\n\n${markdownTable(['', ''], rows)}`;
@@ -32,7 +32,7 @@ function benchmarkSection(record: RunRecord): string {
   const lines = [
     `## ${record.name}`,
     '',
-    `${record.title}. ${record.quick ? 'Quick variant. ' : ''}Ran ${record.timestamp} for ${(record.durationMs / 1000).toFixed(1)} s.`,
+    `${record.title}. ${record.quick ? 'Quick variant. ' : ''}Ran ${record.timestamp} for ${(record.durationMs / 1000).toFixed(1)} s (load average ${record.machine.loadAverage} when the run began).`,
     '',
   ];
   if (record.outcome === 'failed') {
