@@ -63,12 +63,17 @@ const mostlyValid = <T>(valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>) =>
 
 const validIp = fc.oneof(fc.ipV4(), fc.ipV6());
 const validSshUser = fc.stringMatching(/^[a-z_][a-z0-9_-]{0,31}$/);
-const validHostKey = fc
-  .tuple(
-    fc.constantFrom('ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256'),
-    fc.base64String({ minLength: 4, maxLength: 200 }),
-  )
-  .map(([type, data]) => `${type} ${data}`);
+/** An SSH wire-format string: a 4-byte big-endian length, then the bytes. */
+const sshString = (bytes: Uint8Array): Buffer => {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+};
+/** A well-formed ssh-ed25519 public key (its embedded type and a 32-byte point), as AddNode checks it. */
+const validHostKey = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((point) => {
+  const data = Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(point)]);
+  return `ssh-ed25519 ${data.toString('base64')}`;
+});
 const validConfigPath = fc
   .array(fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,20}$/), { maxLength: 4 })
   .map((dirs) => `/${[...dirs, 'gateway-upstreams'].join('/')}.conf`);

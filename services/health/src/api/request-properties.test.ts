@@ -94,7 +94,12 @@ describe('NodeHealthService request validation, on any input', () => {
     const node = {
       ip: '10.0.0.1',
       healthUrl: '',
-      ssh: { host: 'node-1.example', port: 0, user: 'gw', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1' },
+      ssh: {
+        host: 'node-1.example',
+        port: 0,
+        user: 'gw',
+        hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFGaiNQ98yFS7zeFTHND4uC4qbFV6QZAmTeDKQ58fPrY',
+      },
       configPath: '/etc/nginx/gw.conf',
       label: '',
     };
