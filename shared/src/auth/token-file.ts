@@ -119,7 +119,7 @@ export function checkUnique(entries: readonly TokenEntry[], variable: string): v
     JSON.stringify([entry.role, [...(entry.groups ?? [])].sort(), entry.quota ?? null]);
   entries.forEach((entry, index) => {
     const sameName = names.get(entry.name);
-    if (sameName !== undefined && scope(entries[sameName]!) !== scope(entry)) {
+    if (sameName !== undefined && scope(entries[sameName]) !== scope(entry)) {
       throw new ConfigError(
         variable,
         `tokens[${index}]: name ${JSON.stringify(entry.name)} is also tokens[${sameName}]'s, with another role, groups or quota (one name, one identity)`,
