@@ -106,6 +106,13 @@ describe('finding the services', () => {
     writeFileSync(join(dir, 'core-only'), 'core:cccccccccccccccc\n');
     assert.equal(readTokenFile(join(dir, 'bare')), 'tttttttttttttttt');
     assert.throws(() => readTokenFile(join(dir, 'core-only')), isUsage);
+    writeFileSync(join(dir, 'hash'), '# list\nadmin:aaaa#aaaaaaaaaaaa # the admin\n');
+    assert.equal(readTokenFile(join(dir, 'hash')), 'aaaa#aaaaaaaaaaaa', 'a # inside is kept');
+    writeFileSync(
+      join(dir, 'yaml'),
+      'tokens:\n  - { name: c, role: core, token: cccccccccccccccc }\n  - { name: ops, role: admin, token: "aaaaaaaaaaaaaaaa" }\n',
+    );
+    assert.equal(readTokenFile(join(dir, 'yaml')), 'aaaaaaaaaaaaaaaa');
   });
 
   it('parses call bounds and refuses silly ones', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { clientTlsFromValues, type ClientTlsFiles } from '@gateway/shared/tls-client';
+import { parse as parseYaml } from 'yaml';
 import { usageError } from '../exit-codes.js';
 import { loadContext } from './context-file.js';
 
@@ -85,7 +86,12 @@ export function resolveEndpoints(
   };
 }
 
-/** A bare token, or GATEWAY_TOKENS lines of which the admin one is taken. */
+/**
+ * A bare token, GATEWAY_TOKENS lines of which the admin one is taken, or the services'
+ * YAML/JSON token file (`tokens:` list) of which the first admin entry is taken. A `#`
+ * starts a comment only at the start of a line or after white space, as for the
+ * services: a `#` inside a token is part of it.
+ */
 export function readTokenFile(path: string): string {
   let text: string;
   try {
@@ -95,10 +101,14 @@ export function readTokenFile(path: string): string {
       `cannot read token file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+  if (/^\s*["']?tokens["']?\s*:|^\s*\{\s*"tokens"/m.test(text))
+    return adminOfTokenDocument(text, path);
   const entries = text
-    .split(/[\n,]/)
-    .map((line) => line.replace(/#.*/, '').trim())
-    .filter((line) => line !== '');
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, ''))
+    .flatMap((line) => line.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   const admin = entries.find((entry) => entry.startsWith('admin:'));
   if (admin) return admin.slice('admin:'.length);
   if (entries.length === 1 && !entries[0]?.includes(':')) return entries[0];
@@ -114,4 +124,23 @@ export function parseTimeout(text: string): number {
   const ms = Number(match[1]) * factor;
   if (ms < 100 || ms > 600_000) throw usageError('--timeout must lie between 100ms and 10m');
   return ms;
+}
+
+/** The first admin token of a services' token document; errors never quote the file. */
+function adminOfTokenDocument(text: string, path: string): string {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch {
+    throw usageError(`token file ${path} is not valid YAML or JSON`);
+  }
+  const entries = (document as { tokens?: unknown } | null)?.tokens;
+  const admin = Array.isArray(entries)
+    ? (entries as Array<{ role?: unknown; token?: unknown }>).find(
+        (entry) => entry.role === 'admin' && typeof entry.token === 'string',
+      )
+    : undefined;
+  if (typeof admin?.token !== 'string')
+    throw usageError(`token file ${path} holds no admin entry (role: admin, token: …)`);
+  return admin.token;
 }

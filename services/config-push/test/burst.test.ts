@@ -24,7 +24,11 @@ describe('config-push: a registration storm causes a handful of reloads', () => 
   let world: PushWorld;
   let push: InProcessConfigPush;
   beforeAll(async () => {
-    world = await startPushWorld();
+    // 1,000 Registers of one token as fast as the registry takes them: this checks coalescing,
+    // so the per-token rate limit (registry/test/token-limits.test.ts) is lifted.
+    world = await startPushWorld({
+      registryEnv: { GATEWAY_TOKEN_RATE: '1000000', GATEWAY_TOKEN_BURST: '1000000' },
+    });
     push = await startInProcessConfigPush(
       configPushEnv(world.redis.url, world.privateKeyPath, {
         CONFIG_PUSH_WAIT_MIN: `${WAIT_MIN_MS}ms`,

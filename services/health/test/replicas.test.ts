@@ -52,7 +52,14 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s', () => {
       startNginx({ host: '127.0.0.8' }),
       startNginx({ host: '127.0.0.9' }),
     ]);
-    replicas = await startReplicas(redis.url, 2, { HEALTH_COALESCE_WINDOW: `${WINDOW_MS}ms` });
+    replicas = await startReplicas(redis.url, 2, {
+      HEALTH_COALESCE_WINDOW: `${WINDOW_MS}ms`,
+      // 5,000 reports of one sdk token: this checks coalescing across replicas, so the per-token
+      // limits (checked in token-flood.test.ts) are lifted.
+      HEALTH_REPORT_RATE_LIMIT: '1000000',
+      GATEWAY_TOKEN_RATE: '1000000',
+      GATEWAY_TOKEN_BURST: '1000000',
+    });
     clients = replicas.map((replica) => healthClients(replica.address));
   });
   afterAll(async () => {
@@ -126,11 +133,7 @@ describe('health: 2 replicas, a storm of 5,000 suspect reports in 5 s', () => {
     );
     assert.deepEqual(errors, [], 'every call answered');
     assert.equal(latencies.length, TOTAL);
-    assert.equal(
-      limited,
-      100 - 10,
-      'the noisy client: 10 reports admitted per minute, the other 90 rate-limited',
-    );
+    assert.equal(limited, 0, 'no report rate-limited: the limits are lifted here');
 
     for (const node of nodes) {
       const times = probeTimes(node, stormStart);

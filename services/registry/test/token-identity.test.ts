@@ -14,7 +14,7 @@ describe('registry: tokens with identity, ownership, scope, quota and host polic
   let world: IdentityWorld;
   beforeAll(async () => {
     world = await startIdentityWorld();
-  }, 60_000);
+  }, 150_000);
   afterAll(async () => {
     await world?.close();
   });

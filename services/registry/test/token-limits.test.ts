@@ -18,7 +18,7 @@ describe('registry: per-token rate and stream limits', () => {
       GATEWAY_TOKEN_BURST: '3',
       GATEWAY_TOKEN_MAX_STREAMS: '2',
     });
-  }, 60_000);
+  }, 150_000);
   afterAll(async () => {
     await world?.close();
   });

@@ -41,6 +41,17 @@ tokens:
     assert.equal(TokenTable(parseTokenFile(json, 'F')).identify(SECRET)?.name, 'a');
   });
 
+  it('accepts two secrets under one name and scope (a rotation): both are that identity', () => {
+    const table = TokenTable(
+      parseTokenFile(
+        `tokens:\n  - {name: a, role: core, token: ${SECRET}, quota: 3}\n  - {name: a, role: core, token: ${OTHER}, quota: 3}\n`,
+        'F',
+      ),
+    );
+    assert.equal(table.identify(SECRET)?.name, 'a');
+    assert.equal(table.identify(OTHER)?.name, 'a');
+  });
+
   it('still reads the simple role:token list from a file', () => {
     const table = TokenTable(parseTokenFile(`# list\ncore:${SECRET}\n`, 'F'));
     assert.equal(table.identify(SECRET)?.name, 'core-1');
@@ -66,7 +77,7 @@ tokens:
       ],
       [
         `tokens:\n  - {name: a, role: core, token: ${SECRET}}\n  - {name: a, role: sdk, token: ${OTHER}}`,
-        /tokens\[1\]: name "a" is also tokens\[0\]'s/,
+        /tokens\[1\]: name "a" is also tokens\[0\]'s, with another role/,
       ],
       [
         `tokens:\n  - {name: a, role: core, token: ${SECRET}}\nextra: 1`,

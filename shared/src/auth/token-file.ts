@@ -107,23 +107,31 @@ function parseEntry(raw: unknown, index: number, variable: string): TokenEntry {
   };
 }
 
-/** Names identify: two entries with one name, or one secret twice, are a mistake. */
+/**
+ * A name is one identity: two entries may share it only as two secrets of the same identity
+ * (same role, groups and quota), which is how a secret is rotated without its instances
+ * changing owner. One secret given twice is a mistake.
+ */
 export function checkUnique(entries: readonly TokenEntry[], variable: string): void {
   const names = new Map<string, number>();
   const secrets = new Map<string, number>();
+  const scope = (entry: TokenEntry) =>
+    JSON.stringify([entry.role, [...(entry.groups ?? [])].sort(), entry.quota ?? null]);
   entries.forEach((entry, index) => {
     const sameName = names.get(entry.name);
-    if (sameName !== undefined)
+    if (sameName !== undefined && scope(entries[sameName]) !== scope(entry)) {
       throw new ConfigError(
         variable,
-        `tokens[${index}]: name ${JSON.stringify(entry.name)} is also tokens[${sameName}]'s`,
+        `tokens[${index}]: name ${JSON.stringify(entry.name)} is also tokens[${sameName}]'s, with another role, groups or quota (one name, one identity)`,
       );
+    }
     const sameSecret = secrets.get(entry.secret);
-    if (sameSecret !== undefined)
+    if (sameSecret !== undefined) {
       throw new ConfigError(
         variable,
         `tokens[${index}] (${JSON.stringify(entry.name)}): token is the same as tokens[${sameSecret}]'s`,
       );
+    }
     names.set(entry.name, index);
     secrets.set(entry.secret, index);
   });

@@ -31,18 +31,20 @@ export function tokenLimitsMiddleware(
 ): ServerMiddleware {
   const buckets = TokenBuckets({ perSecond: limits.perSecond, burst: limits.burst });
   const streams = new Map<string, number>();
-  const refusals = new Map<string, { count: number; since: number }>();
+  // Per token: refusals since the last line, and when that line was written.
+  const refusals = new Map<string, { count: number; loggedAt: number }>();
   const countRefusal = (name: string, what: string) => {
     const now = Date.now();
-    const entry = refusals.get(name) ?? { count: 0, since: now };
+    const entry = refusals.get(name) ?? { count: 0, loggedAt: -Infinity };
     entry.count += 1;
     refusals.set(name, entry);
-    if (entry.count === 1 || now - entry.since >= REFUSAL_LOG_INTERVAL_MS) {
+    if (now - entry.loggedAt >= REFUSAL_LOG_INTERVAL_MS) {
       logger.warn(
-        { token: name, refused: entry.count, sinceMs: now - entry.since, limit: what },
-        'token over its limit: calls refused with RESOURCE_EXHAUSTED',
+        { token: name, refused: entry.count, limit: what, everyMs: REFUSAL_LOG_INTERVAL_MS },
+        'token over its limit: calls refused with RESOURCE_EXHAUSTED (count since the last such line)',
       );
-      refusals.set(name, { count: 0, since: now });
+      entry.count = 0;
+      entry.loggedAt = now;
     }
   };
   return async function* limit(call, context) {

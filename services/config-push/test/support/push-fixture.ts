@@ -150,7 +150,13 @@ export type PushWorld = {
 };
 
 export async function startPushWorld(
-  options: { ips?: string[]; sshUser?: string; nginxBinary?: string } = {},
+  options: {
+    ips?: string[];
+    sshUser?: string;
+    nginxBinary?: string;
+    /** More registry variables (e.g. to lift the per-token rate limit for a storm). */
+    registryEnv?: Record<string, string>;
+  } = {},
 ): Promise<PushWorld> {
   const key = generateSshKey();
   const redis = await startRedisServer();
@@ -164,6 +170,7 @@ export async function startPushWorld(
       REGISTRY_LEASE_MAX: '1h',
       REGISTRY_REVISION_POLL_INTERVAL: '500ms',
       ...LOOPBACK_INSTANCES_ENV,
+      ...options.registryEnv,
     },
   });
   const registryChannel = createChannel(registryProcess.address);

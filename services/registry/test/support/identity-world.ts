@@ -69,6 +69,7 @@ export async function startIdentityWorld(env: Record<string, string> = {}): Prom
       REGISTRY_EVICTION_INTERVAL: '100ms',
       ...env,
     },
+    timeoutMs: 60_000,
     onSpawn: (child) =>
       child.child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString())),
   });
