@@ -7,6 +7,7 @@ import { RegistryServiceDefinition } from '@gateway/proto/registry';
 import {
   bearer,
   generateSshKey,
+  LOOPBACK_INSTANCES_ENV,
   serviceEntry,
   startServiceProcess,
   tempDir,
@@ -29,6 +30,16 @@ export type ServiceOptions = {
 };
 
 /**
+ * The per-token limits (GATEWAY_TOKEN_RATE / _BURST) lifted: these benchmarks drive a
+ * service with one token as a whole fleet would with many, and measure the service's
+ * work, not the policy that refuses one token's flood (token-flood measures that).
+ */
+export const UNLIMITED_TOKENS_ENV = {
+  GATEWAY_TOKEN_RATE: '1000000',
+  GATEWAY_TOKEN_BURST: '1000000',
+} as const;
+
+/**
  * Starts one service from its compiled entry as its own process, as in production (client
  * and service never share an event loop), on `redisUrl`, with the test kit's tokens and
  * warn-level logs (a storm at info level measures the logger).
@@ -45,6 +56,8 @@ export function startService(
       REDIS_URL: redisUrl,
       GATEWAY_TOKENS: TEST_TOKENS_ENV,
       LOG_LEVEL: 'warn',
+      ...UNLIMITED_TOKENS_ENV,
+      ...(service === 'registry' ? LOOPBACK_INSTANCES_ENV : {}),
       ...options.env,
     },
     nodeArgs: options.nodeArgs,
