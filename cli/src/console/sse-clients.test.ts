@@ -41,7 +41,7 @@ describe('the console event-stream clients', () => {
       const reader = response.body!.getReader();
       let text = '';
       while (!(text.includes('event: status\ndata: {"n":1}\n\n') && text.includes(': heartbeat'))) {
-        const { value, done } = await reader.read();
+        const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
         if (done) break;
         text += new TextDecoder().decode(value);
       }
