@@ -55,8 +55,8 @@ beforeAll(async () => {
     assert.equal(run.code, 0, run.stderr);
   }
   // keepalived's notify script on each node: the first holds the VIP (the screenshot shows it).
-  await notifyVrrpState(world.nodes[0]!.vrrpStateDir!, 'MASTER');
-  await notifyVrrpState(world.nodes[1]!.vrrpStateDir!, 'BACKUP');
+  await notifyVrrpState(world.nodes[0].vrrpStateDir!, 'MASTER');
+  await notifyVrrpState(world.nodes[1].vrrpStateDir!, 'BACKUP');
   console_ = await startConsole(world.cwd, ['--max-clients', '2']);
   browser = await launchChromium();
 }, 180_000);

@@ -15,8 +15,6 @@ export type StatusFeed = {
   current(): ConsoleSnapshot | undefined;
   /** Calls `listener` with every new snapshot; returns the unsubscribe. */
   subscribe(listener: (snapshot: ConsoleSnapshot) => void): () => void;
-  /** How many times the status was gathered. */
-  gathers(): number;
   /** Stops the streams and waits for them and for a gather in flight. */
   stop(): Promise<void>;
 };
@@ -49,7 +47,6 @@ export function StatusFeed(clients: Clients, timing: FeedTiming = DEFAULT_FEED_T
   const listeners = new Set<(snapshot: ConsoleSnapshot) => void>();
   const streams = new Map<string, StreamState>();
   let snapshot: ConsoleSnapshot | undefined;
-  let gatherCount = 0;
   let running: Promise<void> | undefined;
   let pending = false;
   let firstEventAt: number | undefined;
@@ -57,7 +54,6 @@ export function StatusFeed(clients: Clients, timing: FeedTiming = DEFAULT_FEED_T
 
   const gather = async () => {
     const { model } = await gatherStatus(clients);
-    gatherCount += 1;
     if (signal.aborted) return;
     snapshot = {
       model,
@@ -119,7 +115,6 @@ export function StatusFeed(clients: Clients, timing: FeedTiming = DEFAULT_FEED_T
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    gathers: () => gatherCount,
     async stop() {
       controller.abort();
       clearInterval(refresh);
