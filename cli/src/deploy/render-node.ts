@@ -34,8 +34,7 @@ export function keepalivedPlaceholders(
     | 'peerIp'
     | 'authPass'
     | 'vipCidr'
-    | 'advertInt'
-  >,
+  > & { readonly advertInt?: string },
 ): Record<string, string> {
   return {
     ROUTER_ID: values.routerId,
@@ -47,7 +46,8 @@ export function keepalivedPlaceholders(
     SELF_IP: values.selfIp,
     PEER_IP: values.peerIp,
     // With sub-second adverts (VRRPv3) the authentication block is dropped after rendering.
-    AUTH_PASS: isSubSecond(values.advertInt) ? 'vrrpv3' : values.authPass,
+    AUTH_PASS:
+      values.advertInt !== undefined && isSubSecond(values.advertInt) ? 'vrrpv3' : values.authPass,
     VIP_CIDR: values.vipCidr,
   };
 }
