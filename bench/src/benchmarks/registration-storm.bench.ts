@@ -164,7 +164,7 @@ export const benchmark: Benchmark = {
           `Registers paced over ${STORM_WINDOW_MS} ms by ${CALLERS} callers, each its own group; "serve all" is timed until both nodes serve the group of the highest revision (every later render holds all ${registrations}), then every group is checked through both nodes.`,
           'Quiescence is the shipped one (wait 250 ms, at most 1 s): the storm costs one render per second at most, plus the last one.',
           `Also measured from the storm's first Register: ${Math.round(afterStart)} ms (the storm's own duration included).`,
-          `The 1,000 Registers took ${Math.round(stormMs)} ms here: when the registry cannot take them within 1 s (a busy machine), the storm lasts longer and config-push reloads once per WAIT_MAX while it lasts, by design; the ratio target checks that coalescing whatever the pace.`,
+          `The ${registrations} Registers took ${Math.round(stormMs)} ms here: when the registry cannot take 1,000 within 1 s (a busy machine), the storm lasts longer and config-push reloads once per WAIT_MAX while it lasts, by design; the ratio target checks that coalescing whatever the pace.`,
           'A cycle that rendered while a node was still busy with an earlier push no longer pushes its render there once a later cycle rendered something newer (services/config-push/src/reconcile/newest-target.ts): a storm does not chain stale reloads behind a slow node.',
         ],
       };
