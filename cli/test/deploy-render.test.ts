@@ -161,6 +161,40 @@ describe('gatewayctl deploy render', () => {
     });
   }
 
+  it('a sub-second advert interval renders VRRPv3 without authentication, which keepalived -t accepts', async () => {
+    const layout = nodeLayout();
+    const entries: Record<string, string> = { ...values('master', layout), 'advert-int': '0.1' };
+    delete entries['auth-pass'];
+    const run = await inNamespace([
+      'deploy',
+      'render',
+      ...flags(entries),
+      '--out',
+      layout.out,
+      '--json',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as RenderJson;
+    assert.deepEqual(
+      result.tests.map((test) => [test.program, test.verdict]),
+      [
+        ['keepalived', 'passed'],
+        ['nginx', 'passed'],
+      ],
+      run.stderr,
+    );
+    assert.match(result.files.keepalived, /^\s*vrrp_version 3$/m);
+    assert.match(result.files.keepalived, /^\s*advert_int 0\.1$/m);
+    assert.doesNotMatch(result.files.keepalived, /^\s*(authentication \{|auth_type|auth_pass)/m);
+    const written = keepalivedConfigTest(join(layout.out, 'keepalived.conf'), ns);
+    if (hasConfigTestScriptUserBug())
+      assert.ok(
+        written.code === 0 || (written.signal === 'SIGTERM' && written.output === ''),
+        `keepalived -t: ${JSON.stringify(written)}`,
+      );
+    else assert.equal(written.code, 0, written.output);
+  });
+
   it('reads the same values from a YAML file, flags overriding it', async () => {
     const layout = nodeLayout();
     const entries = values('backup', layout);

@@ -9,6 +9,7 @@ import {
   bearer,
   freePort,
   generateSshKey,
+  LOOPBACK_INSTANCES_ENV,
   serviceEntry,
   startGatewayNode,
   startRedisServer,
@@ -20,6 +21,7 @@ import {
   type RedisServerHandle,
   type ServiceProcess,
 } from '@gateway/testkit';
+import { UNLIMITED_TOKENS_ENV } from '../support/services.js';
 import { bothServe } from './served.js';
 
 /** The backend every registered instance points at: answers this body. */
@@ -78,7 +80,12 @@ export async function startBenchWorld(options: { signal: AbortSignal }): Promise
     writeFileSync(nodesFile, JSON.stringify(nodes.map((node) => node.spec())), { mode: 0o600 });
     // BENCH_PROFILE_DIR: every service writes a CPU profile there when it stops.
     const profileDir = process.env['BENCH_PROFILE_DIR'];
-    const common = { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' };
+    const common = {
+      REDIS_URL: redis.url,
+      GATEWAY_TOKENS: TEST_TOKENS_ENV,
+      LOG_LEVEL: 'warn',
+      ...UNLIMITED_TOKENS_ENV,
+    };
     const start = async (
       name: 'registry' | 'health' | 'config-push',
       env: Record<string, string>,
@@ -104,7 +111,10 @@ export async function startBenchWorld(options: { signal: AbortSignal }): Promise
       });
       return service;
     };
-    const registryProcess = await start('registry', { REGISTRY_LEASE_MAX: '1h' });
+    const registryProcess = await start('registry', {
+      REGISTRY_LEASE_MAX: '1h',
+      ...LOOPBACK_INSTANCES_ENV,
+    });
     await start('health', { HEALTH_NODES_FILE: nodesFile });
     await start('config-push', {
       CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: key.privateKeyPath,

@@ -23,7 +23,10 @@ const REQUIRED_HELP: Record<string, string> = {
   'peer-ip': "the other node's address (unicast_peer)",
   'vip-cidr': 'the virtual IP and prefix, e.g. 10.0.0.200/24',
   interface: 'the interface that carries the VIP, e.g. eth0',
-  'auth-pass': 'VRRP PASS secret (1-8 characters, the same on both nodes)',
+  'auth-pass':
+    'VRRP PASS secret (1-8 characters, the same on both nodes; not with a sub-second --advert-int)',
+  'advert-int':
+    'VRRP advert interval, s (default 1: VRRPv2 with PASS authentication); 0.1-0.9 switches to VRRPv3, which has no authentication (docs/deployment.md, "Faster failover")',
   'router-id': 'keepalived router_id (default gateway_<role>)',
 };
 

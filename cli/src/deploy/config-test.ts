@@ -6,6 +6,7 @@ import { deployPath } from './deploy-dir.js';
 import { renderDeployTemplate } from './deploy-template.js';
 import { keepalivedPlaceholders, nginxPlaceholders } from './render-node.js';
 import type { NodeValues } from './node-values.js';
+import { withAdvertInterval } from './vrrp-timing.js';
 
 /** What a program's own config test said: passed, failed (with its words) or not run (why). */
 export type ConfigTestResult =
@@ -110,15 +111,18 @@ export function testKeepalivedConf(values: NodeValues, templatesDir?: string): C
     const conf = join(dir, 'keepalived.conf');
     writeFileSync(
       conf,
-      renderDeployTemplate(
-        `keepalived/keepalived-${values.role}.conf`,
-        {
-          ...keepalivedPlaceholders(values),
-          SCRIPT_DIR: scriptDir,
-          STATE_DIR: stateDir,
-          ...(bug ? { SCRIPT_USER: 'root' } : {}),
-        },
-        templatesDir,
+      withAdvertInterval(
+        renderDeployTemplate(
+          `keepalived/keepalived-${values.role}.conf`,
+          {
+            ...keepalivedPlaceholders(values),
+            SCRIPT_DIR: scriptDir,
+            STATE_DIR: stateDir,
+            ...(bug ? { SCRIPT_USER: 'root' } : {}),
+          },
+          templatesDir,
+        ),
+        values.advertInt,
       ),
     );
     const result = spawnSync('keepalived', ['-t', '-f', conf], {

@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { SAFE_VALUE } from './deploy-template.js';
+import { ADVERT_INT, isSubSecond } from './vrrp-timing.js';
 
 export type Role = 'master' | 'backup';
 
@@ -11,8 +12,10 @@ export type NodeValues = {
   /** "<vip>/<prefix>" */
   readonly vipCidr: string;
   readonly interface: string;
-  /** VRRP PASS secret, 1-8 characters, the same on both nodes. */
+  /** VRRP PASS secret, 1-8 characters, the same on both nodes (unused with sub-second adverts: VRRPv3). */
   readonly authPass: string;
+  /** VRRP advert interval in seconds: 1-255 (VRRPv2), or 0.1-0.9 (VRRPv3, no authentication). */
+  readonly advertInt: string;
   readonly routerId: string;
   readonly scriptUser: string;
   readonly scriptDir: string;
@@ -46,6 +49,7 @@ export const NODE_DEFAULTS = {
   applyStateDir: '/var/lib/gateway-push',
   confirmTimeout: '10',
   maxBytes: '4194304',
+  advertInt: '1',
 } as const satisfies Partial<Record<keyof NodeValues, string>>;
 
 export type NodeValueInput = Partial<Record<keyof NodeValues, string>>;
@@ -76,8 +80,18 @@ export function validateNodeValues(
   const role = input.role;
   if (role !== 'master' && role !== 'backup') problem('role', 'must be "master" or "backup"');
   const merged = { ...NODE_DEFAULTS, routerId: role ? `gateway_${role}` : '', ...input };
-  const required = ['selfIp', 'peerIp', 'vipCidr', 'interface', 'authPass'] as const;
+  const subSecond = ADVERT_INT.test(merged.advertInt) && isSubSecond(merged.advertInt);
+  // VRRPv3 (sub-second adverts) has no authentication: no secret to ask for.
+  const required: readonly ('selfIp' | 'peerIp' | 'vipCidr' | 'interface' | 'authPass')[] = [
+    'selfIp',
+    'peerIp',
+    'vipCidr',
+    'interface',
+    ...(subSecond ? [] : (['authPass'] as const)),
+  ];
   for (const field of required) if (!merged[field]) problem(field, 'is required');
+  if (!ADVERT_INT.test(merged.advertInt))
+    problem('advertInt', 'must be whole seconds 1-255, or 0.1-0.9 (VRRPv3)');
   for (const [field, value] of Object.entries(merged)) {
     if (value && !SAFE_VALUE.test(value))
       problem(field as keyof NodeValues, 'may hold only letters, digits and . _ : / @ + = , -');

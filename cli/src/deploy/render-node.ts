@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { deployPath } from './deploy-dir.js';
 import { renderDeployTemplate, TemplateError } from './deploy-template.js';
 import type { NodeValues } from './node-values.js';
+import { isSubSecond, withAdvertInterval } from './vrrp-timing.js';
 
 /** The three files one gateway node is installed with. */
 export type NodeFiles = {
@@ -33,7 +34,7 @@ export function keepalivedPlaceholders(
     | 'peerIp'
     | 'authPass'
     | 'vipCidr'
-  >,
+  > & { readonly advertInt?: string },
 ): Record<string, string> {
   return {
     ROUTER_ID: values.routerId,
@@ -44,7 +45,9 @@ export function keepalivedPlaceholders(
     INTERFACE: values.interface,
     SELF_IP: values.selfIp,
     PEER_IP: values.peerIp,
-    AUTH_PASS: values.authPass,
+    // With sub-second adverts (VRRPv3) the authentication block is dropped after rendering.
+    AUTH_PASS:
+      values.advertInt !== undefined && isSubSecond(values.advertInt) ? 'vrrpv3' : values.authPass,
     VIP_CIDR: values.vipCidr,
   };
 }
@@ -104,10 +107,13 @@ export function fillApplyConf(text: string, settings: Readonly<Record<string, st
 /** Renders the keepalived, nginx and apply configuration of one node from validated values. */
 export function renderNodeFiles(values: NodeValues, templatesDir?: string): NodeFiles {
   return {
-    keepalived: renderDeployTemplate(
-      `keepalived/keepalived-${values.role}.conf`,
-      keepalivedPlaceholders(values),
-      templatesDir,
+    keepalived: withAdvertInterval(
+      renderDeployTemplate(
+        `keepalived/keepalived-${values.role}.conf`,
+        keepalivedPlaceholders(values),
+        templatesDir,
+      ),
+      values.advertInt,
     ),
     nginx: renderDeployTemplate('nginx/nginx.conf', nginxPlaceholders(values), templatesDir),
     apply: fillApplyConf(

@@ -18,7 +18,7 @@ import {
 } from '@gateway/testkit';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const CONFIRM_TIMEOUT_S = 2;
+const CONFIRM_TIMEOUT_S = 10;
 
 /** The file config-push renders for one group's backend. */
 const render = (port: number) =>
@@ -48,7 +48,7 @@ function through(node: GatewayNode): Promise<string> {
   });
 }
 
-describe('the apply script confirms a reload by the new generation of workers', () => {
+describe('the apply script confirms a reload by the new workers and the old ones retiring', () => {
   let node: GatewayNode;
   let applyConf: string;
   let revision = 0;
@@ -71,7 +71,7 @@ describe('the apply script confirms a reload by the new generation of workers', 
 
   beforeAll(async () => {
     node = await startGatewayNode('127.0.0.3', generateSshKey().publicKey);
-    // The node's own apply config, with a short confirmation bound.
+    // The node's own apply config, with its confirmation bound stated here.
     const nodeConf = readFileSync(join(node.stateDir, '..', 'apply.conf'), 'utf8');
     applyConf = join(tempDir('apply-confirm'), 'apply.conf');
     writeFileSync(
@@ -84,7 +84,7 @@ describe('the apply script confirms a reload by the new generation of workers', 
     await node?.stop();
   });
 
-  it('a request through the node meets the new config once apply answered (within nginx’s retirement delay of the old workers)', async () => {
+  it('every new connection through the node meets the new config once apply answered', async () => {
     const first = await backend('first');
     const result = apply(render(first.port));
     assert.equal(result.status, 0, result.stderr);
@@ -92,14 +92,10 @@ describe('the apply script confirms a reload by the new generation of workers', 
     console.log(
       `[figure] apply (upload checks, nginx -t, reload, confirmation): ${Math.round(result.ms)} ms`,
     );
-    // The old workers stop taking connections 100 ms after the new ones start (nginx's own delay).
-    await waitFor(
-      'nginx to route every new request to the new backend',
-      async () => {
-        const bodies = await Promise.all(Array.from({ length: 4 }, () => through(node)));
-        return bodies.every((body) => body === 'first');
-      },
-      { timeoutMs: 5_000, intervalMs: 20 },
+    const bodies = await Promise.all(Array.from({ length: 6 }, () => through(node)));
+    assert.deepEqual(
+      bodies,
+      Array.from({ length: 6 }, () => 'first'),
     );
   });
 
@@ -122,15 +118,12 @@ describe('the apply script confirms a reload by the new generation of workers', 
         result.ms < CONFIRM_TIMEOUT_S * 1000,
         `apply answered in ${Math.round(result.ms)} ms, before its confirmation bound`,
       );
-      await waitFor(
-        'the journal to record the lingering old workers',
-        () =>
-          node
-            .journal()
-            .some(
-              (entry) => entry.revision === revision && entry.outcome === 'old-workers-lingering',
-            ),
-        { timeoutMs: (CONFIRM_TIMEOUT_S + 10) * 1000, intervalMs: 100 },
+      assert.deepEqual(
+        node
+          .journal()
+          .filter((entry) => entry.revision === revision)
+          .map((entry) => entry.outcome),
+        ['old-workers-lingering', 'applied'],
       );
     } finally {
       resume();
@@ -153,14 +146,6 @@ describe('the apply script confirms a reload by the new generation of workers', 
     const result = apply(render(third.port));
     assert.equal(result.status, 0, result.stderr);
     const applied = revision;
-    // The background check of the old workers ends (well within its bound); then the journal.
-    await waitFor(
-      'the background check to end',
-      () =>
-        spawnSync('pgrep', ['-f', `${APPLY_SCRIPT} apply ${node.livePath} ${applied} `]).status ===
-        1,
-      { timeoutMs: (CONFIRM_TIMEOUT_S + 10) * 1000, intervalMs: 100 },
-    );
     assert.deepEqual(
       node
         .journal()
