@@ -28,3 +28,21 @@ describe('registry config: WAIT acknowledgement', () => {
     );
   });
 });
+
+describe('registry config: the metrics endpoint', () => {
+  it('listens on 127.0.0.1:9451 by default, elsewhere when told, nowhere when off', () => {
+    assert.deepEqual(loadRegistryConfig({}).METRICS_LISTEN, { host: '127.0.0.1', port: 9451 });
+    assert.deepEqual(loadRegistryConfig({ METRICS_LISTEN: '0.0.0.0:9999' }).METRICS_LISTEN, {
+      host: '0.0.0.0',
+      port: 9999,
+    });
+    assert.equal(loadRegistryConfig({ METRICS_LISTEN: 'off' }).METRICS_LISTEN, undefined);
+  });
+
+  it('refuses an address that is not host:port, naming METRICS_LISTEN', () => {
+    assert.throws(
+      () => loadRegistryConfig({ METRICS_LISTEN: '9451' }),
+      (error: unknown) => error instanceof ConfigError && /METRICS_LISTEN/.test(error.message),
+    );
+  });
+});
