@@ -2,7 +2,7 @@ import { describeFuzzReport, fuzzRpc, type RpcFuzzReport, type RpcFuzzTarget } f
 import type { RawGrpcCaller } from './raw-grpc-caller.js';
 
 /**
- * Fuzzes every RPC of a service at once (`cases` each, seeds `seed`, `seed + 1`, ...) and prints
+ * Fuzzes every RPC of a service in turn (`cases` each, seeds `seed`, `seed + 1`, ...) and prints
  * one `[figure]` line per RPC. Streams run more at a time: an accepted stream stays open until
  * its first message or its deadline.
  */
@@ -11,19 +11,20 @@ export async function fuzzEveryRpc(
   targets: readonly RpcFuzzTarget[],
   options: { service: string; cases: number; seed: number; token: string },
 ): Promise<RpcFuzzReport[]> {
-  // Every RPC at the same time: the service is busy with all of them at once, as in production.
-  const reports = await Promise.all(
-    targets.map((target, index) =>
-      fuzzRpc(caller, target, {
-        cases: options.cases,
-        seed: options.seed + index,
-        concurrency: target.stream ? 100 : 16,
-        token: options.token,
-        streamTimeoutMs: 1_500,
-      }),
-    ),
-  );
-  for (const report of reports)
+  // One RPC after the other: all at once starves a service on a loaded machine until its
+  // keepalive pings go unanswered and the connection drops (UNAVAILABLE), which says nothing
+  // about the requests.
+  const reports: RpcFuzzReport[] = [];
+  for (const [index, target] of targets.entries()) {
+    const report = await fuzzRpc(caller, target, {
+      cases: options.cases,
+      seed: options.seed + index,
+      concurrency: target.stream ? 100 : 16,
+      token: options.token,
+      streamTimeoutMs: 1_500,
+    });
+    reports.push(report);
     console.log(`[figure] wire fuzz ${options.service} ${describeFuzzReport(report)}`);
+  }
   return reports;
 }
