@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isIPv4 } from 'node:net';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { FieldViolation } from './field-violation.js';
@@ -28,6 +29,34 @@ describe('hosts', () => {
     refused('core_1.example', /DNS name/);
     refused('a'.repeat(254), /at most 253/);
     refused('', /is required/);
+  });
+
+  it('refuses names that getaddrinfo reads as an IPv4 address in hex or octal', () => {
+    for (const host of ['0x7f.1', '0x7f000001', '0X7F.0.0.1', '0x0a.0x00.0x00.0x01', '0x7f.0.1'])
+      assert.throws(
+        () => normalizeHost('instance.host', host),
+        (error: unknown) =>
+          error instanceof FieldViolation && /hex or octal/.test(error.description),
+        host,
+      );
+    assert.equal(normalizeHost('host', '0xdead.example'), '0xdead.example');
+    assert.equal(normalizeHost('host', '0x7f.0.0.0.1'), '0x7f.0.0.0.1', 'five parts are a name');
+  });
+
+  it('lets an IPv4 address through only in dotted decimal, whatever other form it is sent in', () => {
+    fc.assert(
+      fc.property(fc.ipV4Extended(), (host) => {
+        let normalized: string;
+        try {
+          normalized = normalizeHost('host', host);
+        } catch (error) {
+          assert.ok(error instanceof FieldViolation);
+          return;
+        }
+        assert.ok(isIPv4(normalized), `${host} passed as ${normalized}`);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('brackets an IPv6 host for an address, nothing else', () => {

@@ -4,6 +4,8 @@ import { requireMaxLength, requireNonEmpty } from './text-rules.js';
 
 const DNS_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const DNS_NAME = new RegExp(`^${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
+/** One to four parts, each a number as inet_aton reads it (decimal, octal, or 0x hex). */
+const INET_ATON_FORM = /^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}$/;
 
 /**
  * Checks a host (IPv4, IPv6 without brackets or zone, or DNS name) and returns its
@@ -37,6 +39,13 @@ export function normalizeHost(field: string, host: string): string {
   }
   if (/^[0-9.]+$/.test(name)) {
     throw new FieldViolation(field, 'looks like an incomplete IPv4 address');
+  }
+  if (INET_ATON_FORM.test(name)) {
+    // getaddrinfo (glibc), which Nginx resolves upstream hosts with, reads `0x7f.1` as 127.0.0.1.
+    throw new FieldViolation(
+      field,
+      'looks like an IPv4 address in hex or octal (write it in dotted decimal)',
+    );
   }
   return name;
 }

@@ -113,7 +113,11 @@ export async function fuzzRpc(
       });
       const label = labelOf(outcome);
       statuses[label] = (statuses[label] ?? 0) + 1;
-      if (isIllFormed(label, stream) && illFormed.length < 10) {
+      // Up to three examples of each kind, so one kind cannot hide another.
+      if (
+        isIllFormed(label, stream) &&
+        illFormed.filter((entry) => entry.label === label).length < 3
+      ) {
         illFormed.push({
           label,
           details: outcome.details.slice(0, 200),

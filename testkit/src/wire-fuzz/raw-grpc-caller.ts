@@ -24,6 +24,8 @@ export type RawGrpcCaller = {
 };
 
 const identity = (buffer: Buffer) => buffer;
+/** Well under nghttp2's burst of 1,000 stream resets per connection. */
+const STREAMS_PER_CONNECTION = 400;
 
 /**
  * A gRPC client that sends raw bytes as a request message (identity serializers), so
@@ -32,10 +34,16 @@ const identity = (buffer: Buffer) => buffer;
  * nothing ends at its deadline.
  */
 export function RawGrpcCaller(address: string): RawGrpcCaller {
-  const client = new Client(address, credentials.createInsecure(), {
-    'grpc.max_send_message_length': -1,
-    'grpc.max_receive_message_length': -1,
-  });
+  const connect = () =>
+    new Client(address, credentials.createInsecure(), {
+      'grpc.max_send_message_length': -1,
+      'grpc.max_receive_message_length': -1,
+      // A channel of its own, never one shared with an earlier client of the same address.
+      'grpc.use_local_subchannel_pool': 1,
+    });
+  let client = connect();
+  const clients = [client];
+  let streams = 0;
   return {
     call(path, bytes, { token, stream, timeoutMs }) {
       const metadata = new Metadata();
@@ -59,6 +67,14 @@ export function RawGrpcCaller(address: string): RawGrpcCaller {
           );
           return;
         }
+        // Every stream ends with a reset (cancelled after its first message, or at its deadline):
+        // the server's HTTP/2 layer closes a connection that resets streams faster than its rate
+        // limit (nghttp2, the rapid-reset defence), so streams move to a new connection often.
+        streams += 1;
+        if (streams % STREAMS_PER_CONNECTION === 0) {
+          client = connect();
+          clients.push(client);
+        }
         const call = client.makeServerStreamRequest(path, identity, identity, bytes, metadata, {
           deadline,
         });
@@ -75,6 +91,8 @@ export function RawGrpcCaller(address: string): RawGrpcCaller {
         });
       });
     },
-    close: () => client.close(),
+    close: () => {
+      for (const each of clients) each.close();
+    },
   };
 }
