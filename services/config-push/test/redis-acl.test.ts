@@ -16,6 +16,7 @@ import {
   startAlertReceiver,
   startGatewayNode,
   startRedisServer,
+  LOOPBACK_INSTANCES_ENV,
   startServiceProcess,
   tempDir,
   TEST_SECRETS,
@@ -111,7 +112,11 @@ describe('Redis ACL users (deploy/redis/users.acl): each service with least priv
     await start({
       name: 'registry',
       entry: serviceEntry('registry'),
-      env: { REDIS_URL: url('registry'), GATEWAY_TOKENS: TEST_TOKENS_ENV },
+      env: {
+        REDIS_URL: url('registry'),
+        GATEWAY_TOKENS: TEST_TOKENS_ENV,
+        ...LOOPBACK_INSTANCES_ENV,
+      },
     });
     await start({
       name: 'health',
@@ -269,7 +274,11 @@ describe('Redis ACL users (deploy/redis/users.acl): each service with least priv
     const registry = await startServiceProcess({
       name: 'registry-evicting',
       entry: serviceEntry('registry'),
-      env: { REDIS_URL: url('registry'), GATEWAY_TOKENS: TEST_TOKENS_ENV },
+      env: {
+        REDIS_URL: url('registry'),
+        GATEWAY_TOKENS: TEST_TOKENS_ENV,
+        ...LOOPBACK_INSTANCES_ENV,
+      },
     });
     services.push(registry);
     await waitFor('the eviction warning', () =>

@@ -6,6 +6,7 @@ import {
   probeEndpoint,
   scrapeMetrics,
   startRedisServer,
+  LOOPBACK_INSTANCES_ENV,
   startServiceProcess,
   waitFor,
   type RedisServerHandle,
@@ -44,6 +45,7 @@ describe('registry metrics, /healthz and /readyz', () => {
         GATEWAY_TOKENS: TOKENS_ENV,
         REGISTRY_LEASE_MIN: '1s',
         REGISTRY_EVICTION_INTERVAL: '200ms',
+        ...LOOPBACK_INSTANCES_ENV,
       },
     });
     metrics = registry.metricsAddress!;
