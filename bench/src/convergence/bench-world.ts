@@ -50,7 +50,7 @@ export type BenchWorld = {
 const PROFILED_ENTRY = fileURLToPath(new URL('./profiled-entry.js', import.meta.url));
 
 export const NODE_IPS = ['127.0.0.61', '127.0.0.62'] as const;
-const QUIESCENCE_MS = 250;
+const QUIESCENCE_MS = 100; // the shipped CONFIG_PUSH_WAIT_MIN
 
 export async function startBenchWorld(options: { signal: AbortSignal }): Promise<BenchWorld> {
   const stops: Array<() => Promise<void>> = [];

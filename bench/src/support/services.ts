@@ -30,13 +30,14 @@ export type ServiceOptions = {
 };
 
 /**
- * The per-token limits (GATEWAY_TOKEN_RATE / _BURST) lifted: these benchmarks drive a
+ * The per-token limits (GATEWAY_TOKEN_RATE / _BURST / _MAX_STREAMS) lifted: these benchmarks drive a
  * service with one token as a whole fleet would with many, and measure the service's
  * work, not the policy that refuses one token's flood (token-flood measures that).
  */
 export const UNLIMITED_TOKENS_ENV = {
   GATEWAY_TOKEN_RATE: '1000000',
   GATEWAY_TOKEN_BURST: '1000000',
+  GATEWAY_TOKEN_MAX_STREAMS: '100000',
 } as const;
 
 /**

@@ -26,7 +26,7 @@ describe('config-push configuration', () => {
     const config = load({});
     assert.equal(config.GRPC_LISTEN, '127.0.0.1:50053');
     assert.equal(config.CONFIG_PUSH_REMOTE_COMMAND, 'sudo -n /usr/local/sbin/gateway-nginx-apply');
-    assert.equal(config.CONFIG_PUSH_WAIT_MIN, 250);
+    assert.equal(config.CONFIG_PUSH_WAIT_MIN, 100);
     assert.equal(config.CONFIG_PUSH_WAIT_MAX, 1_000);
     assert.equal(config.CONFIG_PUSH_LEASE_TTL, 10_000);
     assert.equal(config.CONFIG_PUSH_NODE_TIMEOUT, 30_000);

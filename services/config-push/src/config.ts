@@ -38,7 +38,7 @@ export const configPushConfigShape = {
   CONFIG_PUSH_COMMAND_TIMEOUT: durationMs({ min: 100, max: 600_000, default: 20_000 }),
   CONFIG_PUSH_NODE_TIMEOUT: durationMs({ min: 200, max: 600_000, default: 30_000 }),
   CONFIG_PUSH_SSH_IDLE_TIMEOUT: durationMs({ min: 0, max: 3_600_000, default: 60_000 }),
-  CONFIG_PUSH_WAIT_MIN: durationMs({ min: 0, max: 600_000, default: 250 }),
+  CONFIG_PUSH_WAIT_MIN: durationMs({ min: 0, max: 600_000, default: 100 }),
   CONFIG_PUSH_WAIT_MAX: durationMs({ min: 0, max: 600_000, default: 1_000 }),
   CONFIG_PUSH_REVISION_POLL_INTERVAL: durationMs({ min: 100, max: 600_000, default: 2_000 }),
   CONFIG_PUSH_DRIFT_CHECK_INTERVAL: durationMs({ min: 1_000, max: 86_400_000, default: 60_000 }),

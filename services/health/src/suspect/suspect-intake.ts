@@ -6,6 +6,7 @@ import {
   type Logger,
 } from '@gateway/shared';
 import type { ProbeRunner } from '../probe/probe-runner.js';
+import { RateLimitedTokens } from './rate-limited-tokens.js';
 
 export type SuspectDecision = 'STARTED' | 'JOINED' | 'RATE_LIMITED';
 
@@ -28,6 +29,9 @@ export type SuspectIntake = {
 };
 
 const MAX_TRAILING_ATTEMPTS = 5;
+/** How long a replica answers a token over its rate without asking Redis (rate-limited-tokens.ts). */
+const RATE_LIMITED_HOLD_MS = 1_000;
+const RATE_LIMITED_MAX_TOKENS = 10_000;
 
 /**
  * Takes suspect reports: one Lua call decides, across all replicas, whether the
@@ -50,6 +54,10 @@ export function SuspectIntake(deps: {
   let stopped = false;
   let sequence = 0;
   const roundId = () => `${deps.replicaId}#${++sequence}`;
+  const overRate = RateLimitedTokens({
+    holdMs: RATE_LIMITED_HOLD_MS,
+    maxTokens: RATE_LIMITED_MAX_TOKENS,
+  });
 
   const scheduleTrailing = (windowId: string, inMs: number, reporter: string, attempt: number) => {
     if (stopped) return;
@@ -89,6 +97,10 @@ export function SuspectIntake(deps: {
 
   return {
     async report(report, token) {
+      if (overRate.isLimited(token, Date.now())) {
+        logger.debug({ ...report, decision: 'RATE_LIMITED' }, 'suspect report');
+        return 'RATE_LIMITED';
+      }
       const id = roundId();
       const reply = (await admitSuspectReportScript.run(
         redis,
@@ -114,6 +126,7 @@ export function SuspectIntake(deps: {
           logger.debug({ ...report, decision: 'JOINED' }, 'suspect report');
           return 'JOINED';
         case 3:
+          overRate.limited(token, Date.now(), reply.length > 1 ? Number(reply[1]) : undefined);
           logger.debug({ ...report, decision: 'RATE_LIMITED' }, 'suspect report');
           return 'RATE_LIMITED';
         default:

@@ -11,7 +11,7 @@ import { LuaScript } from '../lua-script.js';
  *   joiner of a window gets that duty (and the window's id and remaining ms).
  * KEYS: reporter rate counter, probe window key, trailing key.
  * ARGV: limit, rate window ms, coalescing window ms, round id.
- * Returns {3} rate limited, {1} started, {2} joined, {2, window id, ms until it closes}
+ * Returns {3, ms left in the rate window} rate limited, {1} started, {2} joined, {2, window id, ms until it closes}
  * joined with the trailing duty.
  */
 export const admitSuspectReportScript = LuaScript(
@@ -19,7 +19,7 @@ export const admitSuspectReportScript = LuaScript(
   `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
-if count > tonumber(ARGV[1]) then return {3} end
+if count > tonumber(ARGV[1]) then return {3, redis.call('PTTL', KEYS[1])} end
 local window = tonumber(ARGV[3])
 if redis.call('SET', KEYS[2], ARGV[4], 'NX', 'PX', window) then return {1} end
 local current = redis.call('GET', KEYS[2])
