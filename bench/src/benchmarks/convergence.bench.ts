@@ -119,7 +119,7 @@ export const benchmark: Benchmark = {
       figures,
       targets,
       notes: [
-        'Services run as their own processes with shipped defaults (quiescence 250 ms, revision poll 2 s); two nodes (nginx + sshd on 127.0.0.61/62), health probing them. "Served" = a fresh-connection GET with the new group\'s X-Gateway-Group header answered by its backend, polled every 5 ms through each node; the floors are timed from the start of their push to the same condition.',
+        `Services run as their own processes with shipped defaults (quiescence ${q} ms, revision poll 2 s); two nodes (nginx + sshd on 127.0.0.61/62), health probing them. "Served" = a fresh-connection GET with the new group's X-Gateway-Group header answered by its backend, polled every 5 ms through each node; the floors are timed from the start of their push to the same condition.`,
         "Convergence includes what the floors do not: the Register → change message → quiescence → render path, the apply script's checks (lock, fence, sha256, grammar, backup, rename, journal) and config-push's bookkeeping (Redis records, push attempts).",
         "Rounds interleave convergence, ssh2 floor and OpenSSH floor so a busy moment of this shared 2-core machine hits all three; p95 over 32 changes is the 2nd-slowest sample and moves with the machine's load.",
       ],

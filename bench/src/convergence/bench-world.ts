@@ -29,7 +29,7 @@ export const BACKEND_BODY = 'bench-backend';
 
 /**
  * The local stack of the convergence benchmarks: redis-server, registry, health and
- * config-push as their own processes with their shipped defaults (quiescence 250 ms,
+ * config-push as their own processes with their shipped defaults (quiescence 100 ms,
  * revision poll 2 s), two gateway nodes (nginx + sshd on their own loopback addresses,
  * declared to health as an operator would), and one backend on 127.0.0.1.
  */
