@@ -96,9 +96,22 @@ describe('registry metrics, /healthz and /readyz', () => {
       (after.value('gateway_grpc_server_handling_seconds_count', { grpc_method: 'Register' }) ??
         0) >= 4,
     );
-    assert.equal(after.value('gateway_registry_instances', { group: 'metrics-a' }), 2);
-    assert.equal(after.value('gateway_registry_instances', { group: 'metrics-b' }), 1);
-    assert.equal(after.value('gateway_registry_instances_registered'), 4);
+    // The per-group gauges are read from Redis at scrape time, and one read serves the scrapes
+    // of the next 100 ms (or is left out when it timed out on a loaded machine): wait, bounded,
+    // for a scrape whose read began after these Registers.
+    const gauges = await waitFor(
+      'a scrape with the Redis-backed instance gauges after the Registers',
+      async () => {
+        const scrape = await scrapeMetrics(metrics);
+        return scrape.value('gateway_registry_instances', { group: 'metrics-a' }) === undefined
+          ? undefined
+          : scrape;
+      },
+      { timeoutMs: 20_000, intervalMs: 150 },
+    );
+    assert.equal(gauges.value('gateway_registry_instances', { group: 'metrics-a' }), 2);
+    assert.equal(gauges.value('gateway_registry_instances', { group: 'metrics-b' }), 1);
+    assert.equal(gauges.value('gateway_registry_instances_registered'), 4);
   });
 
   it('counts an eviction when a lease lapses', async () => {
