@@ -39,6 +39,13 @@ const WORKSPACES: readonly Workspace[] = [
 
 const EXCLUDE = ['**/node_modules/**', '**/dist/**'];
 
+/**
+ * Integration tests that keep both cores busy for a minute or more (50,000 instances, the
+ * wire fuzzers): they run in a group of their own after every other test, so the timing-bound
+ * tests never share the machine with them.
+ */
+const HEAVY = ['test/bounded-messages.test.ts', 'test/wire-fuzz.test.ts'];
+
 function unitProject(workspace: Workspace): TestProjectInlineConfiguration {
   return {
     test: {
@@ -76,17 +83,27 @@ function integrationProject(workspace: Workspace): TestProjectInlineConfiguratio
     console.warn(`vitest: skipping the ${message} (run as root after \`npm run setup\`)`);
     return [];
   }
+  // Real programs on a shared 2-core machine: generous bounds, the tests poll for conditions.
+  const bounds = { testTimeout: 240_000, hookTimeout: 120_000, teardownTimeout: 30_000 };
   return [
     {
       test: {
         name: workspace.name,
         root: workspace.dir,
         include: ['test/**/*.test.ts'],
+        exclude: [...EXCLUDE, ...HEAVY],
+        ...bounds,
+      },
+    },
+    {
+      test: {
+        name: `${workspace.name}:heavy`,
+        root: workspace.dir,
+        include: HEAVY,
         exclude: EXCLUDE,
-        // Real programs on a shared 2-core machine: generous bounds, the tests poll for conditions.
-        testTimeout: 240_000,
-        hookTimeout: 120_000,
-        teardownTimeout: 30_000,
+        sequence: { groupOrder: 1 },
+        passWithNoTests: true,
+        ...bounds,
       },
     },
   ];

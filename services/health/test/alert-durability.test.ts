@@ -139,9 +139,12 @@ describe('health: an alert raised while the webhook is down, across a SIGKILL of
     const deadNode = nodeSpec('127.0.0.31', await freePort('127.0.0.31'));
     await client.admin.addNode({ node: deadNode });
     const outbox = RedisKeys.alertOutbox('health');
+    // Pending once the sink took it; failed once the attempt's failure is recorded, a moment
+    // later: wait (bounded) for both.
     await waitFor('the DOWN alert to be tried and fail', async () => {
       const pending = (await redis.client.xpending(outbox, 'webhook1')) as [number, ...unknown[]];
-      return Number(pending[0]) === 1;
+      const failed = await redis.client.hget(RedisKeys.alertDelivery('health'), 'failed_attempts');
+      return Number(pending[0]) === 1 && Number(failed) >= 1;
     });
     const raisedAt = Date.now();
     const listed = await client.admin.listNodes({});
