@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describeFuzzReport, fuzzRpc, type RpcFuzzReport, type RpcFuzzTarget } from './fuzz-rpc.js';
 import type { RawGrpcCaller } from './raw-grpc-caller.js';
 
@@ -27,4 +28,19 @@ export async function fuzzEveryRpc(
     console.log(`[figure] wire fuzz ${options.service} ${describeFuzzReport(report)}`);
   }
   return reports;
+}
+
+/** Every RPC got all `cases`, and every answer was a status a client may see for bad input. */
+export function assertEveryAnswerWellFormed(
+  reports: readonly RpcFuzzReport[],
+  cases: number,
+): void {
+  for (const report of reports) {
+    assert.equal(report.sent, cases, report.rpc);
+    assert.deepEqual(
+      report.illFormed,
+      [],
+      `${report.rpc}: statuses no client may see for bad input`,
+    );
+  }
 }
