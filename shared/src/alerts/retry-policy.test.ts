@@ -22,4 +22,10 @@ describe('alert retry policy', () => {
     expect(retryDue(policy, 3, 6_999)).toBe(false);
     expect(retryDue(policy, 3, 7_000)).toBe(true);
   });
+
+  it('gives other replicas a window to take over an entry before the replica that failed it retries', () => {
+    expect(retryDue(policy, 1, 4_000, 2_000)).toBe(false);
+    expect(retryDue(policy, 1, 5_999, 2_000)).toBe(false);
+    expect(retryDue(policy, 1, 6_000, 2_000)).toBe(true);
+  });
 });

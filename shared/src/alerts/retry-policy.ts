@@ -25,7 +25,18 @@ export function retryIdleMs(policy: RetryPolicy, deliveries: number): number {
   return policy.attemptTimeoutMs + retryBackoffMs(policy, deliveries);
 }
 
-/** True when a pending entry with `deliveries` attempts, idle for `idleMs`, is due again. */
-export function retryDue(policy: RetryPolicy, deliveries: number, idleMs: number): boolean {
-  return idleMs >= retryIdleMs(policy, deliveries);
+/**
+ * True when a pending entry with `deliveries` attempts, idle for `idleMs`, is due again.
+ * `handoffMs` is added for the replica whose own attempt failed: the other replicas get
+ * that window to take the entry over first, so a replica that cannot reach a sink (its
+ * network, its egress proxy) does not hold alerts another replica could deliver at once.
+ * Alone, it still retries, `handoffMs` later.
+ */
+export function retryDue(
+  policy: RetryPolicy,
+  deliveries: number,
+  idleMs: number,
+  handoffMs = 0,
+): boolean {
+  return idleMs >= retryIdleMs(policy, deliveries) + handoffMs;
 }

@@ -25,7 +25,9 @@ export type SinkDrain = {
  * Delivers one sink's alerts from the outbox, as one consumer (this replica) of the
  * sink's consumer group. Each pass first retries pending entries that are due — its own
  * failed ones and those a dead or stalled replica left behind — taking each over with
- * XCLAIM at the idle time its backoff needs (two replicas never take the same one), then
+ * XCLAIM at the idle time its backoff needs (two replicas never take the same one; the
+ * replica that failed an entry waits two polls longer, so another replica that reaches
+ * the sink delivers it first), then
  * reads new entries. Entries are tried oldest first; a failure that is not a refusal
  * ends the pass (the sink is likely down: the rest wait their turn, pending). An entry is
  * acknowledged once the sink took it: at least once, never lost while Redis keeps it.
@@ -40,6 +42,9 @@ export function SinkDrain(options: {
   onDelivery?: (sink: string, result: AlertDeliveryResult) => void;
 }): SinkDrain {
   const { sink, outbox, redis, consumer, settings } = options;
+  // An entry this replica failed waits this much longer for it: another replica that can
+  // reach the sink (it polls every pollMs) takes it over first.
+  const handoffMs = 2 * settings.pollMs;
   const observe = (result: AlertDeliveryResult) => options.onDelivery?.(sink.name, result);
   const logger = options.logger.child({ sink: sink.name });
   const controller = new AbortController();
@@ -112,11 +117,12 @@ export function SinkDrain(options: {
     const minIdle = retryIdleMs(settings, 1);
     for (const entry of await outbox.pending(sink.name, minIdle, settings.batch)) {
       if (signal.aborted) return;
-      if (!retryDue(settings, entry.deliveries, entry.idleMs)) continue;
+      const handoff = entry.consumer === consumer ? handoffMs : 0;
+      if (!retryDue(settings, entry.deliveries, entry.idleMs, handoff)) continue;
       const claimed = await outbox.claim(
         sink.name,
         consumer,
-        retryIdleMs(settings, entry.deliveries),
+        retryIdleMs(settings, entry.deliveries) + handoff,
         entry,
       );
       if (!claimed) continue;
