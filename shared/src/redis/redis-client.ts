@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommonConfig } from '../config/common-config.js';
@@ -62,7 +63,9 @@ export function createRedisClient(
                 key: readFileSync(config.REDIS_TLS_KEY_FILE),
               }
             : {}),
-          servername: url.hostname,
+          // SNI takes a DNS name only (RFC 6066); an IP address is checked against the
+          // certificate's IP SANs without it.
+          ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }),
         }
       : undefined;
   const common: RedisOptions = {
