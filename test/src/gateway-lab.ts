@@ -77,7 +77,15 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
       ['master', masterNs, backupNs],
       ['backup', backupNs, masterNs],
     ] as const) {
-      const nginxFiles = prepareNodeNginxFiles();
+      // As on a real node, nginx serves keepalived's recorded VRRP state in /healthz.
+      const keepalivedFiles = prepareKeepalivedFiles({
+        role,
+        selfIp: ns.ip,
+        peerIp: peer.ip,
+        vipCidr: `${vip}/${network.prefixLength}`,
+        interface: ns.interface,
+      });
+      const nginxFiles = prepareNodeNginxFiles({ vrrpStateDir: keepalivedFiles.stateDir });
       const nginx = await startNodeNginx(ns, nginxFiles);
       const applyDir = tempDir(`apply-${role}`);
       const stateDir = join(applyDir, 'state');
@@ -93,16 +101,7 @@ export async function startGatewayLab(options: { sshAuthorizedKey: string }): Pr
         authorizedKeys: [options.sshAuthorizedKey],
         setEnv: { GATEWAY_APPLY_CONF: applyConf },
       });
-      const keepalived = await startKeepalived(
-        ns,
-        prepareKeepalivedFiles({
-          role,
-          selfIp: ns.ip,
-          peerIp: peer.ip,
-          vipCidr: `${vip}/${network.prefixLength}`,
-          interface: ns.interface,
-        }),
-      );
+      const keepalived = await startKeepalived(ns, keepalivedFiles);
       nodes.push({
         role,
         ns,

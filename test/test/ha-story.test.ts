@@ -22,7 +22,12 @@ import {
 } from '../src/control-plane.js';
 import { STORY_BOUNDS } from '../src/story-bounds.js';
 import { startGatewayCoreProcess, type GatewayCoreProcess } from '../src/gateway-core-process.js';
-import { startGatewayLab, startTrafficClient, type GatewayLab } from '../src/gateway-lab.js';
+import {
+  startGatewayLab,
+  startTrafficClient,
+  type GatewayLab,
+  type LabNode,
+} from '../src/gateway-lab.js';
 import {
   figuresBetween,
   readTrafficLog,
@@ -90,6 +95,18 @@ describe(
       text.includes(`${lab.network.rootIp}:${core.port}`);
     const healthStatus = async (ip: string) =>
       await plane.redis.client.get(RedisKeys.healthStatus(ip));
+    /** Waits until a live health replica reports the node's VRRP state as its /healthz told it. */
+    const waitForReportedVrrp = async (node: LabNode, state: 'MASTER' | 'BACKUP') => {
+      const alive = plane.healths.find((replica) => isRunning(replica.process))!;
+      await waitFor(
+        `health to report the ${node.role} in VRRP state ${state}`,
+        async () => {
+          const detail = await plane.healthClient(alive).getNode({ ip: node.ns.ip });
+          return detail.node?.health?.vrrpState === state;
+        },
+        { timeoutMs: 2 * STORY_HEALTH_TIMINGS.pollIntervalMs + 10_000, intervalMs: 50 },
+      );
+    };
 
     beforeAll(async () => {
       const key = generateSshKey();
@@ -179,6 +196,9 @@ describe(
         { timeoutMs: 20_000, intervalMs: 100 },
       );
       assert.equal(lab.vipHolder(), lab.master);
+      // The VIP holder as an operator sees it: each node's /healthz carries its VRRP state.
+      await waitForReportedVrrp(lab.master, 'MASTER');
+      await waitForReportedVrrp(lab.backup, 'BACKUP');
     });
 
     it('one replica of each service is killed (SIGKILL) before the failures: the rest of the story runs on the survivors', async () => {
@@ -245,6 +265,8 @@ describe(
         STORY_BOUNDS.vipTakeoverMs,
       );
       noteWithin('vip_takeover_observed_ms', takeoverAt - killedAt, STORY_BOUNDS.vipTakeoverMs);
+      await waitForReportedVrrp(lab.backup, 'MASTER');
+      note('vip_takeover_to_health_reports_backup_master_ms', Date.now() - takeoverAt);
 
       noteWithin(
         'nginx_death_to_down_in_redis_ms',
@@ -410,6 +432,8 @@ describe(
       );
       await lab.waitForVipOn(lab.master, 20_000);
       const backAt = Date.now();
+      await waitForReportedVrrp(lab.master, 'MASTER');
+      await waitForReportedVrrp(lab.backup, 'BACKUP');
       noteWithin(
         'recovery_to_vip_back_on_master_ms',
         backAt - restartedAt,
