@@ -35,6 +35,7 @@ describe('health configuration', () => {
     assert.equal(config.alerts.maxRefusals, 5);
     assert.equal(config.alerts.outboxMaxLength, 10_000);
     assert.deepEqual(config.seedNodes, []);
+    assert.equal(config.HEALTH_MAX_NODES, 64);
     assert.match(config.HEALTH_REPLICA_ID, /\/\d+$/);
   });
 
@@ -72,5 +73,21 @@ describe('health configuration', () => {
       configError({ HEALTH_NODES_FILE: '/nonexistent/nodes.json' }).variable,
       'HEALTH_NODES_FILE',
     );
+    assert.equal(configError({ HEALTH_MAX_NODES: '0' }).variable, 'HEALTH_MAX_NODES');
+  });
+
+  it('refuses a node cap below the nodes the configuration declares', () => {
+    const node = (ip: string) => ({
+      ip,
+      healthUrl: `http://${ip}/healthz`,
+      ssh: { user: 'deploy' },
+      configPath: '/etc/nginx/u.conf',
+    });
+    const error = configError({
+      HEALTH_MAX_NODES: '1',
+      HEALTH_NODES: JSON.stringify([node('10.0.0.1'), node('10.0.0.2')]),
+    });
+    assert.equal(error.variable, 'HEALTH_MAX_NODES');
+    assert.match(error.reason, /below the 2 nodes/);
   });
 });

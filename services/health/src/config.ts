@@ -45,6 +45,8 @@ export const healthConfigShape = {
       message: 'must be an http(s) URL',
     }),
   ...alertConfigShape('HEALTH'),
+  // Every node is probed each round and gets every push: the inventory is bounded.
+  HEALTH_MAX_NODES: integer({ min: 1, max: 1_000, default: 64 }),
   HEALTH_NODES: z.string().optional(),
   HEALTH_NODES_FILE: z.string().optional(),
   HEALTH_INVENTORY_RECONCILE_INTERVAL: durationMs({ min: 1_000, max: 3_600_000, default: 10_000 }),
@@ -80,6 +82,13 @@ export function loadHealthConfig(env: Environment): HealthConfig {
   if (staleAfter <= parsed.HEALTH_POLL_INTERVAL) {
     throw new ConfigError('HEALTH_STALE_AFTER', 'must be longer than HEALTH_POLL_INTERVAL');
   }
+  const seedNodes = parseSeedNodes(parsed.HEALTH_NODES, parsed.HEALTH_NODES_FILE);
+  if (seedNodes.length > parsed.HEALTH_MAX_NODES) {
+    throw new ConfigError(
+      'HEALTH_MAX_NODES',
+      `is ${parsed.HEALTH_MAX_NODES}, below the ${seedNodes.length} nodes HEALTH_NODES/HEALTH_NODES_FILE declare`,
+    );
+  }
   return Object.freeze({
     ...parsed,
     HEALTH_STALE_AFTER: staleAfter,
@@ -87,6 +96,6 @@ export function loadHealthConfig(env: Environment): HealthConfig {
       parsed.HEALTH_MASS_FAILURE_PEER_WAIT || parsed.HEALTH_PROBE_TIMEOUT + 1_000,
     alerts,
     HEALTH_REPLICA_ID: parsed.HEALTH_REPLICA_ID ?? `${hostname()}/${process.pid}`,
-    seedNodes: Object.freeze(parseSeedNodes(parsed.HEALTH_NODES, parsed.HEALTH_NODES_FILE)),
+    seedNodes: Object.freeze(seedNodes),
   });
 }

@@ -125,7 +125,7 @@ export async function startHealth(
     logger,
     observer: metrics.observer,
   });
-  const store = NodeStore(redis);
+  const store = NodeStore(redis, config.HEALTH_MAX_NODES);
   const intake = SuspectIntake({
     redis,
     runner,
@@ -151,6 +151,7 @@ export async function startHealth(
       feed,
       alerts,
       maxMessageBytes: config.HEALTH_MAX_MESSAGE_BYTES,
+      maxNodes: config.HEALTH_MAX_NODES,
       shutdownSignal: shutdownController.signal,
       logger,
     }),

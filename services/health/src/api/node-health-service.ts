@@ -39,10 +39,12 @@ export function NodeHealthServiceImpl(deps: {
   alerts: Alerts;
   /** No WatchNodes message is encoded larger than this. */
   maxMessageBytes: number;
+  /** AddNode refuses a node beyond this many (HEALTH_MAX_NODES). */
+  maxNodes: number;
   shutdownSignal: AbortSignal;
   logger: Logger;
 }): ServiceImplementation<NodeHealthServiceDefinition> {
-  const { store, reader, runner, logger } = deps;
+  const { store, reader, runner, logger, maxNodes } = deps;
 
   const mustGet = async (ip: string) => {
     const view = await reader.get(ip);
@@ -53,10 +55,18 @@ export function NodeHealthServiceImpl(deps: {
   return {
     async addNode(request) {
       const spec = nodeSpecFromProto(request.node);
-      if ((await store.add(spec)) === 'exists') {
+      const outcome = await store.add(spec);
+      if (outcome === 'exists') {
         throw new ServerError(
           Status.ALREADY_EXISTS,
           `node ${spec.ip} is already in the inventory (use UpdateNode)`,
+        );
+      }
+      if (outcome === 'full') {
+        logger.warn({ ip: spec.ip, maxNodes }, 'node not added: the inventory is full');
+        throw new ServerError(
+          Status.RESOURCE_EXHAUSTED,
+          `node: the inventory holds HEALTH_MAX_NODES (${maxNodes}) nodes already; remove one or raise HEALTH_MAX_NODES`,
         );
       }
       logger.info({ ip: spec.ip, healthUrl: spec.healthUrl, label: spec.label }, 'node added');

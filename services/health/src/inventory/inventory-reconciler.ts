@@ -43,7 +43,7 @@ export function InventoryReconciler(options: {
       for (const [index, spec] of declared.entries()) {
         if (stored[index] !== null) continue;
         // Another replica may add it between the HMGET and here: the add is then 'exists'.
-        if ((await store.add(spec)) === 'added') restored.push(spec.ip);
+        if ((await store.add(spec, { declared: true })) === 'added') restored.push(spec.ip);
       }
       if (rounds === 0) {
         if (restored.length > 0)

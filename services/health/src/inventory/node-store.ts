@@ -11,20 +11,24 @@ import {
 
 /** The inventory's writes to Redis: each one a single Lua script (write, revision, publish). */
 export type NodeStore = {
-  add(spec: NodeSpecData): Promise<'added' | 'exists'>;
+  /**
+   * Adds a node; 'full' when the inventory holds `maxNodes` already. Declared nodes
+   * (`declared`) are not capped: the configuration that lists them is checked against it.
+   */
+  add(spec: NodeSpecData, options?: { declared?: boolean }): Promise<'added' | 'exists' | 'full'>;
   update(spec: NodeSpecData): Promise<'updated' | 'unchanged' | 'unknown'>;
   remove(ip: string): Promise<'removed' | 'unknown'>;
 };
 
-export function NodeStore(redis: Redis): NodeStore {
+export function NodeStore(redis: Redis, maxNodes: number): NodeStore {
   return {
-    async add(spec) {
+    async add(spec, options = {}) {
       const reply = (await addNodeScript.run(
         redis,
         [RedisKeys.nodes, RedisKeys.nodesRevision],
-        [spec.ip, nodeSpecJson(spec), RedisChannels.nodeChanges],
+        [spec.ip, nodeSpecJson(spec), RedisChannels.nodeChanges, options.declared ? 0 : maxNodes],
       )) as number[];
-      return reply[0] === 1 ? 'added' : 'exists';
+      return reply[0] === 1 ? 'added' : reply[0] === 2 ? 'full' : 'exists';
     },
     async update(spec) {
       const reply = (await updateNodeScript.run(
