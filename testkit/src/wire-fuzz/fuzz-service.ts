@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { describeFuzzReport, fuzzRpc, type RpcFuzzReport, type RpcFuzzTarget } from './fuzz-rpc.js';
+import {
+  describeFuzzReport,
+  fuzzRpc,
+  UNDECODABLE_LABEL,
+  type RpcFuzzReport,
+  type RpcFuzzTarget,
+} from './fuzz-rpc.js';
 import type { RawGrpcCaller } from './raw-grpc-caller.js';
 
 /**
@@ -30,7 +36,11 @@ export async function fuzzEveryRpc(
   return reports;
 }
 
-/** Every RPC got all `cases`, and every answer was a status a client may see for bad input. */
+/**
+ * Every RPC got all `cases`, every answer was a status a client may see for bad input (never
+ * INTERNAL), and undecodable bytes were among them and answered INVALID_ARGUMENT naming the
+ * message type.
+ */
 export function assertEveryAnswerWellFormed(
   reports: readonly RpcFuzzReport[],
   cases: number,
@@ -41,6 +51,11 @@ export function assertEveryAnswerWellFormed(
       report.illFormed,
       [],
       `${report.rpc}: statuses no client may see for bad input`,
+    );
+    assert.equal(report.statuses['INTERNAL'], undefined, `${report.rpc}: INTERNAL answered`);
+    assert.ok(
+      (report.statuses[UNDECODABLE_LABEL] ?? 0) > 0,
+      `${report.rpc}: no undecodable request was answered INVALID_ARGUMENT`,
     );
   }
 }
