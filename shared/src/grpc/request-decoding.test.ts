@@ -139,6 +139,44 @@ describe('request bytes that are not a protobuf message of the request type', ()
     assert.ok(!handled.some((entry) => entry.startsWith('watch')));
   });
 
+  it('to the public health and reflection services (no token) are answered INVALID_ARGUMENT too', async () => {
+    const check = await new Promise<Outcome>((resolve) => {
+      client.makeUnaryRequest(
+        '/grpc.health.v1.Health/Check',
+        identity,
+        identity,
+        BAD_WIRE_TYPE,
+        new Metadata(),
+        (error: ServiceError | null) =>
+          resolve(error ? { code: error.code, details: error.details } : { code: 0, details: '' }),
+      );
+    });
+    assert.deepEqual(check, {
+      code: status.INVALID_ARGUMENT,
+      details: 'request: not a valid grpc.health.v1.HealthCheckRequest protobuf message',
+    });
+    // A bidirectional stream: the first undecodable message ends it.
+    const stream = client.makeBidiStreamRequest(
+      '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+      identity,
+      identity,
+      new Metadata(),
+    );
+    const reflection = new Promise<Outcome>((resolve) => {
+      stream.on('data', () => undefined);
+      stream.on('error', (error: ServiceError) =>
+        resolve({ code: error.code, details: error.details }),
+      );
+      stream.on('end', () => resolve({ code: 0, details: 'ended' }));
+    });
+    stream.write(TRUNCATED);
+    assert.deepEqual(await reflection, {
+      code: status.INVALID_ARGUMENT,
+      details:
+        'request: not a valid protobuf request message of grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+    });
+  });
+
   it('are counted in the RPC metrics under INVALID_ARGUMENT', async () => {
     const counted = await metrics.getSingleMetric('gateway_grpc_server_handled_total')!.get();
     const byCode = (method: string, code: string) =>
