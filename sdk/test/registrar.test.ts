@@ -80,7 +80,10 @@ describe('sdk registrar against a real registry and redis-server', () => {
     await redis.client.flushall();
     await waitFor(
       'the registrar to register again after NOT_FOUND',
-      async () => (await redis.client.hexists(RedisKeys.instances, id)) === 1,
+      // The entry is written before the answer reaches the registrar: wait for both.
+      async () =>
+        (await redis.client.hexists(RedisKeys.instances, id)) === 1 &&
+        events.filter((event) => event.type === 'registered').length === 2,
       { timeoutMs: 5_000 },
     );
     assert.ok(

@@ -108,6 +108,9 @@ describe('the shipped alerting rules and dashboard', () => {
       'GatewayAlertsFailingToDeliver',
       'GatewayRedisErrors',
       'GatewayRegistrySelfPreservation',
+      'GatewayTlsCertificateRotationRefused',
+      'GatewayTlsCertificateExpiring',
+      'GatewayRedisEvictionPolicyUnsafe',
     ])
       assert.ok(
         alerts.some((rule) => rule.alert === wanted),

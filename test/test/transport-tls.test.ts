@@ -8,6 +8,7 @@ import {
   createTestPki,
   expectConfigExit,
   generateSshKey,
+  scrapeMetrics,
   serviceEntry,
   startRedisServer,
   startServiceProcess,
@@ -32,6 +33,18 @@ function replaceFile(from: string, to: string): void {
 
 const fingerprintOf = (certFile: string) =>
   new X509Certificate(readFileSync(certFile)).fingerprint256;
+
+const notAfterOf = (certFile: string) =>
+  Math.floor(Date.parse(new X509Certificate(readFileSync(certFile)).validTo) / 1000);
+
+/** The service's TLS gauges, as scraped from its /metrics. */
+async function tlsGauges(server: ServiceProcess) {
+  const scrape = await scrapeMetrics(server.metricsAddress!);
+  return {
+    reloadFailing: scrape.value('gateway_tls_certificate_reload_failing', { transport: 'tls' }),
+    notAfter: scrape.value('gateway_tls_certificate_not_after_seconds', { transport: 'tls' }),
+  };
+}
 
 async function refused(call: Promise<unknown>, what: string): Promise<Status> {
   const error = await call.then(
@@ -86,7 +99,7 @@ describe('gRPC transport security (TLS, mTLS, rotation)', { timeout: 240_000 }, 
   };
 
   for (const service of SERVICES) {
-    it(`${service} with TLS: a plaintext client and a client trusting another CA are refused, a client trusting the CA gets in; replaced certificate files reach new connections`, async () => {
+    it(`${service} with TLS: a plaintext client and a client trusting another CA are refused, a client trusting the CA gets in; replaced certificate files reach new connections; a refused rotation sets gateway_tls_certificate_reload_failing to 1 until a good pair is in service`, async () => {
       const files = ownCopy(service);
       const server = await start(
         service,
@@ -114,6 +127,10 @@ describe('gRPC transport security (TLS, mTLS, rotation)', { timeout: 240_000 }, 
 
       const before = await servedCertificate(server.address, pki.caFile);
       assert.equal(before.fingerprint256, fingerprintOf(pki.server.certFile));
+      assert.deepEqual(await tlsGauges(server), {
+        reloadFailing: 0,
+        notAfter: notAfterOf(pki.server.certFile),
+      });
 
       // A half-done rotation (the new certificate beside the old key) is refused: the old pair stays.
       const renewed = pki.issue(`${service}-renewed`);
@@ -128,6 +145,11 @@ describe('gRPC transport security (TLS, mTLS, rotation)', { timeout: 240_000 }, 
         before.fingerprint256,
       );
       await callOverFreshChannel(service, server.address, { caFile: pki.caFile });
+      // The refusal is in the metrics, not only in the log; the old certificate's notAfter stays.
+      assert.deepEqual(await tlsGauges(server), {
+        reloadFailing: 1,
+        notAfter: notAfterOf(pki.server.certFile),
+      });
 
       replaceFile(renewed.keyFile, files.keyFile);
       const rotatedAt = Date.now();
@@ -144,6 +166,10 @@ describe('gRPC transport security (TLS, mTLS, rotation)', { timeout: 240_000 }, 
         `[figure] ${service}: renewed certificate served ${Date.now() - rotatedAt} ms after its key file was replaced (reload interval 200 ms); serial ${before.serialNumber} -> ${after.serialNumber}`,
       );
       assert.notEqual(after.serialNumber, before.serialNumber);
+      assert.deepEqual(await tlsGauges(server), {
+        reloadFailing: 0,
+        notAfter: notAfterOf(renewed.certFile),
+      });
       await callOverFreshChannel(service, server.address, { caFile: pki.caFile });
       assert.doesNotMatch(server.process.output(), /BEGIN [A-Z ]*PRIVATE KEY/);
     });

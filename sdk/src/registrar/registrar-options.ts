@@ -52,6 +52,11 @@ export type RegistrarEvent =
       readonly call: 'register' | 'heartbeat' | 'deregister';
       readonly registry: string;
       readonly error: string;
+      /**
+       * RESOURCE_EXHAUSTED with a `retry-after-ms` hint (the token is over its rate): the
+       * registrar waits at least this long (capped at 60 s) before its next call.
+       */
+      readonly retryAfterMs?: number;
     }
   | { readonly type: 'deregistered'; readonly instanceId: string };
 

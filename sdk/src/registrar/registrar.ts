@@ -1,13 +1,16 @@
 import { delay } from 'abort-controller-x';
 import { deadline } from '@gateway/shared/deadline';
 import { ClientError, Status } from 'nice-grpc';
+import { RetryHint } from '../retry/retry-hint.js';
 import { RegistryEndpoints } from './registry-endpoints.js';
 import type { RegistrarEvent, RegistrarOptions, RegistrarState } from './registrar-options.js';
 
 /**
  * Keeps a gateway-core process registered: Register, then Heartbeat on a timer;
  * Register again when a heartbeat answers NOT_FOUND (lease expired, or Redis lost
- * its data); fail over between registry replicas; Deregister on stop. It never
+ * its data); fail over between registry replicas; Deregister on stop. A call refused
+ * RESOURCE_EXHAUSTED with a `retry-after-ms` hint (the token is over its rate) is not
+ * tried again before the hint has passed (at most 60 s; stop() still ends the wait). It never
  * throws into the caller's event loop: failures are retried and reported through
  * `onEvent`.
  */
@@ -44,6 +47,13 @@ export function Registrar(options: RegistrarOptions): Registrar {
   let instanceId: string | undefined;
   let loop: Promise<void> | undefined;
   const waiters = new Set<() => void>();
+  /** The wait the last refused call was told to keep (retry-after-ms), until the loop takes it. */
+  let hintedWaitMs: number | undefined;
+  const takeHint = () => {
+    const hint = hintedWaitMs ?? 0;
+    hintedWaitMs = undefined;
+    return hint;
+  };
 
   const tell = (event: RegistrarEvent) => {
     try {
@@ -57,12 +67,16 @@ export function Registrar(options: RegistrarOptions): Registrar {
     call: 'register' | 'heartbeat' | 'deregister',
     address: string,
     error: unknown,
+    hint: RetryHint,
   ) => {
+    const retryAfterMs = hint.hintMs(error);
+    if (retryAfterMs !== undefined) hintedWaitMs = retryAfterMs;
     tell({
       type: 'call-failed',
       call,
       registry: address,
       error: error instanceof Error ? error.message : String(error),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
     if (!(error instanceof ClientError) || RETRYABLE_ELSEWHERE.has(error.code)) endpoints.rotate();
   };
@@ -71,6 +85,7 @@ export function Registrar(options: RegistrarOptions): Registrar {
     const { address, client } = endpoints.current();
     const instance = options.instance;
     const limit = callDeadline();
+    const hint = RetryHint();
     try {
       const response = await client.register(
         {
@@ -90,7 +105,7 @@ export function Registrar(options: RegistrarOptions): Registrar {
           },
           leaseDuration: { seconds: leaseSeconds, nanos: 0 },
         },
-        { signal: limit.signal },
+        { signal: limit.signal, onTrailer: hint.onTrailer },
       );
       instanceId = response.instance!.id;
       state = 'registered';
@@ -98,7 +113,7 @@ export function Registrar(options: RegistrarOptions): Registrar {
       for (const wake of waiters) wake();
       return true;
     } catch (error) {
-      if (!stopping.signal.aborted) failed('register', address, error);
+      if (!stopping.signal.aborted) failed('register', address, error, hint);
       return false;
     } finally {
       limit.clear();
@@ -109,15 +124,19 @@ export function Registrar(options: RegistrarOptions): Registrar {
   const heartbeat = async (): Promise<boolean> => {
     const { address, client } = endpoints.current();
     const limit = callDeadline();
+    const hint = RetryHint();
     try {
-      await client.heartbeat({ instanceId: instanceId! }, { signal: limit.signal });
+      await client.heartbeat(
+        { instanceId: instanceId! },
+        { signal: limit.signal, onTrailer: hint.onTrailer },
+      );
       return true;
     } catch (error) {
       if (error instanceof ClientError && error.code === Status.NOT_FOUND) {
         tell({ type: 'lost', instanceId: instanceId!, reason: error.details });
         return false;
       }
-      if (!stopping.signal.aborted) failed('heartbeat', address, error);
+      if (!stopping.signal.aborted) failed('heartbeat', address, error, hint);
       return true;
     } finally {
       limit.clear();
@@ -134,11 +153,13 @@ export function Registrar(options: RegistrarOptions): Registrar {
         } else {
           const jittered = backoff / 2 + Math.random() * (backoff / 2);
           backoff = Math.min(backoff * 2, retryMaxMs);
-          await delay(stopping.signal, jittered).catch(() => undefined);
+          await delay(stopping.signal, Math.max(jittered, takeHint())).catch(() => undefined);
           continue;
         }
       }
-      await delay(stopping.signal, heartbeatIntervalMs).catch(() => undefined);
+      await delay(stopping.signal, Math.max(heartbeatIntervalMs, takeHint())).catch(
+        () => undefined,
+      );
       if (stopping.signal.aborted) break;
       if (!(await heartbeat())) state = 'registering';
     }
@@ -183,13 +204,19 @@ export function Registrar(options: RegistrarOptions): Registrar {
         for (let attempt = 0; attempt < options.registries.length; attempt++) {
           const { address, client } = endpoints.current();
           const limit = deadline(undefined, callTimeoutMs);
+          const hint = RetryHint();
           try {
-            await client.deregister({ instanceId: instanceId! }, { signal: limit.signal });
+            await client.deregister(
+              { instanceId: instanceId! },
+              { signal: limit.signal, onTrailer: hint.onTrailer },
+            );
             tell({ type: 'deregistered', instanceId: instanceId! });
             break;
           } catch (error) {
             if (error instanceof ClientError && error.code === Status.NOT_FOUND) break;
-            failed('deregister', address, error);
+            failed('deregister', address, error, hint);
+            // Over its rate: no retry against the hint; the lease expires on its own.
+            if (hint.hintMs(error) !== undefined) break;
           } finally {
             limit.clear();
           }

@@ -6,6 +6,7 @@ import {
   ProbeDecision,
   probeDecisionToJSON,
 } from '@gateway/proto/health';
+import { RetryHint } from '../retry/retry-hint.js';
 import { toProtoFailureKind, type NetworkFailureKind } from './network-failure.js';
 
 export type SuspectReporterOptions = {
@@ -34,7 +35,17 @@ export type ReportOutcome =
       readonly decision: string;
       readonly durationMs: number;
     }
-  | { readonly result: 'failed'; readonly errors: readonly string[]; readonly durationMs: number }
+  | {
+      readonly result: 'failed';
+      readonly errors: readonly string[];
+      readonly durationMs: number;
+      /**
+       * A center refused the report RESOURCE_EXHAUSTED with a `retry-after-ms` hint (the token
+       * is over its rate): no report starts before this many ms have passed (capped at 60 s),
+       * and the other centers are not tried for this one.
+       */
+      readonly retryAfterMs?: number;
+    }
   | { readonly result: 'rate-limited' }
   | { readonly result: 'in-flight' };
 
@@ -45,7 +56,10 @@ export type SuspectReporterStats = {
   readonly inFlightSkipped: number;
 };
 
-/** Sends ReportSuspect in the background: never awaited by a caller, never throws, rate-limited. */
+/**
+ * Sends ReportSuspect in the background: never awaited by a caller, never throws, rate-limited
+ * (at most one report per minIntervalMs, and none while a center's retry-after-ms hint runs).
+ */
 export type SuspectReporter = {
   /** Starts a report if the rate limit allows; returns at once. */
   report(kind: NetworkFailureKind, consecutiveFailures: number): void;
@@ -67,6 +81,8 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
   const channels = new Map<string, Channel>();
   let next = 0;
   let lastStart = -Infinity;
+  /** No report starts before this (performance.now()): a center's retry-after-ms hint. */
+  let holdUntil = -Infinity;
   let inFlight: Promise<void> | undefined;
   const counts = { sent: 0, failed: 0, rateLimited: 0, inFlightSkipped: 0 };
 
@@ -91,9 +107,11 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
     const started = performance.now();
     const first = next++ % options.centers.length;
     const errors: string[] = [];
+    let retryAfterMs: number | undefined;
     for (let i = 0; i < options.centers.length && !shutdown.signal.aborted; i++) {
       const center = options.centers[(first + i) % options.centers.length];
       const limit = deadline(shutdown.signal, deadlineMs);
+      const hint = RetryHint();
       try {
         const response = await clientFor(center).reportSuspect(
           {
@@ -102,7 +120,7 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
             failureKind: toProtoFailureKind(kind),
             consecutiveFailures,
           },
-          { metadata, signal: limit.signal },
+          { metadata, signal: limit.signal, onTrailer: hint.onTrailer },
         );
         counts.sent++;
         const decision = probeDecisionToJSON(
@@ -112,12 +130,23 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
         return;
       } catch (error) {
         errors.push(`${center}: ${error instanceof Error ? error.message : String(error)}`);
+        retryAfterMs = hint.hintMs(error);
+        if (retryAfterMs !== undefined) {
+          // Over the token's rate: spraying the other replicas would defeat the limit.
+          holdUntil = performance.now() + retryAfterMs;
+          break;
+        }
       } finally {
         limit.clear();
       }
     }
     counts.failed++;
-    tell({ result: 'failed', errors, durationMs: performance.now() - started });
+    tell({
+      result: 'failed',
+      errors,
+      durationMs: performance.now() - started,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   };
 
   return {
@@ -129,7 +158,7 @@ export function SuspectReporter(options: SuspectReporterOptions): SuspectReporte
         return;
       }
       const now = performance.now();
-      if (now - lastStart < minIntervalMs) {
+      if (now - lastStart < minIntervalMs || now < holdUntil) {
         counts.rateLimited++;
         tell({ result: 'rate-limited' });
         return;

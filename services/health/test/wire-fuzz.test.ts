@@ -15,6 +15,7 @@ import {
 import { RedisKeys } from '@gateway/shared';
 import {
   assertEveryAnswerWellFormed,
+  FUZZ_LIMITS_ENV,
   fuzzEveryRpc,
   RawGrpcCaller,
   redisDigest,
@@ -153,7 +154,12 @@ describe('NodeHealthService under a wire fuzzer', () => {
     health = await startServiceProcess({
       name: 'health',
       entry: serviceEntry('health'),
-      env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' },
+      env: {
+        REDIS_URL: redis.url,
+        GATEWAY_TOKENS: TEST_TOKENS_ENV,
+        LOG_LEVEL: 'warn',
+        ...FUZZ_LIMITS_ENV,
+      },
       timeoutMs: 90_000,
       onSpawn: (child) => (errors = watchErrorLog(child)),
     });

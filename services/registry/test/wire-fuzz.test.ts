@@ -11,6 +11,7 @@ import {
 import { RedisKeys } from '@gateway/shared';
 import {
   assertEveryAnswerWellFormed,
+  FUZZ_LIMITS_ENV,
   fuzzEveryRpc,
   RawGrpcCaller,
   redisDigest,
@@ -144,7 +145,12 @@ describe('RegistryService under a wire fuzzer', () => {
     registry = await startServiceProcess({
       name: 'registry',
       entry: serviceEntry('registry'),
-      env: { REDIS_URL: redis.url, GATEWAY_TOKENS: TEST_TOKENS_ENV, LOG_LEVEL: 'warn' },
+      env: {
+        REDIS_URL: redis.url,
+        GATEWAY_TOKENS: TEST_TOKENS_ENV,
+        LOG_LEVEL: 'warn',
+        ...FUZZ_LIMITS_ENV,
+      },
       timeoutMs: 90_000,
       onSpawn: (child) => (errors = watchErrorLog(child)),
     });

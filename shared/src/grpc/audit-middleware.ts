@@ -2,6 +2,7 @@ import { isAbortError } from 'abort-controller-x';
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
 import type { Logger } from 'pino';
 import { withCallNote } from './call-note.js';
+import { isUndecodableRequest } from './undecodable-request.js';
 
 /** What an audited RPC acts on, read from its raw request when the handler did not say. */
 export type AuditTarget = (request: unknown) => string;
@@ -39,7 +40,8 @@ export function auditMiddleware(
       let target = noted.note.target;
       if (target === undefined) {
         try {
-          target = rawTarget(call.request);
+          // An undecodable request names nothing (it is refused INVALID_ARGUMENT).
+          target = isUndecodableRequest(call.request) ? '' : String(rawTarget(call.request));
         } catch {
           target = '';
         }

@@ -17,8 +17,11 @@ import { passThroughMiddleware } from '../metrics/rpc-metrics.js';
 import { authMiddleware } from './auth-middleware.js';
 import { errorMiddleware } from './error-middleware.js';
 import { listensBeyondLoopback } from './plaintext-exposure.js';
+import { requestDecodingMiddleware } from './request-decoding-middleware.js';
+import { requestTypeNames } from './request-type-names.js';
 import type { ServiceBinding } from './service-binding.js';
 import { transportServerOptions } from './transport-options.js';
+import { guardRequestDecoding } from './undecodable-request.js';
 import { unauthenticatedStreamLimit } from './unauthenticated-stream-limit.js';
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
@@ -45,8 +48,9 @@ export type GrpcServer = {
 
 /**
  * Starts a nice-grpc server with the standard pieces every service shares: error and
- * logging middleware, bearer-token auth, grpc.health.v1 and server reflection (so
- * grpcurl can list, describe and call every RPC with no .proto file at hand).
+ * logging middleware, bearer-token auth, per-token limits, INVALID_ARGUMENT for request
+ * bytes that do not decode, grpc.health.v1 and server reflection (so grpcurl can list,
+ * describe and call every RPC with no .proto file at hand).
  * Health starts NOT_SERVING; the service says when it is ready.
  */
 export async function startGrpcServer(options: {
@@ -76,6 +80,7 @@ export async function startGrpcServer(options: {
     for (const path of binding.rateLimited) rateLimited.add(path);
   }
 
+  const descriptorSet = loadDescriptorSet();
   const server = createServer(transportServerOptions(options.transport))
     .use(options.callMetrics ?? passThroughMiddleware)
     // The audit log is a logger of its own (`"log":"audit"` on every line): see docs/security.md.
@@ -88,19 +93,20 @@ export async function startGrpcServer(options: {
       ),
     )
     .use(authMiddleware(options.tokens, methodRoles, [HEALTH_SERVICE, ...REFLECTION_SERVICES]))
-    .use(tokenLimitsMiddleware(options.limits, rateLimited, logger));
+    .use(tokenLimitsMiddleware(options.limits, rateLimited, logger))
+    // Bytes that are not the request message: INVALID_ARGUMENT, not grpc-js's INTERNAL.
+    .use(requestDecodingMiddleware(requestTypeNames(descriptorSet)));
 
   const health = HealthState();
   const serviceNames = bindings.map((binding) => binding.fullName);
-  server.add(HealthDefinition, HealthServiceImpl(health));
+  server.add(guardRequestDecoding(HealthDefinition), HealthServiceImpl(health));
   // Reflection v1 for current grpcurl, v1alpha for grpcurl before 1.9 and older tools.
-  const descriptorSet = loadDescriptorSet();
   server.add(
-    ServerReflectionService,
+    guardRequestDecoding(ServerReflectionService),
     ServerReflection(descriptorSet, [...serviceNames, HEALTH_SERVICE]),
   );
   server.add(
-    ServerReflectionServiceV1Alpha,
+    guardRequestDecoding(ServerReflectionServiceV1Alpha),
     ServerReflectionV1Alpha(descriptorSet, [...serviceNames, HEALTH_SERVICE]),
   );
   for (const binding of bindings) binding.add(server);

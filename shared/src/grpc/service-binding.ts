@@ -1,6 +1,7 @@
 import type { Server, ServiceImplementation, TsProtoServiceDefinition } from 'nice-grpc';
 import type { Role } from '../auth/roles.js';
 import type { AuditTarget } from './audit-middleware.js';
+import { guardRequestDecoding } from './undecodable-request.js';
 
 /** Which roles may call each RPC of a service, by RPC name (`admin` may always). */
 export type AccessRules = Readonly<Record<string, readonly Role[]>>;
@@ -75,6 +76,7 @@ export function bindService<Definition extends TsProtoServiceDefinition>(
     methodRoles,
     audited,
     rateLimited,
-    add: (server) => server.add(definition, implementation),
+    // Undecodable request bytes reach the middleware as a marker (see requestDecodingMiddleware).
+    add: (server) => server.add(guardRequestDecoding(definition), implementation),
   };
 }

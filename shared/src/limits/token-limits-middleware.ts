@@ -1,7 +1,10 @@
 import { ServerError, Status, type ServerMiddleware } from 'nice-grpc';
 import type { Logger } from 'pino';
 import { callNoteOf } from '../grpc/call-note.js';
+import { RETRY_AFTER_METADATA } from './retry-after.js';
 import { TokenBuckets } from './token-bucket.js';
+
+export { RETRY_AFTER_METADATA };
 
 /** Per-token limits of one process (GATEWAY_TOKEN_RATE, GATEWAY_TOKEN_BURST, GATEWAY_TOKEN_MAX_STREAMS). */
 export type TokenLimits = {
@@ -11,8 +14,6 @@ export type TokenLimits = {
   /** Concurrent server streams (Watch*) per token. */
   readonly maxStreams: number;
 };
-
-export const RETRY_AFTER_METADATA = 'retry-after-ms';
 
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 

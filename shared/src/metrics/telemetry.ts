@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { startMetricsHttpServer, type MetricsHttpServer } from './metrics-http-server.js';
 import { RedisMetrics } from './redis-metrics.js';
 import { rpcMetricsMiddleware } from './rpc-metrics.js';
+import { registerSafetyMetrics } from './safety-metrics.js';
 
 export type Telemetry = {
   /** This process's own metrics registry: every series of the service is registered here. */
@@ -28,7 +29,8 @@ export type Telemetry = {
 /**
  * The metrics and probe endpoints of one service process: a prom-client Registry of its
  * own (default process metrics included, every series labelled `service`), the gRPC call
- * middleware, Redis connection metrics, and the HTTP endpoint on METRICS_LISTEN (none
+ * middleware, Redis connection metrics, the TLS certificate and Redis eviction-policy
+ * gauges (safety-metrics), and the HTTP endpoint on METRICS_LISTEN (none
  * when off: the series are still kept, nobody reads them).
  */
 export async function startTelemetry(options: {
@@ -41,6 +43,7 @@ export async function startTelemetry(options: {
   registry.setDefaultLabels({ service: options.service });
   if (options.listen) collectDefaultMetrics({ register: registry });
   const redis = RedisMetrics(registry);
+  registerSafetyMetrics(registry);
   const collectFailures = new Counter({
     name: 'gateway_metrics_collect_failures_total',
     help: 'Scrape-time reads (Redis) that failed or timed out, by collector',

@@ -1,5 +1,6 @@
 import { experimental } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { epochSecondsOf, trackCertificate } from './certificate-status.js';
 import {
   checkTlsMaterial,
   readTlsContents,
@@ -17,7 +18,9 @@ type IdentityListener = experimental.IdentityCertificateUpdateListener;
  * `reloadIntervalMs`: grpc-js installs each change as the secure context of new
  * connections (rotation without restart). A change that does not check out (a key that
  * does not match, a half-written file) is refused and logged once; the last good
- * material stays in service, and a later good change is taken.
+ * material stays in service, and a later good change is taken. While it runs, its state
+ * (refusing a change or not, the served certificate's notAfter) is in the process's metrics
+ * (gateway_tls_certificate_reload_failing, gateway_tls_certificate_not_after_seconds).
  */
 export type ReloadingCertificates = experimental.CertificateProvider & {
   /** What new connections are served now. */
@@ -30,6 +33,8 @@ export function ReloadingCertificates(options: {
   files: ServerTlsFiles;
   reloadIntervalMs: number;
   logger: Logger;
+  /** For the metrics' `transport` label. */
+  transport: 'tls' | 'mtls';
 }): ReloadingCertificates {
   const { files, logger } = options;
   let material = readTlsMaterialSync(files);
@@ -56,7 +61,13 @@ export function ReloadingCertificates(options: {
     reloading = true;
     try {
       const contents = await readTlsContents(files);
-      if (sameContents(material, contents)) return;
+      if (sameContents(material, contents)) {
+        // The files are back to the pair in service (a refused change was undone).
+        if (lastFailure !== undefined)
+          logger.info(describe(material), 'grpc tls: the certificate files check out again');
+        lastFailure = undefined;
+        return;
+      }
       material = checkTlsMaterial(files, contents);
       for (const listener of identityListeners) listener(identityUpdate());
       for (const listener of caListeners) listener(caUpdate());
@@ -77,6 +88,11 @@ export function ReloadingCertificates(options: {
   };
   const timer = setInterval(() => void reload(), options.reloadIntervalMs);
   timer.unref();
+  const untrack = trackCertificate(() => ({
+    transport: options.transport,
+    reloadFailing: lastFailure !== undefined,
+    notAfterSeconds: epochSecondsOf(material.validTo),
+  }));
   logger.info(
     { ...describe(material), clientCertificates: material.clientCa ? 'required' : 'not asked' },
     'grpc tls: certificate loaded',
@@ -84,7 +100,10 @@ export function ReloadingCertificates(options: {
 
   return {
     current: () => material,
-    close: () => clearInterval(timer),
+    close: () => {
+      clearInterval(timer);
+      untrack();
+    },
     // grpc-js registers its listener before it watches for updates: answer on the next tick.
     addCaCertificateListener(listener) {
       caListeners.add(listener);

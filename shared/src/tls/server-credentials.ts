@@ -18,12 +18,13 @@ export function serverTls(transport: GrpcTransport, logger: Logger): ServerTls {
   const tls = transport.tls;
   if (!tls)
     return { credentials: ServerCredentials.createInsecure(), mode: 'plaintext', close() {} };
+  const mutual = tls.clientCaFile !== undefined;
   const certificates = ReloadingCertificates({
     files: tls,
     reloadIntervalMs: tls.reloadIntervalMs,
     logger,
+    transport: mutual ? 'mtls' : 'tls',
   });
-  const mutual = tls.clientCaFile !== undefined;
   // grpc-js 1.14 hands its first argument to the identity and the second to the CA
   // (the declared parameter names are the other way round); ours provides both.
   const credentials = experimental.createCertificateProviderServerCredentials(

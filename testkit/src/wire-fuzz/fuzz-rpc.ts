@@ -25,7 +25,7 @@ export type RpcFuzzReport = {
   readonly sent: number;
   /** Generated cases that decode to an accepted request: not sent (see acceptedRequest). */
   readonly skippedAccepted: number;
-  /** How the calls ended, by label ("INVALID_ARGUMENT", "INTERNAL (undecodable request)", ...). */
+  /** How the calls ended, by label ("INVALID_ARGUMENT", "INVALID_ARGUMENT (undecodable request)", ...). */
   readonly statuses: Readonly<Record<string, number>>;
   readonly strategies: Readonly<Record<FuzzStrategy, number>>;
   /** Calls that ended with a status a client must never see for bad input, with the bytes sent. */
@@ -38,21 +38,26 @@ export type RpcFuzzReport = {
   readonly durationMs: number;
 };
 
-/** The status a gRPC server gives a request it cannot decode (grpc-js, before any handler runs). */
-const UNDECODABLE = 'Error deserializing request';
+/**
+ * How the services answer request bytes that are not a message of the request type (the shared
+ * gRPC server's request-decoding middleware): INVALID_ARGUMENT naming the message type.
+ */
+const UNDECODABLE = /^request: not a valid [\w.]+ protobuf message$/;
+export const UNDECODABLE_LABEL = 'INVALID_ARGUMENT (undecodable request)';
 
 function labelOf(outcome: RawCallOutcome): string {
   if (outcome.code === 'STREAM_OPEN') return 'STREAM_OPEN';
   const name = GrpcStatus[outcome.code] ?? `CODE_${outcome.code}`;
-  if (outcome.code === Number(GrpcStatus.INTERNAL) && outcome.details.startsWith(UNDECODABLE))
-    return 'INTERNAL (undecodable request)';
+  if (outcome.code === Number(GrpcStatus.INVALID_ARGUMENT) && UNDECODABLE.test(outcome.details))
+    return UNDECODABLE_LABEL;
   return name;
 }
 
 /**
  * Labels that mean something went wrong in the service rather than with the request: UNKNOWN
- * (a handler threw something unmapped), INTERNAL other than the decoder's (a crash), UNAVAILABLE
- * (the service went away), a unary call that hung until its deadline.
+ * (a handler threw something unmapped), INTERNAL (a crash, or grpc-js's "Error deserializing
+ * request": undecodable bytes must be INVALID_ARGUMENT), UNAVAILABLE (the service went away), a
+ * unary call that hung until its deadline.
  */
 export function isIllFormed(label: string, stream: boolean): boolean {
   return (

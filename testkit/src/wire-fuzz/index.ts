@@ -16,5 +16,5 @@ export type { FieldShape, MessageShape } from './protobuf-wire.js';
 export { RawGrpcCaller, type RawCallOutcome } from './raw-grpc-caller.js';
 export { redisDigest } from './redis-digest.js';
 export { servingStatus } from './serving-status.js';
-export { assertEveryAnswerWellFormed, fuzzEveryRpc } from './fuzz-service.js';
+export { assertEveryAnswerWellFormed, FUZZ_LIMITS_ENV, fuzzEveryRpc } from './fuzz-service.js';
 export { waitForQuietRedis } from './quiet-redis.js';
