@@ -75,7 +75,8 @@ export function UpstreamRender(): UpstreamRender {
       }
       let list = lines.get(spec.group);
       if (list === undefined) lines.set(spec.group, (list = []));
-      list.push(`${spec.host}\u0000${String(spec.port).padStart(5, '0')}\u0001${line}`);
+      // join() makes one flat string: it holds nothing of the page the instance came from.
+      list.push([spec.host, '\u0000', String(spec.port).padStart(5, '0'), '\u0001', line].join(''));
     },
     finish() {
       const groups = [...lines.keys()].sort((a, b) =>
