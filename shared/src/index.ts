@@ -212,3 +212,4 @@ export { splitMethodPath, statusOf } from './metrics/rpc-metrics.js';
 export type { AlertDeliveryResult } from './alerts/alerts.js';
 export { readRegistryGaugesScript } from './redis/scripts/read-registry-gauges.js';
 export { readDesiredSummaryScript } from './redis/scripts/read-desired-summary.js';
+export { readDesiredPiecesScript } from './redis/scripts/read-desired-pieces.js';

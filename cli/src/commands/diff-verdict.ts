@@ -18,7 +18,7 @@ export type DiffVerdict = {
 export function diffVerdict(
   ip: string,
   status: GetPushStatusResponse,
-  render: RenderConfigResponse,
+  render: Pick<RenderConfigResponse, 'revision' | 'contentHash' | 'refusals'>,
 ): DiffVerdict {
   const record = status.nodes.find((entry) => entry.nodeIp === ip);
   const applied =

@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { emit } from '../output/emit.js';
 import { nodeView } from '../output/views.js';
 import { diffVerdict, formatDiff } from './diff-verdict.js';
+import { readRender } from './read-render.js';
 
 export function registerRender(program: Command): void {
   program
@@ -18,10 +19,11 @@ export function registerRender(program: Command): void {
     .action(async (options: { out?: string; json?: boolean }, command: Command) => {
       await withClients(command, async ({ clients, colour }) => {
         const response = await unary('config-push', clients.endpoints.timeoutMs, (call) =>
-          clients.configPush().renderConfig({}, call),
+          readRender(clients.configPush(), call),
         );
         if (options.out) writeFileSync(options.out, response.content);
-        if (options.json) emit(true, response, () => '');
+        if (options.json)
+          emit(true, { ...response, content: response.content.toString('utf8') }, () => '');
         else if (!options.out) process.stdout.write(response.content);
         for (const refusal of response.refusals)
           process.stderr.write(`${colour.red('refused')}: ${refusal}\n`);
@@ -42,7 +44,7 @@ export function registerRender(program: Command): void {
         const [node, status, render] = await Promise.all([
           unary('health', timeout, (call) => clients.health().getNode({ ip }, call)),
           unary('config-push', timeout, (call) => clients.configPush().getPushStatus({}, call)),
-          unary('config-push', timeout, (call) => clients.configPush().renderConfig({}, call)),
+          unary('config-push', timeout, (call) => readRender(clients.configPush(), call)),
         ]);
         const view = node.node ? nodeView(node.node) : undefined;
         const verdict = diffVerdict(view?.ip ?? ip, status, render);

@@ -149,7 +149,14 @@ export async function startConfigPush(
       shutdownSignal: shutdownController.signal,
       logger,
     }),
-    { RenderConfig: [], PushNow: [], GetPushStatus: [], WatchPushes: [], ListRecentAlerts: [] },
+    {
+      RenderConfig: [],
+      StreamRenderConfig: [],
+      PushNow: [],
+      GetPushStatus: [],
+      WatchPushes: [],
+      ListRecentAlerts: [],
+    },
     {
       audit: {
         pushNow: (request) =>

@@ -194,7 +194,12 @@ describe('the node refuses what the renderer would never write', () => {
         pool,
         node: node.spec(),
         remoteCommand: `sudo -n ${scriptPath}`,
-        config: { epoch: EPOCH, revision: 50, hash: sha256(content), content },
+        config: {
+          epoch: EPOCH,
+          revision: 50,
+          hash: sha256(content),
+          content: [Buffer.from(content)],
+        },
         signal: AbortSignal.timeout(30_000),
       }),
       (error: unknown) =>

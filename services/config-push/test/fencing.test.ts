@@ -41,7 +41,7 @@ function desired(
     epoch,
     revision,
     hash: createHash('sha256').update(content).digest('hex'),
-    content,
+    content: [Buffer.from(content)],
     servers: 1,
     groups: ['default'],
     time: Date.now(),

@@ -5,6 +5,7 @@ import {
   GetPushStatusRequest,
   PushNowRequest,
   RenderConfigRequest,
+  StreamRenderConfigRequest,
   WatchPushesRequest,
 } from '@gateway/proto/configpush';
 import { normalizeNodeIp, RedisKeys } from '@gateway/shared';
@@ -56,6 +57,15 @@ const TARGETS: readonly RpcFuzzTarget[] = [
     path: `${SERVICE}/RenderConfig`,
     shape: {},
     validSamples: [bytesOf(RenderConfigRequest.encode({}))],
+  },
+  {
+    path: `${SERVICE}/StreamRenderConfig`,
+    stream: true,
+    shape: { 1: 'varint' },
+    validSamples: [
+      bytesOf(StreamRenderConfigRequest.encode({ chunkSize: 0 })),
+      bytesOf(StreamRenderConfigRequest.encode({ chunkSize: 65_536 })),
+    ],
   },
   {
     path: `${SERVICE}/PushNow`,

@@ -14,7 +14,8 @@ export type LuaScript = {
   run(
     redis: Redis,
     keys: readonly string[],
-    args: ReadonlyArray<string | number>,
+    /** Buffers go to Redis as they are (a large argument is never made a string). */
+    args: ReadonlyArray<string | number | Buffer>,
   ): Promise<unknown>;
 };
 

@@ -22,6 +22,7 @@ import { readAppliedRecords, readAttemptRecords } from '../state/node-records.js
 import type { PushResultsHub } from './push-results-hub.js';
 import { quarantineToProto } from './quarantine-mapping.js';
 import { previewRender, type GuardSettings } from './render-preview.js';
+import { renderConfigAnswer, streamChunkSize, streamRenderMessages } from './render-rpcs.js';
 import { attemptToProto } from './response-mapping.js';
 
 /** The ConfigPushService RPCs (admin only). */
@@ -37,23 +38,12 @@ export function ConfigPushServiceImpl(deps: {
   const { redis, guard } = deps;
   return {
     async renderConfig() {
-      const { snapshot, quarantine, render, refusal } = await previewRender(redis, guard);
-      const refusals = [
-        ...(refusal ? [refusal.message] : []),
-        ...render.skipped.map((entry) => `instance ${entry.id} left out: ${entry.reason}`),
-        ...snapshot.invalid.map(
-          (entry) => `instance ${entry.id} fails validation, left out: ${entry.error}`,
-        ),
-        ...[...quarantine.values()].map(
-          (entry) => `instance ${entry.id} quarantined, left out: ${entry.reason}`,
-        ),
-      ];
-      return {
-        content: render.content,
-        revision: snapshot.revision,
-        contentHash: render.hash,
-        refusals,
-      };
+      return renderConfigAnswer(await previewRender(redis, guard));
+    },
+
+    async *streamRenderConfig(request) {
+      const chunkSize = streamChunkSize(request);
+      yield* streamRenderMessages(await previewRender(redis, guard), chunkSize);
     },
 
     async pushNow(request) {
@@ -113,7 +103,7 @@ export function ConfigPushServiceImpl(deps: {
         previewRender(redis, guard),
         deps.alerts.status(),
       ]);
-      const { snapshot, desired, quarantine, render, refusal } = preview;
+      const { registry, desired, quarantine, refusal } = preview;
       const statuses: NodePushStatus[] = nodes.map((node) => {
         const runs = applied.get(node.spec.ip);
         const last = attempts.get(node.spec.ip);
@@ -131,9 +121,9 @@ export function ConfigPushServiceImpl(deps: {
         desiredContentHash: desired?.hash ?? '',
         nodes: statuses,
         leader: leader ?? '',
-        refusals: refusal && render.hash !== desired?.hash ? [refusal.message] : [],
-        registryRevision: snapshot.revision,
-        epoch: snapshot.epoch,
+        refusals: refusal && registry.file.hash !== desired?.hash ? [refusal.message] : [],
+        registryRevision: registry.revision,
+        epoch: registry.epoch,
         desiredEpoch: desired?.epoch ?? '',
         quarantinedInstances: quarantineToProto(quarantine),
         alertDelivery: alertDeliveryMessage(delivery),

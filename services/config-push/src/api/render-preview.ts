@@ -1,9 +1,13 @@
 import type { Redis } from 'ioredis';
-import { readInstanceSnapshot, readQuarantine, type QuarantineEntry } from '@gateway/shared';
+import { readQuarantine, type QuarantineEntry } from '@gateway/shared';
 import { renderWithoutQuarantined } from '../quarantine/render-without-quarantined.js';
 import { checkRender, type Refusal } from '../render/render-guard.js';
-import type { RenderedConfig } from '../render/render-upstreams.js';
-import { readDesiredConfig, type DesiredConfig } from '../state/desired-config.js';
+import type { RegistryRender } from '../render/render-registry.js';
+import {
+  readDesiredConfig,
+  readDesiredSummary,
+  type DesiredSummary,
+} from '../state/desired-config.js';
 
 /** The drop guard's and the size check's settings, as the pusher applies them. */
 export type GuardSettings = {
@@ -13,10 +17,11 @@ export type GuardSettings = {
 };
 
 export type RenderPreview = {
-  readonly snapshot: Awaited<ReturnType<typeof readInstanceSnapshot>>;
-  readonly desired: DesiredConfig | undefined;
+  /** The render, with the registry's epoch and revision and what it left out. */
+  readonly registry: RegistryRender;
+  /** The last accepted config (its file is only read when a quarantine needs it). */
+  readonly desired: DesiredSummary | undefined;
   readonly quarantine: Map<string, QuarantineEntry>;
-  readonly render: RenderedConfig;
   /** What the guard would say of this render if it were pushed now (not forced). */
   readonly refusal: Refusal | undefined;
 };
@@ -27,25 +32,26 @@ export type RenderPreview = {
  * last accepted config of the same store epoch (RenderConfig, GetPushStatus).
  */
 export async function previewRender(redis: Redis, guard: GuardSettings): Promise<RenderPreview> {
-  const [snapshot, desired, quarantine] = await Promise.all([
-    readInstanceSnapshot(redis, { metadata: false }),
-    readDesiredConfig(redis),
+  const [desired, quarantine] = await Promise.all([
+    readDesiredSummary(redis),
     readQuarantine(redis),
   ]);
-  const { render, guardServers } = renderWithoutQuarantined(
-    snapshot.instances,
-    quarantine,
-    desired?.content,
-  );
+  // The last file only counts quarantined instances it had: not read without a quarantine.
+  const previous =
+    desired !== undefined && quarantine.size > 0
+      ? (await readDesiredConfig(redis))?.content
+      : undefined;
+  const { registry, guardServers } = await renderWithoutQuarantined(redis, quarantine, previous);
+  const { file } = registry;
   const refusal = checkRender({
-    servers: render.servers,
-    quarantinedServers: guardServers - render.servers,
-    bytes: Buffer.byteLength(render.content),
+    servers: file.servers,
+    quarantinedServers: guardServers - file.servers,
+    bytes: file.bytes,
     maxBytes: guard.maxConfigBytes,
-    previousServers: desired?.epoch === snapshot.epoch ? desired.servers : undefined,
+    previousServers: desired?.epoch === registry.epoch ? desired.servers : undefined,
     force: false,
     minShare: guard.dropGuardShare,
     minRemoved: guard.dropGuardMinRemoved,
   });
-  return { snapshot, desired, quarantine, render, refusal };
+  return { registry, desired, quarantine, refusal };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { readDesiredSummaryScript, readNodesWithStatus, RedisKeys } from '@gateway/shared';
+import { readNodesWithStatus } from '@gateway/shared';
+import { readDesiredSummary } from '../state/desired-config.js';
 import { readAppliedRecords } from '../state/node-records.js';
 
 export type DesiredSummary = {
@@ -56,15 +57,11 @@ export function convergenceOf(
 
 /** One scrape's read: the nodes, what each runs, the desired config's summary (O(nodes)). */
 export async function readConvergence(redis: Redis): Promise<Convergence> {
-  const [{ nodes }, applied, reply] = await Promise.all([
+  const [{ nodes }, applied, desired] = await Promise.all([
     readNodesWithStatus(redis),
     readAppliedRecords(redis),
-    readDesiredSummaryScript.run(redis, [RedisKeys.pushDesired], []) as Promise<string[]>,
+    readDesiredSummary(redis),
   ]);
-  const desired =
-    reply.length === 4
-      ? { epoch: reply[0], revision: Number(reply[1]), hash: reply[2], time: Number(reply[3]) }
-      : undefined;
   return convergenceOf(
     desired,
     nodes.map((node) => ({ ip: node.spec.ip, applied: applied.get(node.spec.ip) })),

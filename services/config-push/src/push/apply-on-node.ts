@@ -15,7 +15,8 @@ export type ConfigToApply = {
   readonly epoch: string;
   readonly revision: number;
   readonly hash: string;
-  readonly content: string;
+  /** The file, as chunks (written to the node one after the other). */
+  readonly content: readonly Buffer[];
 };
 
 /**

@@ -11,11 +11,11 @@ export type ExecResult = {
   readonly stderr: string;
 };
 
-/** Runs one command on an open connection with `stdin`; the last 64 KiB of each output is kept. */
+/** Runs one command on an open connection with `stdin` (a string or chunks); the last 64 KiB of each output is kept. */
 export function runCommand(
   client: SshClient,
   command: string,
-  stdin: string,
+  stdin: string | readonly Buffer[],
   signal: AbortSignal,
   endpoint: SshEndpointData,
   why: () => string,
@@ -51,7 +51,13 @@ export function runCommand(
         signal.removeEventListener('abort', onAbort);
         resolve({ code, stdout, stderr });
       });
-      stream.end(stdin);
+      if (typeof stdin === 'string') stream.end(stdin);
+      else {
+        // The chunks already exist: the channel queues them (by reference) and sends them
+        // as the window allows; no copy of the whole file is made.
+        for (const chunk of stdin) stream.write(chunk);
+        stream.end();
+      }
     });
   });
 }

@@ -25,7 +25,8 @@ export type SshPool = {
   exec(
     endpoint: SshEndpointData,
     command: string,
-    stdin: string,
+    /** Written as it is; chunks one after the other, never joined. */
+    stdin: string | readonly Buffer[],
     signal: AbortSignal,
   ): Promise<ExecResult>;
   /** Closes every connection. */
@@ -143,7 +144,7 @@ export function SshPool(options: {
   const execOnce = async (
     endpoint: SshEndpointData,
     command: string,
-    stdin: string,
+    stdin: string | readonly Buffer[],
     signal: AbortSignal,
     fresh: boolean,
   ): Promise<ExecResult> => {

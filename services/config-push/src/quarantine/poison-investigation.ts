@@ -10,7 +10,7 @@ import {
 } from '@gateway/shared';
 import type { Redis } from 'ioredis';
 import type { SshPool } from '../push/ssh-pool.js';
-import { renderUpstreams } from '../render/render-upstreams.js';
+import { fileText, renderUpstreams } from '../render/render-upstreams.js';
 import type { DesiredConfig } from '../state/desired-config.js';
 import { bisectCulprit } from './bisect.js';
 import { lineOwners } from './line-owners.js';
@@ -49,7 +49,7 @@ export async function investigatePoison(
   const { logger } = deps;
   const snapshot = await readInstanceSnapshot(deps.redis);
   const byId = new Map(snapshot.instances.map((instance) => [instance.id, instance]));
-  const owners = lineOwners(target.content);
+  const owners = lineOwners(fileText(target.content));
   const rendered = [...new Set([...owners.values()].flat())]
     .map((id) => byId.get(id))
     .filter((instance): instance is LeasedInstance => instance !== undefined);

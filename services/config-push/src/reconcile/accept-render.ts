@@ -1,17 +1,7 @@
-import {
-  ensureStoreEpochScript,
-  epochSeed,
-  readInstanceSnapshot,
-  readQuarantine,
-  RedisKeys,
-} from '@gateway/shared';
+import { ensureStoreEpochScript, epochSeed, readQuarantine, RedisKeys } from '@gateway/shared';
 import { renderWithoutQuarantined } from '../quarantine/render-without-quarantined.js';
 import { checkRender, type Refusal } from '../render/render-guard.js';
-import {
-  readDesiredConfig,
-  writeDesiredConfig,
-  type DesiredConfig,
-} from '../state/desired-config.js';
+import { writeDesiredConfig, type DesiredConfig } from '../state/desired-config.js';
 import { LostLeaseError, stillHolding, type CycleDeps } from './cycle-types.js';
 
 /**
@@ -30,13 +20,27 @@ export async function acceptRender(
   refusal: Refusal | undefined;
 }> {
   const { redis, alerts, settings, logger, startTerm } = deps;
-  let snapshot = await readInstanceSnapshot(redis, { metadata: false });
-  if (snapshot.epoch === '' && snapshot.instances.length > 0) {
+  const [desired, quarantine] = await Promise.all([
+    deps.desiredCache.read(redis),
+    readQuarantine(redis),
+  ]);
+  let { registry, guardServers } = await renderWithoutQuarantined(
+    redis,
+    quarantine,
+    desired?.content,
+  );
+  if (registry.epoch === '' && registry.read > 0) {
     // Instances written before store epochs existed: give the dataset its epoch now.
     await ensureStoreEpochScript.run(redis, [RedisKeys.instancesEpoch], [epochSeed()]);
-    snapshot = await readInstanceSnapshot(redis, { metadata: false });
+    ({ registry, guardServers } = await renderWithoutQuarantined(
+      redis,
+      quarantine,
+      desired?.content,
+    ));
   }
-  if (snapshot.invalid.length === 0) {
+  const { file: render, excluded, invalid } = registry;
+  const snapshot = { epoch: registry.epoch, revision: registry.revision };
+  if (invalid.length === 0) {
     alerts.resolve({
       key: 'render:invalid-instances',
       kind: 'invalid_instances',
@@ -47,22 +51,13 @@ export async function acceptRender(
     alerts.fire({
       key: 'render:invalid-instances',
       kind: 'invalid_instances',
-      message: `${snapshot.invalid.length} instance(s) in Redis fail validation and are not rendered: ${snapshot.invalid
+      message: `${invalid.length} instance(s) in Redis fail validation and are not rendered: ${invalid
         .map((entry) => entry.id)
         .slice(0, 5)
         .join(', ')}`,
       revision: snapshot.revision,
     });
   }
-  const [desired, quarantine] = await Promise.all([
-    readDesiredConfig(redis),
-    readQuarantine(redis),
-  ]);
-  const { render, excluded, guardServers } = renderWithoutQuarantined(
-    snapshot.instances,
-    quarantine,
-    desired?.content,
-  );
   if (render.skipped.length > 0)
     logger.error({ skipped: render.skipped }, 'instances left out of the render');
   if (excluded.length > 0) logger.debug({ excluded }, 'quarantined instances left out');
@@ -73,7 +68,7 @@ export async function acceptRender(
   const refusal = checkRender({
     servers: render.servers,
     quarantinedServers: guardServers - render.servers,
-    bytes: Buffer.byteLength(render.content),
+    bytes: render.bytes,
     maxBytes: settings.maxConfigBytes,
     previousServers: sameEpoch ? desired.servers : undefined,
     force,
@@ -105,7 +100,7 @@ export async function acceptRender(
     epoch: snapshot.epoch,
     revision: snapshot.revision,
     hash: render.hash,
-    content: render.content,
+    content: render.chunks,
     servers: render.servers,
     groups: render.groups,
     time: Date.now(),
@@ -119,9 +114,10 @@ export async function acceptRender(
     return {
       registryRevision: snapshot.revision,
       registryEpoch: snapshot.epoch,
-      desired: await readDesiredConfig(redis),
+      desired: await deps.desiredCache.read(redis),
       refusal,
     };
+  deps.desiredCache.note(candidate);
   if (desired?.hash !== render.hash) {
     logger.info(
       {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { BackgroundLoop, readNodesWithStatus, type Alerts, type Logger } from '@gateway/shared';
-import { readDesiredConfig } from '../state/desired-config.js';
+import { readDesiredSummary } from '../state/desired-config.js';
 import { readAppliedRecords, readAttemptRecords } from '../state/node-records.js';
 import { convergenceFindings } from './convergence-findings.js';
 
@@ -29,7 +29,7 @@ export function ConvergenceWatch(options: {
         readNodesWithStatus(redis),
         readAppliedRecords(redis),
         readAttemptRecords(redis),
-        readDesiredConfig(redis),
+        readDesiredSummary(redis),
       ]);
       const findings = convergenceFindings({
         desired,

@@ -5,6 +5,7 @@ import type { PoisonGuard } from '../quarantine/poison-guard.js';
 import type { QuarantineSettings } from '../quarantine/quarantine-settings.js';
 import type { SshPool } from '../push/ssh-pool.js';
 import type { Refusal } from '../render/render-guard.js';
+import type { DesiredCache } from '../state/desired-cache.js';
 import type { DesiredConfig } from '../state/desired-config.js';
 import type { AttemptRecord } from '../state/node-records.js';
 import type { EpochTracker } from './epoch-tracker.js';
@@ -76,6 +77,8 @@ export type CycleDeps = {
   readonly onNodeSettled: (ip: string) => void;
   /** Finds and quarantines poison instances when `nginx -t` fails. */
   readonly poison: PoisonGuard;
+  /** The desired config, kept between cycles (its file read only when it changed). */
+  readonly desiredCache: DesiredCache;
   /** The newest config a cycle of this term set out to push. */
   readonly newestTarget: NewestTarget;
   /** Told of each push to a node once it ended (metrics). */

@@ -1,5 +1,5 @@
 import { readNodesWithStatus } from '@gateway/shared';
-import { readDesiredConfig, type DesiredConfig } from '../state/desired-config.js';
+import type { DesiredConfig } from '../state/desired-config.js';
 import {
   readAppliedRecords,
   readAttemptRecords,
@@ -29,7 +29,7 @@ export async function runPushCycle(
   request: CycleRequest,
 ): Promise<DispatchedCycle> {
   if (!request.render) {
-    const desired = await readDesiredConfig(deps.redis);
+    const desired = await deps.desiredCache.read(deps.redis);
     return {
       registryRevision: -1,
       registryEpoch: '',

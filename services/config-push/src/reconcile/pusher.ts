@@ -11,6 +11,7 @@ import {
   type CycleSettings,
 } from './push-cycle.js';
 import type { EpochTracker } from './epoch-tracker.js';
+import { DesiredCache } from '../state/desired-cache.js';
 import { NewestTarget } from './newest-target.js';
 import { PushSchedule, type PushRequest, type PushScheduleTiming } from './push-schedule.js';
 import type { PushObserver } from './push-observer.js';
@@ -62,6 +63,7 @@ export function Pusher(deps: {
   const schedule = PushSchedule<Waiter>(timing, Date.now());
   const inFlight = new Map<string, Promise<AttemptRecord>>();
   const newestTarget = NewestTarget();
+  const desiredCache = DesiredCache();
   let wake: (() => void) | undefined;
   const poke = () => wake?.();
   /** Sleeps until `ms` pass (forever when undefined), poke() is called, or the loop stops. */
@@ -114,6 +116,7 @@ export function Pusher(deps: {
             signal,
             inFlight,
             newestTarget,
+            desiredCache,
             poison,
             onNodeSettled: () => {
               // The node may have missed a newer revision while busy: look again (cheap when up to date).

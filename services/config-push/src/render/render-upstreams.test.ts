@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { renderUpstreams } from './render-upstreams.js';
+import { RENDER_CHUNK_BYTES } from './upstream-render.js';
 import { RENDER_SAMPLE, storedInstance as instance } from './stored-instance.fixture.js';
 
 describe('render: the upstream file', () => {
@@ -131,5 +133,18 @@ describe('render: the upstream file', () => {
       }),
     );
     assert.ok(renderedServers > 0, 'some generated instances were valid and rendered');
+  });
+
+  it('writes a large render as chunks cut between lines, hashed as one file', () => {
+    const instances = Array.from({ length: 4_000 }, (_, i) =>
+      instance(`g${i % 9}`, `10.2.${i >> 8}.${i & 255}`, 8000 + (i % 50)),
+    );
+    const rendered = renderUpstreams(instances);
+    assert.ok(rendered.chunks.length > 1, `${rendered.chunks.length} chunks`);
+    assert.equal(Buffer.concat(rendered.chunks).toString('utf8'), rendered.content);
+    assert.equal(rendered.bytes, Buffer.byteLength(rendered.content));
+    assert.equal(rendered.hash, createHash('sha256').update(rendered.content).digest('hex'));
+    for (const chunk of rendered.chunks.slice(1)) assert.equal(chunk[0], 0x0a, 'starts a line');
+    assert.ok(rendered.chunks.every((chunk) => chunk.length <= RENDER_CHUNK_BYTES + 200));
   });
 });
