@@ -24,9 +24,21 @@ export async function listAllPages(
   return { ms: since(start), instances, pages, slowestPageMs };
 }
 
-/** One RenderConfig through config-push: time and the size of the rendered file. */
+/**
+ * One render through config-push, read whole as an operator's tool does (StreamRenderConfig,
+ * chunks of at most 1 MiB: no message bound at any size): time and the size of the file.
+ */
 export async function renderOnce(client: ConfigPushClient): Promise<{ ms: number; bytes: number }> {
   const start = performance.now();
-  const response = await client.renderConfig({}, { signal: AbortSignal.timeout(60_000) });
-  return { ms: since(start), bytes: Buffer.byteLength(response.content) };
+  let bytes = 0;
+  let size = -1;
+  for await (const message of client.streamRenderConfig(
+    {},
+    { signal: AbortSignal.timeout(60_000) },
+  )) {
+    bytes += message.contentChunk.length;
+    size = Number(message.contentSize);
+  }
+  if (bytes !== size) throw new Error(`render read ${bytes} bytes of ${size}`);
+  return { ms: since(start), bytes };
 }
