@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
+import { ed25519KeyPair } from './ssh-key-pair.fixture.js';
 import { afterAll, describe, it } from 'vitest';
 import { ConfigError } from '@gateway/shared';
 import { loadConfigPushConfig } from './config.js';
@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('config-push configuration', () => {
   const privateKeyPath = join(dir, 'id_ed25519');
-  writeFileSync(privateKeyPath, utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+  writeFileSync(privateKeyPath, ed25519KeyPair().private, { mode: 0o600 });
   const load = (env: Record<string, string>) =>
     loadConfigPushConfig({ CONFIG_PUSH_SSH_PRIVATE_KEY_FILE: privateKeyPath, ...env });
   const rejects = (env: Record<string, string>, variable: string, reason: RegExp) =>
@@ -76,7 +76,7 @@ describe('config-push configuration', () => {
     const passphrase = 'pp-Zq8-never-printed';
     writeFileSync(
       encrypted,
-      utils.generateKeyPairSync('ed25519', { passphrase, cipher: 'aes256-ctr', rounds: 4 }).private,
+      ed25519KeyPair({ passphrase, cipher: 'aes256-ctr', rounds: 4 }).private,
       { mode: 0o600 },
     );
     assert.equal(

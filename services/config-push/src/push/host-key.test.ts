@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { utils } from 'ssh2';
+import { ed25519KeyPair } from '../ssh-key-pair.fixture.js';
 import { describe, it } from 'vitest';
 import { fingerprint, hostKeyAlgorithms, keyTypeOf, parseHostKeyLine } from './host-key.js';
 
@@ -13,7 +13,7 @@ describe('host key lines', () => {
   });
 
   it('parses a public key line, ignoring its comment', () => {
-    const generated = utils.generateKeyPairSync('ed25519').public;
+    const generated = ed25519KeyPair().public;
     const key = parseHostKeyLine(`  ${generated} admin@host\n`);
     assert.equal(key.type, 'ssh-ed25519');
     assert.equal(keyTypeOf(key.blob), 'ssh-ed25519');

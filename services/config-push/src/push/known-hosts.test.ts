@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
+import { ed25519KeyPair } from '../ssh-key-pair.fixture.js';
 import { afterAll, describe, it } from 'vitest';
 import { parseHostKeyLine } from './host-key.js';
 import { checkPresentedKey, hostKeyPolicy } from './host-verifier.js';
 import { knownHostKeys } from './known-hosts.js';
 
-const good = utils.generateKeyPairSync('ed25519').public;
-const other = utils.generateKeyPairSync('ed25519').public;
+const good = ed25519KeyPair().public;
+const other = ed25519KeyPair().public;
 
 /** `[10.1.1.1]:2222` and `10.1.1.2` with one key, hashed by `ssh-keygen -H` (OpenSSH 9). */
 const HASHED_KEY =
