@@ -67,3 +67,22 @@ describe('registry config: snapshot builds at once', () => {
       );
   });
 });
+
+describe('registry config: heap growth', () => {
+  it('lets the old generation grow 50 % past the live heap by default; 0 leaves it to V8', () => {
+    assert.equal(loadRegistryConfig({}).REGISTRY_HEAP_GROWING_PERCENT, 50);
+    assert.equal(
+      loadRegistryConfig({ REGISTRY_HEAP_GROWING_PERCENT: '0' }).REGISTRY_HEAP_GROWING_PERCENT,
+      0,
+    );
+  });
+
+  it('refuses a growth so small that full GCs would never stop, naming the setting', () => {
+    for (const value of ['5', '301', 'half'])
+      assert.throws(
+        () => loadRegistryConfig({ REGISTRY_HEAP_GROWING_PERCENT: value }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.message.includes('REGISTRY_HEAP_GROWING_PERCENT'),
+      );
+  });
+});
