@@ -69,8 +69,8 @@ describe('registry config: snapshot builds at once', () => {
 });
 
 describe('registry config: heap growth', () => {
-  it('lets the old generation grow 50 % past the live heap by default; 0 leaves it to V8', () => {
-    assert.equal(loadRegistryConfig({}).REGISTRY_HEAP_GROWING_PERCENT, 50);
+  it('lets the old generation grow 30 % past the live heap by default; 0 leaves it to V8', () => {
+    assert.equal(loadRegistryConfig({}).REGISTRY_HEAP_GROWING_PERCENT, 30);
     assert.equal(
       loadRegistryConfig({ REGISTRY_HEAP_GROWING_PERCENT: '0' }).REGISTRY_HEAP_GROWING_PERCENT,
       0,

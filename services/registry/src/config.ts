@@ -32,7 +32,7 @@ export const registryConfigShape = {
   REGISTRY_WATCH_SNAPSHOT_QUEUE_LIMIT: integer({ min: 1, max: 1_000_000, default: 10_000 }),
   REGISTRY_WATCH_SNAPSHOT_WAIT_TIMEOUT: durationMs({ min: 1_000, max: 600_000, default: 60_000 }),
   // Old-generation growth between full GCs, % (see heap-growth.ts); 0 = V8's own factor.
-  REGISTRY_HEAP_GROWING_PERCENT: integer({ min: 0, max: 300, default: 50 }),
+  REGISTRY_HEAP_GROWING_PERCENT: integer({ min: 0, max: 300, default: 30 }),
   REDIS_WAIT_REPLICAS: integer({ min: 0, max: 16, default: 0 }),
   REDIS_WAIT_TIMEOUT: durationMs({ min: 10, max: 60_000, default: 500 }),
   // Largest encoded ListInstances page or WatchInstances message: well under gRPC's default

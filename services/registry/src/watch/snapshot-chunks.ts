@@ -58,7 +58,15 @@ export async function* snapshotChunks(options: {
   }) => void;
 }): AsyncGenerator<WatchInstancesResponse, void, undefined> {
   const { redis, group } = options;
-  let permit = await options.gate.acquire(options.signal);
+  // A watch that ends (client gone, server shutting down) while it waits for its turn ends
+  // quietly: the stream then stops as it would have without the wait.
+  const turn = () =>
+    options.gate.acquire(options.signal).catch((error: unknown) => {
+      if (options.signal.aborted) return undefined;
+      throw error;
+    });
+  let permit = await turn();
+  if (!permit) return;
   try {
     const epoch = (await redis.get(RedisKeys.instancesEpoch)) ?? '';
     // The stream's view of the quarantine: filled page by page (each page reads only its own
@@ -114,7 +122,10 @@ export async function* snapshotChunks(options: {
       // The page is read: the next build may start while it is sent.
       permit();
       for (const chunk of filled.splice(0)) yield message(chunk, true);
-      if (!exhausted) permit = await options.gate.acquire(options.signal);
+      if (exhausted) break;
+      const next = await turn();
+      if (!next) return;
+      permit = next;
     }
     permit();
     if (invalid > 0)
