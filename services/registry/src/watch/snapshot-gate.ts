@@ -18,7 +18,7 @@ export type SnapshotPermit = () => void;
  * watchers connecting at once (a fleet restarting) built all their snapshots at once
  * before, so the replica's memory peaked with the number of watchers. Builds wait their
  * turn in order of arrival; the wait is bounded (`waitTimeoutMs`) and so is the queue
- * (`queueLimit`): beyond either, the watch ends with UNAVAILABLE, which clients retry.
+ * (`queueLimit`): beyond either, the watch ends with UNAVAILABLE (try later).
  */
 export type SnapshotGate = {
   /** Resolves with a permit; rejects with UNAVAILABLE (refused) or the signal's reason. */
