@@ -46,3 +46,43 @@ describe('registry config: the metrics endpoint', () => {
     );
   });
 });
+
+describe('registry config: snapshot builds at once', () => {
+  it('allows 4 at once by default, the rest waiting at most 60 s, at most 10,000 of them', () => {
+    const config = loadRegistryConfig({});
+    assert.equal(config.REGISTRY_WATCH_SNAPSHOT_CONCURRENCY, 4);
+    assert.equal(config.REGISTRY_WATCH_SNAPSHOT_WAIT_TIMEOUT, 60_000);
+    assert.equal(config.REGISTRY_WATCH_SNAPSHOT_QUEUE_LIMIT, 10_000);
+  });
+
+  it('refuses no permit at all, an unbounded queue and a wait under a second, naming the setting', () => {
+    for (const [name, value] of [
+      ['REGISTRY_WATCH_SNAPSHOT_CONCURRENCY', '0'],
+      ['REGISTRY_WATCH_SNAPSHOT_QUEUE_LIMIT', '2000000'],
+      ['REGISTRY_WATCH_SNAPSHOT_WAIT_TIMEOUT', '500ms'],
+    ])
+      assert.throws(
+        () => loadRegistryConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
+  });
+});
+
+describe('registry config: heap growth', () => {
+  it('lets the old generation grow 30 % past the live heap by default; 0 leaves it to V8', () => {
+    assert.equal(loadRegistryConfig({}).REGISTRY_HEAP_GROWING_PERCENT, 30);
+    assert.equal(
+      loadRegistryConfig({ REGISTRY_HEAP_GROWING_PERCENT: '0' }).REGISTRY_HEAP_GROWING_PERCENT,
+      0,
+    );
+  });
+
+  it('refuses a growth so small that full GCs would never stop, naming the setting', () => {
+    for (const value of ['5', '301', 'half'])
+      assert.throws(
+        () => loadRegistryConfig({ REGISTRY_HEAP_GROWING_PERCENT: value }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.message.includes('REGISTRY_HEAP_GROWING_PERCENT'),
+      );
+  });
+});

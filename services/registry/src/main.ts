@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { runService } from '@gateway/shared';
 import { loadRegistryConfig } from './config.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { startRegistry } from './server.js';
 
 await runService({
   name: 'registry',
   loadConfig: loadRegistryConfig,
-  start: ({ config, logger, tokens }) => startRegistry(config, logger, tokens),
+  start: ({ config, logger, tokens }) => {
+    limitHeapGrowth(config.REGISTRY_HEAP_GROWING_PERCENT);
+    return startRegistry(config, logger, tokens);
+  },
 });

@@ -22,6 +22,7 @@ import { Evictor } from './eviction/evictor.js';
 import { HostPolicy } from './policy/host-policy.js';
 import { IndexCheck } from './store/index-check.js';
 import { RegistryMetrics } from './metrics/registry-metrics.js';
+import { MeteredSnapshotGate } from './metrics/snapshot-gate-metrics.js';
 import { RegistryStore } from './store/registry-store.js';
 
 export type RunningRegistry = RunningService & {
@@ -92,6 +93,15 @@ export async function startRegistry(
         maxMessageBytes: config.REGISTRY_MAX_MESSAGE_BYTES,
         hostPolicy: HostPolicy(config.REGISTRY_ALLOWED_HOSTS),
       },
+      snapshotGate: MeteredSnapshotGate(
+        telemetry,
+        {
+          concurrency: config.REGISTRY_WATCH_SNAPSHOT_CONCURRENCY,
+          queueLimit: config.REGISTRY_WATCH_SNAPSHOT_QUEUE_LIMIT,
+          waitTimeoutMs: config.REGISTRY_WATCH_SNAPSHOT_WAIT_TIMEOUT,
+        },
+        logger,
+      ),
       shutdownSignal: shutdownController.signal,
       logger,
     }),

@@ -14,6 +14,7 @@ import {
 import { readSelfPreservation } from '../eviction/self-preservation-state.js';
 import type { HostPolicy } from '../policy/host-policy.js';
 import type { RegistryStore } from '../store/registry-store.js';
+import type { SnapshotGate } from '../watch/snapshot-gate.js';
 import { watchInstances } from '../watch/watch-instances.js';
 import { checkGroupScope, notOwner, storeCallerOf } from './caller-scope.js';
 import { readListPage } from './list-page.js';
@@ -41,6 +42,8 @@ export function RegistryServiceImpl(deps: {
   /** Quarantine transitions published by config-push. */
   quarantineFeed: ChannelFeed<QuarantineChange>;
   settings: RegistrySettings;
+  /** Bounds the WatchInstances snapshot chunks built at once (REGISTRY_WATCH_SNAPSHOT_*). */
+  snapshotGate: SnapshotGate;
   shutdownSignal: AbortSignal;
   logger: Logger;
 }): ServiceImplementation<RegistryServiceDefinition> {
@@ -144,6 +147,7 @@ export function RegistryServiceImpl(deps: {
         queueLimit: settings.watchQueueLimit,
         chunked: request.chunkedSnapshots,
         maxMessageBytes: settings.maxMessageBytes,
+        snapshotGate: deps.snapshotGate,
         signal: AbortSignal.any([context.signal, deps.shutdownSignal]),
         logger,
       });

@@ -15,6 +15,7 @@ import {
 } from '@gateway/shared';
 import { instanceToProto } from '../api/response-mapping.js';
 import { quarantineUpdate } from './quarantine-update.js';
+import type { SnapshotGate } from './snapshot-gate.js';
 import { snapshotChunks } from './snapshot-chunks.js';
 
 const CHANGE_TYPES: Record<ChangeTypeName, ChangeType> = {
@@ -45,6 +46,8 @@ export async function* watchInstances(options: {
   /** The client assembles snapshots sent in several messages. */
   chunked: boolean;
   maxMessageBytes: number;
+  /** Bounds the snapshot chunks this replica builds at once. */
+  snapshotGate: SnapshotGate;
   signal: AbortSignal;
   logger: Logger;
 }): AsyncGenerator<WatchInstancesResponse, void, undefined> {
@@ -65,6 +68,8 @@ export async function* watchInstances(options: {
         chunked: options.chunked,
         maxMessageBytes: options.maxMessageBytes,
         logger: options.logger,
+        gate: options.snapshotGate,
+        signal,
         onStart: (start) => {
           follower.resetTo(start.revision);
           epoch = start.epoch;
