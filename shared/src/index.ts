@@ -37,6 +37,7 @@ export {
   durationMs,
   flag,
   fraction,
+  heapGrowingPercent,
   integer,
   listenAddress,
   parseHostPort,
@@ -63,6 +64,7 @@ export {
 } from './grpc/service-binding.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { BackgroundLoop } from './process/background-loop.js';
+export { limitHeapGrowth } from './process/heap-growth.js';
 export { runService, type RunningService, type ServiceContext } from './process/run-service.js';
 export { RedisChannels, RedisKeys } from './redis/keys.js';
 export { ChannelFeed } from './redis/channel-feed.js';

@@ -3,6 +3,7 @@ import {
   ConfigError,
   durationMs,
   fraction,
+  heapGrowingPercent,
   integer,
   loadConfig,
   metricsListen,
@@ -32,7 +33,7 @@ export const registryConfigShape = {
   REGISTRY_WATCH_SNAPSHOT_QUEUE_LIMIT: integer({ min: 1, max: 1_000_000, default: 10_000 }),
   REGISTRY_WATCH_SNAPSHOT_WAIT_TIMEOUT: durationMs({ min: 1_000, max: 600_000, default: 60_000 }),
   // Old-generation growth between full GCs, % (see heap-growth.ts); 0 = V8's own factor.
-  REGISTRY_HEAP_GROWING_PERCENT: integer({ min: 0, max: 300, default: 30 }),
+  REGISTRY_HEAP_GROWING_PERCENT: heapGrowingPercent(30),
   REDIS_WAIT_REPLICAS: integer({ min: 0, max: 16, default: 0 }),
   REDIS_WAIT_TIMEOUT: durationMs({ min: 10, max: 60_000, default: 500 }),
   // Largest encoded ListInstances page or WatchInstances message: well under gRPC's default
@@ -64,12 +65,6 @@ export function loadRegistryConfig(env: Environment) {
     throw new ConfigError(
       'REDIS_WAIT_TIMEOUT',
       'must be shorter than REDIS_COMMAND_TIMEOUT (the WAIT command would time out first)',
-    );
-  }
-  if (config.REGISTRY_HEAP_GROWING_PERCENT > 0 && config.REGISTRY_HEAP_GROWING_PERCENT < 10) {
-    throw new ConfigError(
-      'REGISTRY_HEAP_GROWING_PERCENT',
-      'must be 0 (V8 decides) or 10 to 300 (below 10 a full GC would follow almost every allocation)',
     );
   }
   try {

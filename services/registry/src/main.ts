@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { runService } from '@gateway/shared';
+import { limitHeapGrowth, runService } from '@gateway/shared';
 import { loadRegistryConfig } from './config.js';
-import { limitHeapGrowth } from './heap-growth.js';
 import { startRegistry } from './server.js';
 
 await runService({

@@ -34,6 +34,17 @@ export function integer(options: { min: number; max: number; default: number }) 
   return z.coerce.number().int().min(options.min).max(options.max).default(options.default);
 }
 
+/**
+ * V8's old-generation growth between full GCs, % (see limitHeapGrowth): 0 (V8 decides)
+ * or 10–300 (below 10 a full GC would follow almost every allocation).
+ */
+export function heapGrowingPercent(defaultValue: number) {
+  return integer({ min: 0, max: 300, default: defaultValue }).refine(
+    (value) => value === 0 || value >= 10,
+    'must be 0 (V8 decides) or 10 to 300 (below 10 a full GC would follow almost every allocation)',
+  );
+}
+
 /** A number within bounds (fractions allowed). */
 export function fraction(options: { min: number; max: number; default: number }) {
   return z.coerce.number().min(options.min).max(options.max).default(options.default);
