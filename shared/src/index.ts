@@ -211,7 +211,7 @@ export { startTelemetry, type Telemetry } from './metrics/telemetry.js';
 export { AlertMetrics } from './metrics/alert-metrics.js';
 export { cachedRead } from './metrics/cached-read.js';
 export { splitMethodPath, statusOf } from './metrics/rpc-metrics.js';
-export type { AlertDeliveryResult } from './alerts/alerts.js';
+export type { AlertDeliveryResult } from './alerts/sink-drain.js';
 export { readRegistryGaugesScript } from './redis/scripts/read-registry-gauges.js';
 export { readDesiredSummaryScript } from './redis/scripts/read-desired-summary.js';
 export { readDesiredPiecesScript } from './redis/scripts/read-desired-pieces.js';

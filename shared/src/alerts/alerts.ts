@@ -5,7 +5,7 @@ import { AlertOutbox, type SinkBacklog } from './alert-outbox.js';
 import { alertRecord, type AlertRecord } from './alert-record.js';
 import type { AlertInput, AlertState } from './alert.js';
 import { alertSinks, type AlertSettings } from './alert-config.js';
-import { SinkDrain } from './sink-drain.js';
+import { SinkDrain, type AlertDeliveryResult } from './sink-drain.js';
 
 /** What status RPCs show of alert delivery. */
 export type AlertDeliveryStatus = {
@@ -26,9 +26,6 @@ export type AlertDeliveryStatus = {
   /** Alerts raised by this process and not in the outbox yet (Redis unreachable). */
   readonly notYetQueued: number;
 };
-
-/** What became of one delivery attempt of one alert to one sink. */
-export type AlertDeliveryResult = 'delivered' | 'failed' | 'refused' | 'given_up';
 
 export type Alerts = {
   /** The condition `key` is happening: one alert per transition, however often it is fired. */

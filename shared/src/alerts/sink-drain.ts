@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { deadline } from '../async/deadline.js';
 import type { AlertOutbox, OutboxEntry } from './alert-outbox.js';
-import type { AlertDeliveryResult } from './alerts.js';
 import { retryDue, retryIdleMs, type RetryPolicy } from './retry-policy.js';
 import { DeliveryRefused, type AlertSink } from './sinks/alert-sink.js';
 
@@ -14,6 +13,9 @@ export type DrainSettings = RetryPolicy & {
   /** Refusals of one alert (4xx, DingTalk error code) after which it is given up, loudly. */
   readonly maxRefusals: number;
 };
+
+/** What became of one delivery attempt of one alert to one sink. */
+export type AlertDeliveryResult = 'delivered' | 'failed' | 'refused' | 'given_up';
 
 export type SinkDrain = {
   /** Look at the outbox now (an alert was just appended here). */

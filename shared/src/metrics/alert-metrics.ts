@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { AlertDeliveryResult, AlertDeliveryStatus, Alerts } from '../alerts/alerts.js';
+import type { AlertDeliveryStatus, Alerts } from '../alerts/alerts.js';
+import type { AlertDeliveryResult } from '../alerts/sink-drain.js';
 import { cachedRead } from './cached-read.js';
 
 const RESULTS: readonly AlertDeliveryResult[] = ['delivered', 'failed', 'refused', 'given_up'];
