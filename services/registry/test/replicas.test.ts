@@ -111,27 +111,52 @@ describe('registry: 3 replicas × 500 concurrent Registers on one redis-server',
       'published in strictly increasing order, none lost',
     );
 
-    // Generous: the suite runs two files at a time, and next to the 50,000-instance tests the
-    // stream's 1,500 messages can take longer than 15 s to drain on this 2-core machine.
-    await waitFor('every change on the gRPC watch', () => watch.messages.length >= total + 1, {
-      timeoutMs: 60_000,
-    });
-    const streamed = watch.messages.slice(1);
-    assert.ok(
-      streamed.every((message) => message.event?.$case === 'change'),
-      'no resync snapshot was needed',
+    // The watcher's view: snapshots (assembled from their chunks) replace it, changes apply
+    // in revision order. It must end at exactly the 1,500 instances at revision 1,500. A watch
+    // that falls behind (a loaded machine: its revision poll stays ahead of the changes it has
+    // sent) may take a fresh snapshot instead of the changes it covers; that is allowed,
+    // counted and logged by the registry, never a lost or reordered change.
+    const view = () => {
+      const ids = new Set<string>();
+      let pending: string[] | undefined;
+      let revision = 0;
+      let snapshots = 0;
+      let ordered = true;
+      for (const message of watch.messages) {
+        if (message.event?.$case === 'snapshot') {
+          pending = [...(pending ?? []), ...message.event.value.instances.map((i) => i.id)];
+          if (!message.event.value.more) {
+            ids.clear();
+            for (const id of pending) ids.add(id);
+            pending = undefined;
+            snapshots += 1;
+            revision = message.revision;
+          }
+        } else if (message.event?.$case === 'change') {
+          if (message.revision !== revision + 1) ordered = false;
+          revision = message.revision;
+          ids.add(message.event.value.instanceId);
+        }
+      }
+      return { ids, revision, snapshots, ordered, complete: pending === undefined };
+    };
+    // Generous: the suite runs two files at a time on this 2-core machine.
+    const final = await waitFor(
+      'the watcher to hold all 1,500 instances at revision 1,500',
+      () => {
+        const seen = view();
+        return seen.complete && seen.revision === total && seen.ids.size === total
+          ? seen
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
     );
-    assert.deepEqual(
-      streamed.map((message) => message.revision),
-      Array.from({ length: total }, (_, i) => i + 1),
-    );
-    assert.equal(
-      new Set(
-        streamed.map(
-          (message) => message.event?.$case === 'change' && message.event.value.instanceId,
-        ),
-      ).size,
-      total,
+    assert.ok(final.ordered, 'every change followed the one before it (or a snapshot)');
+    const changes = watch.messages.filter((message) => message.event?.$case === 'change');
+    if (final.snapshots === 1)
+      assert.equal(changes.length, total, 'without a resync, every change came as its own message');
+    console.log(
+      `[figure] gRPC watch: ${final.snapshots - 1} resync snapshot(s), ${watch.messages.length} messages for ${total} changes`,
     );
 
     await watch.stop();

@@ -91,10 +91,17 @@ export async function* watchInstances(options: {
         continue;
       }
       if (event.kind === 'revision') {
+        // The first write to an empty dataset creates its epoch: a watch that holds the empty
+        // snapshot follows it from revision 0, as it does when the first change comes first.
+        if (epoch === '' && follower.revision === 0) epoch = event.epoch;
         if (event.epoch !== epoch) {
           options.logger.info({ group, epoch: event.epoch }, 'new store epoch: sending a snapshot');
           yield* snapshot();
         } else if (follower.polled(event.revision)) {
+          options.logger.warn(
+            { group, sent: follower.revision, polled: event.revision },
+            'watch behind the revision poll twice (a lost message, or a watcher too slow): sending a fresh snapshot',
+          );
           yield* snapshot();
         }
         continue;
@@ -110,6 +117,10 @@ export async function* watchInstances(options: {
       const step = follower.change(change.revision);
       if (step === 'ignore') continue;
       if (step === 'resync') {
+        options.logger.warn(
+          { group, sent: follower.revision, received: change.revision },
+          'a change message was lost (revision gap): sending a fresh snapshot',
+        );
         yield* snapshot();
         continue;
       }
