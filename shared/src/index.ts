@@ -63,6 +63,7 @@ export {
   type ServiceBinding,
 } from './grpc/service-binding.js';
 export { createLogger, type Logger } from './logging/logger.js';
+export { serializeError } from './logging/error-serializer.js';
 export { BackgroundLoop } from './process/background-loop.js';
 export { limitHeapGrowth } from './process/heap-growth.js';
 export { runService, type RunningService, type ServiceContext } from './process/run-service.js';

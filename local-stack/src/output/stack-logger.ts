@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { serializeError } from '@gateway/shared';
 import type { LineFormatter } from './line-formatter.js';
 
 export type { Logger } from 'pino';
@@ -10,6 +11,7 @@ export function createStackLogger(format: LineFormatter, level: string): Logger 
       level,
       base: { service: 'local-stack', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
     },
     {
       write: (entry: string) => {
