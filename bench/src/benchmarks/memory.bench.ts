@@ -27,8 +27,8 @@ const BOUND_MB = 150;
  * benchmark on the same machine (--heapsnapshot-signal; live objects summed by type).
  */
 const MISS_ANALYSIS = [
-  'What limits it (heap snapshots of the services, taken apart from this run on the same machine): the live JavaScript heap is small. config-push after a render of 20,000 instances: 43 MB live (20 MB of it buffers) while its RSS was 191 MB; the registry with 100 idle watchers of 3,000 instances each: 25 MB live, RSS 227 MB. The rest is memory V8 and malloc keep after the transient peak of the reads: a render reads every instance (without metadata) and builds the whole file (3.3 MB at 50k) at once; each snapshot holds one page and one chunk (at most 1 MiB encoded), but 20 watchers connecting at once build 20 snapshots at once. Each read is bounded; concurrent reads are not: a limit on the snapshots built at once (and a render that streams the file) would cap the peak.',
-  'Found and fixed by this benchmark: every idle watch held the last chunk of its snapshot (up to 1 MiB encoded, several MB as objects) in the generators that pass messages on; 100 idle watchers of 3,000 instances held 450 MB of registry RSS. A chunked snapshot now ends with an empty chunk (docs/registry.md): 227 MB in the same test, 25 MB of it live.',
+  "At the bound rather than clearly under it. Four runs of this benchmark on this machine (load under 2): registry 145–153 MB, config-push 145–158 MB at 50k with 100 watchers; idle 104–122 MB. What limits it is the idle floor, not the instances: the live JavaScript heap at 50k is 25–32 MB (heap snapshots taken apart from this run); the rest is the heap V8 reserves and the modules every service loads (gRPC, TLS, Redis, prom-client). Both services cap V8's old-generation growth (<SERVICE>_HEAP_GROWING_PERCENT, 30 %), the registry builds at most 4 snapshot pages at once (REGISTRY_WATCH_SNAPSHOT_CONCURRENCY) and config-push renders in 64 KiB chunks. Measured apart: `node --max-semi-space-size=4` in the start command took the registry to 122 MB at 50k and 84 MB idle; not shipped, it trades young-generation GC time in every service.",
+  "Found and fixed by this benchmark: idle watches held the last chunk of their snapshot (450 MB for 100 watchers; a chunked snapshot now ends with an empty chunk); V8 let the reads' garbage grow the old generation to about four times the live heap (now capped at 30 %); concurrent snapshot builds and a render built as one string peaked together. Registry 212 → 145–153 MB, config-push 338 → 145–158 MB.",
 ];
 const WATCHERS = 100;
 
@@ -136,7 +136,7 @@ export const benchmark: Benchmark = {
         figures,
         targets,
         notes: [
-          `RSS is VmRSS of /proc/<pid>/status of each service process, read once the services went quiet after: writing the instances (straight through the registry's Lua script), ${watcherCount} WatchInstances streams on the registry, each following one of the ${FLEET_GROUPS} groups (as an SDK send client follows the group it calls) and holding its chunked snapshot, one ListInstances of every page and one RenderConfig. Peak (VmHWM) includes the transient buffers of those reads.`,
+          `RSS is VmRSS of /proc/<pid>/status of each service process, read once the services went quiet after: writing the instances (straight through the registry's Lua script), ${watcherCount} WatchInstances streams on the registry, each following one of the ${FLEET_GROUPS} groups (as an SDK send client follows the group it calls) and holding its chunked snapshot, one ListInstances of every page and one render read whole (StreamRenderConfig). Peak (VmHWM) includes the transient buffers of those reads.`,
           ...(targets.some((target) => !targetMet(target)) ? MISS_ANALYSIS : []),
           ...(quick
             ? [`Quick variant: ${sizes.join(' and ')} instances, ${watcherCount} watchers.`]
