@@ -211,6 +211,7 @@ export { metricsListen } from './metrics/metrics-listen.js';
 export { startTelemetry, type Telemetry } from './metrics/telemetry.js';
 export { AlertMetrics } from './metrics/alert-metrics.js';
 export { cachedRead } from './metrics/cached-read.js';
+export { readBackedGauges } from './metrics/read-backed-gauges.js';
 export { splitMethodPath, statusOf } from './metrics/rpc-metrics.js';
 export type { AlertDeliveryResult } from './alerts/sink-drain.js';
 export { readRegistryGaugesScript } from './redis/scripts/read-registry-gauges.js';

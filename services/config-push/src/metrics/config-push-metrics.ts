@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { cachedRead, type Telemetry } from '@gateway/shared';
+import { cachedRead, readBackedGauges, type Telemetry } from '@gateway/shared';
 import type { PushLease } from '../leader/push-lease.js';
 import type { PushObserver } from '../reconcile/push-observer.js';
-import { readConvergence, type Convergence } from './convergence-gauges.js';
+import { readConvergence } from './convergence-gauges.js';
 
 /**
  * Config-push's own series. Pushes, reloads and lease changes are counted by the replica
@@ -82,27 +82,10 @@ export function ConfigPushMetrics(telemetry: Telemetry, redis: Redis, lease: Pus
     timeoutMs: 2_000,
     onError: telemetry.collectFailed('config-push-convergence'),
   });
-  const fromRedis = (
-    name: string,
-    help: string,
-    labelNames: string[],
-    set: (gauge: Gauge<string>, convergence: Convergence) => void,
-  ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      async collect() {
-        const convergence = await read();
-        this.reset();
-        if (convergence) set(this, convergence);
-      },
-    });
+  const fromRedis = readBackedGauges(read, registers);
   fromRedis(
     'gateway_config_push_desired_revision',
     'Registry revision of the desired config',
-    [],
     (g, c) => {
       if (c.desired) g.set(c.desired.revision);
     },
@@ -110,7 +93,6 @@ export function ConfigPushMetrics(telemetry: Telemetry, redis: Redis, lease: Pus
   fromRedis(
     'gateway_config_push_desired_timestamp_seconds',
     'When the desired config was accepted (Unix seconds)',
-    [],
     (gauge, c) => {
       if (c.desired) gauge.set(c.desired.time / 1000);
     },
@@ -118,36 +100,36 @@ export function ConfigPushMetrics(telemetry: Telemetry, redis: Redis, lease: Pus
   fromRedis(
     'gateway_config_push_node_applied_revision',
     'Registry revision of the config a node confirmed it runs',
-    ['node'],
     (gauge, c) => {
       for (const node of c.nodes)
         if (node.appliedRevision !== undefined) gauge.set({ node: node.ip }, node.appliedRevision);
     },
+    ['node'],
   );
   fromRedis(
     'gateway_config_push_node_applied_timestamp_seconds',
     'When a node last confirmed the config it runs (Unix seconds)',
-    ['node'],
     (gauge, c) => {
       for (const node of c.nodes)
         if (node.appliedTime !== undefined) gauge.set({ node: node.ip }, node.appliedTime / 1000);
     },
+    ['node'],
   );
   fromRedis(
     'gateway_config_push_node_behind',
     '1 while a node does not run the desired config',
-    ['node'],
     (gauge, c) => {
       for (const node of c.nodes) gauge.set({ node: node.ip }, node.behind ? 1 : 0);
     },
+    ['node'],
   );
   fromRedis(
     'gateway_config_push_node_behind_seconds',
     'How long the desired config a node lacks has been waiting for it (0 when it runs it)',
-    ['node'],
     (gauge, c) => {
       for (const node of c.nodes) gauge.set({ node: node.ip }, node.behindSeconds);
     },
+    ['node'],
   );
   return { observer };
 }

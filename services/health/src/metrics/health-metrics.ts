@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
-import { cachedRead, HEALTH_STATUSES, type Telemetry } from '@gateway/shared';
+import { Counter, Histogram } from 'prom-client';
+import { cachedRead, HEALTH_STATUSES, readBackedGauges, type Telemetry } from '@gateway/shared';
 import type { ProbeObserver } from '../probe/probe-observer.js';
 import type { HealthReader } from '../state/health-reader.js';
 import type { SuspectDecision, SuspectIntake } from '../suspect/suspect-intake.js';
@@ -46,43 +46,31 @@ export function HealthMetrics(telemetry: Telemetry, reader: HealthReader) {
     timeoutMs: 2_000,
     onError: telemetry.collectFailed('health-nodes'),
   });
-  new Gauge({
-    name: 'gateway_health_node_status',
-    help: 'A node’s stored status: 1 for the status it has (UP, DOWN, UNKNOWN before its first verdict), 0 for the others',
-    labelNames: ['node', 'status'] as const,
-    registers,
-    async collect() {
-      const nodes = await read();
-      this.reset();
-      for (const node of nodes ?? [])
+  const fromRedis = readBackedGauges(read, registers);
+  fromRedis(
+    'gateway_health_node_status',
+    'A node’s stored status: 1 for the status it has (UP, DOWN, UNKNOWN before its first verdict), 0 for the others',
+    (gauge, nodes) => {
+      for (const node of nodes)
         for (const status of [...HEALTH_STATUSES, 'UNKNOWN'])
-          this.set(
+          gauge.set(
             { node: node.spec.ip, status },
             (node.health.status ?? 'UNKNOWN') === status ? 1 : 0,
           );
     },
-  });
-  new Gauge({
-    name: 'gateway_health_node_stale',
-    help: 'A node’s status is stale: never probed, not probed within HEALTH_STALE_AFTER, or kept unconfirmed',
-    labelNames: ['node'] as const,
-    registers,
-    async collect() {
-      const nodes = await read();
-      this.reset();
-      for (const node of nodes ?? []) this.set({ node: node.spec.ip }, node.health.stale ? 1 : 0);
+    ['node', 'status'],
+  );
+  fromRedis(
+    'gateway_health_node_stale',
+    'A node’s status is stale: never probed, not probed within HEALTH_STALE_AFTER, or kept unconfirmed',
+    (gauge, nodes) => {
+      for (const node of nodes) gauge.set({ node: node.spec.ip }, node.health.stale ? 1 : 0);
     },
-  });
-  new Gauge({
-    name: 'gateway_health_nodes',
-    help: 'Nodes in the inventory',
-    registers,
-    async collect() {
-      const nodes = await read();
-      this.reset();
-      if (nodes) this.set(nodes.length);
-    },
-  });
+    ['node'],
+  );
+  fromRedis('gateway_health_nodes', 'Nodes in the inventory', (gauge, nodes) =>
+    gauge.set(nodes.length),
+  );
 
   const observer: ProbeObserver = {
     probed(ip, outcome) {

@@ -1,6 +1,12 @@
 import type { Redis } from 'ioredis';
-import { Counter, Gauge } from 'prom-client';
-import { cachedRead, readRegistryGaugesScript, RedisKeys, type Telemetry } from '@gateway/shared';
+import { Counter } from 'prom-client';
+import {
+  cachedRead,
+  readBackedGauges,
+  readRegistryGaugesScript,
+  RedisKeys,
+  type Telemetry,
+} from '@gateway/shared';
 import type { EvictionRound } from '../eviction/evictor.js';
 
 /** Leases lapsing within this window count as expiring: their heartbeats are late. */
@@ -49,23 +55,7 @@ export function RegistryMetrics(telemetry: Telemetry, redis: Redis) {
       ),
     { ttlMs: 100, timeoutMs: 2_000, onError: telemetry.collectFailed('registry') },
   );
-  const fromRedis = (
-    name: string,
-    help: string,
-    set: (gauge: Gauge<string>, figures: RegistryGauges) => void,
-    labelNames: string[] = [],
-  ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      async collect() {
-        const figures = await read();
-        this.reset();
-        if (figures) set(this, figures);
-      },
-    });
+  const fromRedis = readBackedGauges(read, registers);
   fromRedis(
     'gateway_registry_instances',
     'Registered instances per group',
