@@ -6,8 +6,8 @@ export { parseTokenList } from './auth/token-list.js';
 export { parseTokenFile } from './auth/token-file.js';
 export { ANONYMOUS_ADMIN, type TokenEntry, type TokenIdentity } from './auth/token-identity.js';
 export { TokenBuckets } from './limits/token-bucket.js';
+export { RETRY_AFTER_METADATA } from './limits/retry-after.js';
 export {
-  RETRY_AFTER_METADATA,
   tokenLimitsFromConfig,
   tokenLimitsMiddleware,
   type TokenLimits,

@@ -4,8 +4,6 @@ import { callNoteOf } from '../grpc/call-note.js';
 import { RETRY_AFTER_METADATA } from './retry-after.js';
 import { TokenBuckets } from './token-bucket.js';
 
-export { RETRY_AFTER_METADATA };
-
 /** Per-token limits of one process (GATEWAY_TOKEN_RATE, GATEWAY_TOKEN_BURST, GATEWAY_TOKEN_MAX_STREAMS). */
 export type TokenLimits = {
   /** Sustained requests per second per token, over the rate-limited RPCs together. */
